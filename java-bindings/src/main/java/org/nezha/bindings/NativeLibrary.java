@@ -1,0 +1,133 @@
+package org.nezha.bindings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Loads libnezha_native and exposes its C ABI ({@code native/include/nezha_native.h}) through Panama.
+ * The library comes from {@code -Dnezha.native.lib=PATH}, else {@code $NEZHA_NATIVE_LIB}, else the copy
+ * packed inside this jar (extracted once to a temporary file).
+ */
+public final class NativeLibrary {
+    public static final String PROPERTY = "nezha.native.lib";
+    public static final String ENVIRONMENT = "NEZHA_NATIVE_LIB";
+    private static final String RESOURCE = "linux-x86_64/libnezha_native.so";
+
+    private static volatile NativeLibrary instance;
+
+    private final Path path;
+    private final MethodHandle version;
+    private final MethodHandle hasCuda;
+    private final MethodHandle lastError;
+    private final MethodHandle cudaDeviceCount;
+
+    private NativeLibrary(Path path) {
+        this.path = path;
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup symbols = SymbolLookup.libraryLookup(path, Arena.global());
+        version = linker.downcallHandle(find(symbols, "nezha_version"), FunctionDescriptor.of(ValueLayout.ADDRESS));
+        hasCuda = linker.downcallHandle(find(symbols, "nezha_has_cuda"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        lastError = linker.downcallHandle(find(symbols, "nezha_last_error"), FunctionDescriptor.of(ValueLayout.ADDRESS));
+        cudaDeviceCount = linker.downcallHandle(find(symbols, "nezha_cuda_device_count"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    /** The process-wide library, loaded on first use. */
+    public static NativeLibrary get() {
+        NativeLibrary lib = instance;
+        if (lib == null) {
+            synchronized (NativeLibrary.class) {
+                if (instance == null) instance = new NativeLibrary(locate());
+                lib = instance;
+            }
+        }
+        return lib;
+    }
+
+    static Path locate() {
+        String override = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
+        if (override != null && !override.isBlank()) {
+            Path p = Path.of(override);
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalStateException(PROPERTY + "/" + ENVIRONMENT + " points at " + p + ", which is not a file");
+            }
+            return p;
+        }
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("libnezha_native.so is not packed in this jar (build with ./build, or set -D"
+                        + PROPERTY + "=/path/to/libnezha_native.so)");
+            }
+            Path tmp = Files.createTempFile("libnezha_native", ".so");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract libnezha_native.so", e);
+        }
+    }
+
+    private static MemorySegment find(SymbolLookup symbols, String name) {
+        return symbols.find(name).orElseThrow(() -> new IllegalStateException("libnezha_native lacks symbol " + name));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String version() {
+        return call(() -> cString((MemorySegment) version.invokeExact()));
+    }
+
+    public boolean hasCuda() {
+        return call(() -> (int) hasCuda.invokeExact() != 0);
+    }
+
+    /** CUDA devices the library can see (0 on a CPU-only build or machine). */
+    public int cudaDeviceCount() {
+        return call(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+                check((int) cudaDeviceCount.invokeExact(count), "nezha_cuda_device_count");
+                return count.get(ValueLayout.JAVA_INT, 0);
+            }
+        });
+    }
+
+    /** Turns a non-zero status into an exception carrying the library's own message. */
+    void check(int status, String function) throws Throwable {
+        if (status != 0) {
+            String message = cString((MemorySegment) lastError.invokeExact());
+            throw new NativeException(function + " failed (status " + status + "): " + message);
+        }
+    }
+
+    private static String cString(MemorySegment p) {
+        return p.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    private interface NativeCall<T> {
+        T run() throws Throwable;
+    }
+
+    private static <T> T call(NativeCall<T> body) {
+        try {
+            return body.run();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.nezha.core.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.bytedeco.pytorch.Tensor;
+
+import org.nezha.core.InputException;
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.io.CheckpointNames;
+import org.nezha.core.io.SafeTensors;
+import org.nezha.core.tokenizer.TokenizerOptions;
+
+/**
+ * A model directory as HF lays it out: {@code config.json}, {@code vocab.txt},
+ * {@code tokenizer_config.json} and {@code model.safetensors} with HF state-dict names.
+ * Saving writes a sibling temporary directory and swaps it in, so a crash never leaves a half model.
+ */
+public final class ModelDirectory {
+    public static final String CONFIG = "config.json";
+    public static final String VOCAB = "vocab.txt";
+    public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    private ModelDirectory() {}
+
+    /** Writes config, vocabulary, tokenizer settings and weights to {@code dir}, replacing what was there. */
+    public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions) {
+        Path parent = dir.toAbsolutePath().getParent();
+        Path staging = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(parent);
+            deleteRecursively(staging);
+            Files.createDirectories(staging);
+            model.config().write(staging.resolve(CONFIG));
+            Files.copy(vocab, staging.resolve(VOCAB), StandardCopyOption.REPLACE_EXISTING);
+            tokenizerOptions.write(staging.resolve(TOKENIZER_CONFIG));
+            SafeTensors.write(staging.resolve(WEIGHTS), savedWeights(model), Map.of("format", "pt"));
+            Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
+            if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            deleteRecursively(old);
+        } catch (IOException e) {
+            throw new InputException(dir + ": cannot write the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The state dict HF would save: everything but tied or derived tensors. */
+    static Map<String, Tensor> savedWeights(NezhaModel model) {
+        return new LinkedHashMap<>(model.parameters().asMap());
+    }
+
+    public static NezhaConfig readConfig(Path dir) {
+        requireDirectory(dir);
+        return NezhaConfig.read(dir.resolve(CONFIG));
+    }
+
+    /**
+     * Loads {@code dir/model.safetensors} into the model, accepting HF, Huawei and TF-converted names.
+     * A classifier initialised from an MLM checkpoint legitimately misses its head; anything else
+     * missing from the encoder is an error.
+     */
+    public static ParameterStore.LoadReport loadWeights(Path dir, NezhaModel model) {
+        Path file = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(file)) throw InputException.in(file, "missing (a model directory needs " + WEIGHTS + ")");
+        Map<String, Tensor> weights = CheckpointNames.canonicalize(SafeTensors.read(file));
+        ParameterStore.LoadReport report;
+        try {
+            report = model.parameters().load(weights);
+        } catch (ParameterStore.ShapeMismatchException e) {
+            throw InputException.in(file, e.getMessage());
+        }
+        for (String name : report.missing()) {
+            if (name.startsWith(NezhaEncoder.PREFIX + "embeddings.") || name.startsWith(NezhaEncoder.PREFIX + "encoder.")) {
+                throw InputException.in(file, "has no weight " + name + " (is it a NEZHA/BERT model of this config?)");
+            }
+        }
+        return report;
+    }
+
+    public static void requireDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) throw InputException.in(dir, "model directory not found");
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) throw InputException.in(dir, "not a model directory (no " + CONFIG + ")");
+        if (!Files.isRegularFile(dir.resolve(VOCAB))) throw InputException.in(dir, "not a model directory (no " + VOCAB + ")");
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.nezha.core.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.tensor.Tensors;
+
+/**
+ * The NEZHA (or BERT) encoder: embeddings, transformer layers and, when asked for, the pooler.
+ * Parameters live in a {@link ParameterStore} under HF's names with the {@code nezha.} prefix.
+ */
+public final class NezhaEncoder {
+    public static final String PREFIX = "nezha.";
+
+    private final NezhaConfig config;
+    private final ParameterStore params;
+    private final AttentionBackend attention;
+    private final RelativePositionTable relative;
+    private final boolean withPooler;
+
+    public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
+        this.config = config;
+        this.params = params;
+        this.attention = attention;
+        this.withPooler = withPooler;
+        boolean relativeFunctional = NezhaConfig.RELATIVE_FUNCTIONAL.equals(config.positionEmbeddingType());
+        this.relative = relativeFunctional ? new RelativePositionTable(config.maxRelativePosition(), config.headSize()) : null;
+        createParameters(relativeFunctional);
+    }
+
+    private void createParameters(boolean relativeFunctional) {
+        long hidden = config.hiddenSize();
+        String e = PREFIX + "embeddings.";
+        Tensor words = params.normal(e + "word_embeddings.weight", config.vocabSize(), hidden);
+        // HF zeroes the padding row at initialisation
+        try (var guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            words.select(0, config.padTokenId()).zero_();
+        }
+        if (!relativeFunctional) params.normal(e + "position_embeddings.weight", config.maxPositionEmbeddings(), hidden);
+        params.normal(e + "token_type_embeddings.weight", config.typeVocabSize(), hidden);
+        layerNorm(e + "LayerNorm", hidden);
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String l = PREFIX + "encoder.layer." + i + ".";
+            linear(l + "attention.self.query", hidden, hidden);
+            linear(l + "attention.self.key", hidden, hidden);
+            linear(l + "attention.self.value", hidden, hidden);
+            linear(l + "attention.output.dense", hidden, hidden);
+            layerNorm(l + "attention.output.LayerNorm", hidden);
+            linear(l + "intermediate.dense", config.intermediateSize(), hidden);
+            linear(l + "output.dense", hidden, config.intermediateSize());
+            layerNorm(l + "output.LayerNorm", hidden);
+        }
+        if (withPooler) linear(PREFIX + "pooler.dense", hidden, hidden);
+    }
+
+    private void linear(String name, long out, long in) {
+        params.normal(name + ".weight", out, in);
+        params.zeros(name + ".bias", out);
+    }
+
+    private void layerNorm(String name, long size) {
+        params.ones(name + ".weight", size);
+        params.zeros(name + ".bias", size);
+    }
+
+    public NezhaConfig config() {
+        return config;
+    }
+
+    /** The relative-position table, or null for an absolute-position (BERT) model. */
+    public RelativePositionTable relativePositions() {
+        return relative;
+    }
+
+    /**
+     * @param inputIds, tokenTypeIds, attentionMask int64 [B, L] (mask 1 = token, 0 = padding)
+     * @return the last layer's hidden states [B, L, hidden]
+     */
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor x = embed(inputIds, tokenTypeIds, training);
+        Tensor maskBias = maskBias(attentionMask, Tensors.dtype(x));
+        for (int i = 0; i < config.numHiddenLayers(); i++) x = layer(i, x, maskBias, training);
+        return x;
+    }
+
+    /** tanh(dense(h[CLS])) — the pooled sentence vector [B, hidden]. */
+    public Tensor pool(Tensor sequenceOutput) {
+        if (!withPooler) throw new IllegalStateException("this encoder was built without a pooler");
+        Tensor first = sequenceOutput.select(1, 0);
+        return torch.tanh(linear(first, PREFIX + "pooler.dense"));
+    }
+
+    Tensor embed(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
+        String e = PREFIX + "embeddings.";
+        Tensor x = torch.embedding(params.get(e + "word_embeddings.weight"), inputIds)
+                .add(torch.embedding(params.get(e + "token_type_embeddings.weight"), tokenTypeIds));
+        if (relative == null) {
+            Tensor positions = torch.arange(Tensors.scalar(inputIds.size(1)),
+                    Tensors.options(ScalarType.Long, inputIds.device()));
+            x = x.add(torch.embedding(params.get(e + "position_embeddings.weight"), positions).unsqueeze(0));
+        }
+        return dropout(layerNorm(x, e + "LayerNorm"), training);
+    }
+
+    private Tensor layer(int index, Tensor x, Tensor maskBias, boolean training) {
+        String l = PREFIX + "encoder.layer." + index + ".";
+        long b = x.size(0), len = x.size(1);
+        long heads = config.numAttentionHeads(), d = config.headSize();
+        Tensor q = splitHeads(linear(x, l + "attention.self.query"), b, len, heads, d);
+        Tensor k = splitHeads(linear(x, l + "attention.self.key"), b, len, heads, d);
+        Tensor v = splitHeads(linear(x, l + "attention.self.value"), b, len, heads, d);
+        Tensor context = attention.attend(q, k, v, maskBias, relative, config.attentionProbsDropoutProb(), training)
+                .permute(0, 2, 1, 3).reshape(b, len, heads * d);
+        Tensor attended = layerNorm(dropout(linear(context, l + "attention.output.dense"), training).add(x),
+                l + "attention.output.LayerNorm");
+        Tensor inner = Activations.apply(config.hiddenAct(), linear(attended, l + "intermediate.dense"));
+        return layerNorm(dropout(linear(inner, l + "output.dense"), training).add(attended), l + "output.LayerNorm");
+    }
+
+    private static Tensor splitHeads(Tensor t, long b, long len, long heads, long d) {
+        return t.view(b, len, heads, d).permute(0, 2, 1, 3);
+    }
+
+    /** (1 − mask) · min(dtype), shaped [B, 1, 1, L], as HF's extended attention mask. */
+    static Tensor maskBias(Tensor attentionMask, ScalarType dtype) {
+        Tensor keep = attentionMask.to(dtype);
+        return keep.neg().add(Tensors.scalar(1)).mul(Tensors.scalar(lowest(dtype))).unsqueeze(1).unsqueeze(2);
+    }
+
+    /** torch.finfo(dtype).min */
+    static double lowest(ScalarType dtype) {
+        return switch (dtype.intern()) {
+            case Double -> -Double.MAX_VALUE;
+            case Half -> -65504.0;
+            case BFloat16 -> -3.3895313892515355e38;
+            default -> -Float.MAX_VALUE;
+        };
+    }
+
+    Tensor linear(Tensor x, String name) {
+        return torch.linear(x, params.get(name + ".weight"), new TensorOptional(params.get(name + ".bias")));
+    }
+
+    Tensor layerNorm(Tensor x, String name) {
+        return torch.layer_norm(x, new long[] {x.size(-1)}, new TensorOptional(params.get(name + ".weight")),
+                new TensorOptional(params.get(name + ".bias")), config.layerNormEps(), false);
+    }
+
+    Tensor dropout(Tensor x, boolean training) {
+        double p = config.hiddenDropoutProb();
+        return training && p > 0 ? torch.dropout(x, p, true) : x;
+    }
+}

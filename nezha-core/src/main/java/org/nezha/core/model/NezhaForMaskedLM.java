@@ -1,0 +1,68 @@
+package org.nezha.core.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import org.nezha.core.config.NezhaConfig;
+
+/**
+ * Encoder + MLM head ({@code cls.predictions.*}), the decoder tied to the word embeddings as in HF's
+ * NezhaForMaskedLM. Like HF, it has no pooler.
+ */
+public final class NezhaForMaskedLM implements NezhaModel {
+    private static final String HEAD = "cls.predictions.";
+
+    private final ParameterStore params;
+    private final NezhaEncoder encoder;
+
+    public NezhaForMaskedLM(NezhaConfig config, AttentionBackend attention) {
+        this.params = new ParameterStore(config.initializerRange());
+        this.encoder = new NezhaEncoder(config, params, attention, false);
+        long hidden = config.hiddenSize();
+        params.normal(HEAD + "transform.dense.weight", hidden, hidden);
+        params.zeros(HEAD + "transform.dense.bias", hidden);
+        params.ones(HEAD + "transform.LayerNorm.weight", hidden);
+        params.zeros(HEAD + "transform.LayerNorm.bias", hidden);
+        params.zeros(HEAD + "bias", config.vocabSize());
+    }
+
+    @Override
+    public NezhaConfig config() {
+        return encoder.config();
+    }
+
+    @Override
+    public ParameterStore parameters() {
+        return params;
+    }
+
+    @Override
+    public NezhaEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * Vocabulary logits at the given positions only (the softmax over 21k words is the costly part,
+     * and only masked positions need it).
+     *
+     * @param flatPositions int64 [N] indices into the flattened [B·L] positions
+     * @return [N, vocab]
+     */
+    public Tensor logitsAt(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
+            boolean training) {
+        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
+        Tensor picked = torch.index_select(hidden.reshape(-1, hidden.size(-1)), 0, flatPositions);
+        Tensor transformed = encoder.layerNorm(
+                Activations.apply(config().hiddenAct(), encoder.linear(picked, HEAD + "transform.dense")),
+                HEAD + "transform.LayerNorm");
+        return torch.linear(transformed, params.get(NezhaEncoder.PREFIX + "embeddings.word_embeddings.weight"),
+                new TensorOptional(params.get(HEAD + "bias")));
+    }
+
+    /** Mean cross-entropy of the masked tokens. */
+    public Tensor loss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
+            Tensor labels, boolean training) {
+        return torch.cross_entropy_loss(logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training), labels);
+    }
+}

@@ -1,0 +1,48 @@
+package org.nezha.core.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import org.nezha.core.config.NezhaConfig;
+
+/** Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's NezhaForSequenceClassification. */
+public final class NezhaForSequenceClassification implements NezhaModel {
+    private final ParameterStore params;
+    private final NezhaEncoder encoder;
+
+    public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
+        if (config.numLabels() < 2) throw new IllegalArgumentException("a classifier needs at least 2 labels, config has " + config.numLabels());
+        this.params = new ParameterStore(config.initializerRange());
+        this.encoder = new NezhaEncoder(config, params, attention, true);
+        params.normal("classifier.weight", config.numLabels(), config.hiddenSize());
+        params.zeros("classifier.bias", config.numLabels());
+    }
+
+    @Override
+    public NezhaConfig config() {
+        return encoder.config();
+    }
+
+    @Override
+    public ParameterStore parameters() {
+        return params;
+    }
+
+    @Override
+    public NezhaEncoder encoder() {
+        return encoder;
+    }
+
+    /** Class logits [B, numLabels]. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor pooled = encoder.pool(encoder.forward(inputIds, tokenTypeIds, attentionMask, training));
+        return torch.linear(encoder.dropout(pooled, training), params.get("classifier.weight"),
+                new TensorOptional(params.get("classifier.bias")));
+    }
+
+    /** Mean cross-entropy against int64 labels [B]. */
+    public Tensor loss(Tensor logits, Tensor labels) {
+        return torch.cross_entropy_loss(logits, labels);
+    }
+}

@@ -1,0 +1,31 @@
+package org.nezha.core.pipeline;
+
+/** How long-running jobs report to the user; the CLI renders it as progress bars. */
+public interface Progress {
+    /** A new phase of {@code total} units (steps, examples). */
+    void begin(String task, long total);
+
+    /** {@code done} units of the current phase are finished; {@code status} is a short live summary (may be empty). */
+    void advance(long done, String status);
+
+    /** The current phase is over. */
+    void end();
+
+    /** A line of information for the user (data sizes, where outputs went). */
+    void info(String line);
+
+    /** Reports nothing (library use, tests). */
+    Progress SILENT = new Progress() {
+        @Override
+        public void begin(String task, long total) {}
+
+        @Override
+        public void advance(long done, String status) {}
+
+        @Override
+        public void end() {}
+
+        @Override
+        public void info(String line) {}
+    };
+}
