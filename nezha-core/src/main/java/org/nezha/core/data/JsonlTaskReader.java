@@ -1,0 +1,67 @@
+package org.nezha.core.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.nezha.core.InputException;
+
+/** JSON Lines task files (CLUE's .json files are JSON Lines too): one object per line; numbers become strings. */
+final class JsonlTaskReader {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private JsonlTaskReader() {}
+
+    static List<TaskExample> read(Utf8LineReader lines, Path file, TaskKind kind) {
+        ExampleCollector examples = new ExampleCollector(file, kind);
+        for (String line; (line = lines.nextLine()) != null; ) {
+            if (line.isBlank()) continue;
+            long number = lines.lineNumber();
+            JsonNode object = parseObject(line, file, number);
+            List<String> names = new ArrayList<>(); // a field set to null counts as absent
+            object.properties().forEach(field -> {
+                if (!field.getValue().isNull()) names.add(field.getKey());
+            });
+            Map<TaskField, Integer> fields = TaskField.locate(names, file, number);
+            examples.requireFields(fields.keySet(), number);
+            examples.add(number, scalar(object, names, fields, TaskField.ID, file, number),
+                    scalar(object, names, fields, TaskField.TEXT_A, file, number),
+                    scalar(object, names, fields, TaskField.TEXT_B, file, number),
+                    scalar(object, names, fields, TaskField.LABEL, file, number));
+        }
+        return examples.examples();
+    }
+
+    private static JsonNode parseObject(String line, Path file, long number) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw InputException.at(file, number, "bad JSON: " + e.getOriginalMessage());
+        }
+        if (!node.isObject()) {
+            throw InputException.at(file, number, "expected one JSON object per line, found "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return node;
+    }
+
+    /** The field's value as text (null when absent); strings, numbers and booleans as written. */
+    private static String scalar(JsonNode object, List<String> names, Map<TaskField, Integer> fields, TaskField field,
+            Path file, long number) {
+        Integer index = fields.get(field);
+        if (index == null) return null;
+        JsonNode value = object.get(names.get(index));
+        if (!value.isValueNode()) {
+            throw InputException.at(file, number, "field '" + names.get(index) + "' must be a string or a number");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,28 @@
+package org.nezha.core.data;
+
+import java.util.List;
+
+/**
+ * A masked-LM batch: the padded inputs, the masked positions as flat indices into the
+ * batchSize × seqLen grid (row × seqLen + column, rows in order, columns ascending) and the
+ * original token at each.
+ */
+public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] maskedLabels) {
+
+    static MlmBatch of(List<MlmInstance> instances, int padId, int padTo) {
+        PaddedBatch inputs = PaddedBatch.of(instances.stream().map(MlmInstance::inputIds).toList(),
+                instances.stream().map(MlmInstance::tokenTypeIds).toList(), padId, padTo);
+        int total = instances.stream().mapToInt(instance -> instance.maskedPositions().length).sum();
+        long[] positions = new long[total];
+        long[] labels = new long[total];
+        int k = 0;
+        for (int row = 0; row < instances.size(); row++) {
+            MlmInstance instance = instances.get(row);
+            for (int j = 0; j < instance.maskedPositions().length; j++, k++) {
+                positions[k] = (long) row * inputs.seqLen() + instance.maskedPositions()[j];
+                labels[k] = instance.maskedLabels()[j];
+            }
+        }
+        return new MlmBatch(inputs, positions, labels);
+    }
+}

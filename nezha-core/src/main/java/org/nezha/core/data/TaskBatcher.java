@@ -1,0 +1,107 @@
+package org.nezha.core.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Classification batches. Examples are encoded once, up front and in parallel; batches are then
+ * padded to their longest row. Training batches are reshuffled every epoch from the seed;
+ * evaluation batches keep file order. Like {@link MlmBatcher}, iteration is endless and resumable.
+ */
+public final class TaskBatcher implements Iterator<TaskBatch> {
+    private final List<EncodedPair> encoded;
+    private final long[] labels; // null: batches carry no labels
+    private final int padId;
+    private final EpochSchedule schedule;
+
+    private TaskBatcher(List<TaskExample> examples, LabelSet labelSet, PairEncoder encoder, int maxLen, int padId,
+            EpochSchedule schedule) {
+        this.labels = labelSet == null ? null : labelIndices(examples, labelSet);
+        this.encoded = encodeAll(examples, encoder, maxLen);
+        this.padId = padId;
+        this.schedule = schedule;
+    }
+
+    /** Training order: a fresh shuffle every epoch. */
+    public static TaskBatcher shuffled(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
+            int padId, int batchSize, long seed) {
+        return new TaskBatcher(examples, labels, encoder, maxLen, padId,
+                new EpochSchedule(examples.size(), batchSize, true, seed));
+    }
+
+    /** Evaluation and prediction order: the examples as given. {@code labels} null leaves labels out. */
+    public static TaskBatcher inOrder(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
+            int padId, int batchSize) {
+        return new TaskBatcher(examples, labels, encoder, maxLen, padId,
+                new EpochSchedule(examples.size(), batchSize, false, 0));
+    }
+
+    /** Label lookups run in file order so the first bad label is the one reported. */
+    private static long[] labelIndices(List<TaskExample> examples, LabelSet labelSet) {
+        long[] indices = new long[examples.size()];
+        for (int i = 0; i < indices.length; i++) {
+            TaskExample example = examples.get(i);
+            indices[i] = labelSet.index(example.label(), example.file(), example.line());
+        }
+        return indices;
+    }
+
+    private static List<EncodedPair> encodeAll(List<TaskExample> examples, PairEncoder encoder, int maxLen) {
+        return IntStream.range(0, examples.size()).parallel().mapToObj(i -> {
+            TaskExample example = examples.get(i);
+            EncodedPair pair = encoder.encode(example.textA(), example.textB(), maxLen);
+            if (pair.inputIds().length > maxLen || pair.inputIds().length != pair.tokenTypeIds().length) {
+                throw new IllegalStateException("encoder gave " + pair.inputIds().length + " ids and "
+                        + pair.tokenTypeIds().length + " token types for a limit of " + maxLen);
+            }
+            return pair;
+        }).toList();
+    }
+
+    public int size() {
+        return encoded.size();
+    }
+
+    /** Batches per epoch; the last may hold fewer examples. */
+    public int batchesPerEpoch() {
+        return schedule.batchesPerEpoch();
+    }
+
+    /** Batch {@code batchIndex} of {@code epoch}; does not move the cursor. */
+    public TaskBatch batch(int epoch, int batchIndex) {
+        int[] members = schedule.members(epoch, batchIndex);
+        List<int[]> ids = new ArrayList<>(members.length);
+        List<int[]> types = new ArrayList<>(members.length);
+        long[] batchLabels = labels == null ? null : new long[members.length];
+        for (int row = 0; row < members.length; row++) {
+            EncodedPair pair = encoded.get(members[row]);
+            ids.add(pair.inputIds());
+            types.add(pair.tokenTypeIds());
+            if (batchLabels != null) batchLabels[row] = labels[members[row]];
+        }
+        return new TaskBatch(PaddedBatch.of(ids, types, padId, 0), batchLabels, members);
+    }
+
+    /** The batch {@link #next} returns next. */
+    public BatchPosition position() {
+        return schedule.position();
+    }
+
+    public void seek(int epoch, int batchIndex) {
+        schedule.seek(epoch, batchIndex);
+    }
+
+    /** Always true: iteration runs on into the next epoch; the caller decides when to stop. */
+    @Override
+    public boolean hasNext() {
+        return true;
+    }
+
+    @Override
+    public TaskBatch next() {
+        BatchPosition position = schedule.advance();
+        return batch(position.epoch(), position.batchIndex());
+    }
+}

@@ -1,0 +1,110 @@
+package org.nezha.core.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.nezha.core.InputException;
+
+/**
+ * Reads a text file line by line as strict UTF-8. A malformed byte is an error naming its line
+ * and column instead of a silent U+FFFD, which a java.io.Reader cannot tell us.
+ */
+final class Utf8LineReader implements AutoCloseable {
+    private final Path file;
+    private final InputStream in;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private byte[] buffer = new byte[1 << 16];
+    private int start; // buffer[start, end) holds the bytes not yet returned
+    private int end;
+    private boolean endOfFile;
+    private long lineNumber;
+
+    private Utf8LineReader(Path file, InputStream in) {
+        this.file = file;
+        this.in = in;
+    }
+
+    static Utf8LineReader open(Path file) {
+        if (!Files.exists(file)) throw InputException.in(file, "file not found");
+        if (!Files.isRegularFile(file)) throw InputException.in(file, "not a regular file");
+        try {
+            return new Utf8LineReader(file, Files.newInputStream(file));
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** The next line without its LF or CRLF (and without a leading byte-order mark), or null at the end. */
+    String nextLine() {
+        int scanned = 0; // bytes after start already known to hold no LF
+        while (true) {
+            for (int i = start + scanned; i < end; i++) {
+                if (buffer[i] == '\n') return take(i, i + 1);
+            }
+            scanned = end - start;
+            if (endOfFile) return start < end ? take(end, end) : null;
+            fill();
+        }
+    }
+
+    /** 1-based number of the line {@link #nextLine} returned last. */
+    long lineNumber() {
+        return lineNumber;
+    }
+
+    private String take(int lineEnd, int next) {
+        lineNumber++;
+        int length = lineEnd - start;
+        if (length > 0 && buffer[lineEnd - 1] == '\r') length--;
+        String line = decode(start, length);
+        start = next;
+        return lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
+    }
+
+    private String decode(int offset, int length) {
+        CharBuffer chars = CharBuffer.allocate(length); // UTF-8 never gives more chars than bytes
+        CoderResult result = decoder.reset().decode(ByteBuffer.wrap(buffer, offset, length), chars, true);
+        if (result.isUnderflow()) result = decoder.flush(chars);
+        if (result.isError()) {
+            throw InputException.at(file, lineNumber, "invalid UTF-8 at column " + (chars.position() + 1));
+        }
+        return chars.flip().toString();
+    }
+
+    private void fill() {
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (end == buffer.length) buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        try {
+            int read = in.read(buffer, end, buffer.length - end);
+            if (read < 0) endOfFile = true;
+            else end += read;
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.nezha.core.tokenizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Hugging Face's slow {@code BertTokenizer}: special tokens written in the text ([CLS], [SEP],
+ * [MASK], [PAD], [UNK], case-sensitive) are kept whole, the rest goes through the basic tokenizer
+ * and WordPiece; {@link #encode} adds [CLS]/[SEP], truncates "longest_first" and pads like
+ * {@code tokenizer(a, b, max_length=n, truncation=True, padding="max_length")}. Thread-safe.
+ */
+public final class BertTokenizer {
+    /** HF's {@code all_special_tokens} order; none is a prefix of another, so a first match is the longest. */
+    private static final List<String> SPECIAL_TOKENS = List.of(Vocab.UNK, Vocab.SEP, Vocab.PAD, Vocab.CLS, Vocab.MASK);
+
+    private final Vocab vocab;
+    private final TokenizerOptions options;
+    private final int[] specialIds;
+    private final int clsId;
+    private final int sepId;
+    private final int padId;
+    private final BasicTokenizer basicTokenizer;
+    private final WordPiece wordPiece;
+
+    /** Fails with an {@link org.nezha.core.InputException} when the vocabulary lacks one of the special tokens. */
+    public BertTokenizer(Vocab vocab, TokenizerOptions options) {
+        this.vocab = Objects.requireNonNull(vocab, "vocab");
+        this.options = Objects.requireNonNull(options, "options");
+        this.specialIds = new int[] {vocab.unkId(), vocab.sepId(), vocab.padId(), vocab.clsId(), vocab.maskId()};
+        this.clsId = vocab.clsId();
+        this.sepId = vocab.sepId();
+        this.padId = vocab.padId();
+        this.basicTokenizer = new BasicTokenizer(options, Set.copyOf(SPECIAL_TOKENS));
+        this.wordPiece = new WordPiece(vocab, vocab.unkId());
+    }
+
+    /** {@code dir/vocab.txt} with the settings of {@code dir/tokenizer_config.json}, or HF's defaults without one. */
+    public static BertTokenizer fromModelDir(Path dir) {
+        return new BertTokenizer(Vocab.load(dir.resolve("vocab.txt")),
+                TokenizerOptions.read(dir.resolve("tokenizer_config.json")));
+    }
+
+    public Vocab vocab() {
+        return vocab;
+    }
+
+    public TokenizerOptions options() {
+        return options;
+    }
+
+    /** The WordPiece tokens of {@code text}, without [CLS]/[SEP], as HF's {@code tokenize}. */
+    public List<String> tokenize(String text) {
+        int[] ids = tokenIds(text);
+        List<String> tokens = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            tokens.add(vocab.token(id));
+        }
+        return tokens;
+    }
+
+    /** The ids of {@link #tokenize}, without [CLS]/[SEP]. */
+    public int[] tokenIds(String text) {
+        IntList ids = new IntList();
+        int chunkStart = 0;
+        int i = text.indexOf('[');
+        while (i >= 0) {
+            int special = specialTokenAt(text, i);
+            if (special >= 0) {
+                basicTokenizer.tokenize(text, chunkStart, i, word -> wordPiece.appendIds(word, ids));
+                ids.add(specialIds[special]);
+                chunkStart = i + SPECIAL_TOKENS.get(special).length();
+                i = text.indexOf('[', chunkStart);
+            } else {
+                i = text.indexOf('[', i + 1);
+            }
+        }
+        basicTokenizer.tokenize(text, chunkStart, text.length(), word -> wordPiece.appendIds(word, ids));
+        return ids.toArray();
+    }
+
+    /**
+     * {@code [CLS] a [SEP]}, or {@code [CLS] a [SEP] b [SEP]} with token type 1 from b on; cut to
+     * {@code maxLength} tokens in all by HF's longest-first rule, then padded to {@code maxLength}
+     * with [PAD] (type 0, mask 0) when {@code padToMax}. {@code Integer.MAX_VALUE} without padding
+     * means no truncation.
+     *
+     * @param textB the second text, or null for a single text
+     * @throws IllegalArgumentException when {@code maxLength} cannot hold the special tokens
+     */
+    public Encoding encode(String textA, String textB, int maxLength, boolean padToMax) {
+        return encodeIds(tokenIds(textA), textB == null ? null : tokenIds(textB), maxLength, padToMax);
+    }
+
+    /** {@link #encode} on ids that are already tokenized (no special tokens in them). */
+    public Encoding encodeIds(int[] idsA, int[] idsB, int maxLength, boolean padToMax) {
+        int specials = idsB == null ? 2 : 3;
+        if (maxLength < specials) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " cannot hold the " + specials
+                    + " special tokens of a " + (idsB == null ? "single text" : "pair"));
+        }
+        int budget = maxLength - specials;
+        int keptA;
+        int keptB;
+        if (idsB == null) {
+            keptA = Math.min(idsA.length, budget);
+            keptB = 0;
+        } else {
+            LongestFirstTruncation.Kept kept = LongestFirstTruncation.keep(idsA.length, idsB.length, budget);
+            keptA = kept.first();
+            keptB = kept.second();
+        }
+        int used = keptA + keptB + specials;
+        int length = padToMax ? maxLength : used;
+        int[] inputIds = new int[length];
+        int[] tokenTypes = new int[length];
+        int[] mask = new int[length];
+        int at = 0;
+        inputIds[at++] = clsId;
+        System.arraycopy(idsA, 0, inputIds, at, keptA);
+        at += keptA;
+        inputIds[at++] = sepId;
+        if (idsB != null) {
+            int secondStart = at;
+            System.arraycopy(idsB, 0, inputIds, at, keptB);
+            at += keptB;
+            inputIds[at++] = sepId;
+            Arrays.fill(tokenTypes, secondStart, at, 1);
+        }
+        Arrays.fill(mask, 0, used, 1);
+        Arrays.fill(inputIds, used, length, padId);
+        return new Encoding(inputIds, tokenTypes, mask);
+    }
+
+    private static int specialTokenAt(String text, int index) {
+        for (int s = 0; s < SPECIAL_TOKENS.size(); s++) {
+            if (text.startsWith(SPECIAL_TOKENS.get(s), index)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+}
