@@ -32,6 +32,17 @@ public final class ModelDirectory {
 
     /** Writes config, vocabulary, tokenizer settings and weights to {@code dir}, replacing what was there. */
     public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions) {
+        save(dir, model, vocab, tokenizerOptions, staging -> {});
+    }
+
+    /** Writes files that belong with the model (optimizer state, trainer state) into the directory being built. */
+    @FunctionalInterface
+    public interface Extras {
+        void writeInto(Path stagingDir) throws IOException;
+    }
+
+    /** As {@link #save(Path, NezhaModel, Path, TokenizerOptions)}, with {@code extras} written into the same atomic swap. */
+    public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions, Extras extras) {
         Path parent = dir.toAbsolutePath().getParent();
         Path staging = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
@@ -42,6 +53,7 @@ public final class ModelDirectory {
             Files.copy(vocab, staging.resolve(VOCAB), StandardCopyOption.REPLACE_EXISTING);
             tokenizerOptions.write(staging.resolve(TOKENIZER_CONFIG));
             SafeTensors.write(staging.resolve(WEIGHTS), savedWeights(model), Map.of("format", "pt"));
+            extras.writeInto(staging);
             Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
             if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -67,9 +79,15 @@ public final class ModelDirectory {
      * missing from the encoder is an error.
      */
     public static ParameterStore.LoadReport loadWeights(Path dir, NezhaModel model) {
+        return loadWeights(dir, model, name -> true);
+    }
+
+    /** As {@link #loadWeights(Path, NezhaModel)}, taking only the stored weights whose (HF) name passes {@code wanted}. */
+    public static ParameterStore.LoadReport loadWeights(Path dir, NezhaModel model, java.util.function.Predicate<String> wanted) {
         Path file = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(file)) throw InputException.in(file, "missing (a model directory needs " + WEIGHTS + ")");
         Map<String, Tensor> weights = CheckpointNames.canonicalize(SafeTensors.read(file));
+        weights.keySet().removeIf(wanted.negate());
         ParameterStore.LoadReport report;
         try {
             report = model.parameters().load(weights);
@@ -90,7 +108,7 @@ public final class ModelDirectory {
         if (!Files.isRegularFile(dir.resolve(VOCAB))) throw InputException.in(dir, "not a model directory (no " + VOCAB + ")");
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) return;
         try (Stream<Path> walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -57,11 +57,11 @@ public final class RelativePositionTable {
 
     /** Bucket index matrix r[i][j] = clip(j − i, −K, K) + K, int64 [L, L]. */
     public Tensor bucketIndex(long length, Device device) {
-        Tensor range = torch.arange(Tensors.scalar(length), new TensorOptions(ScalarType.Long));
+        Tensor range = torch.arange(Tensors.integer(length), new TensorOptions(ScalarType.Long));
         Tensor distance = range.unsqueeze(0).sub(range.unsqueeze(1));
-        Tensor clipped = torch.clamp(distance, new org.bytedeco.pytorch.ScalarOptional(Tensors.scalar(-maxRelativePosition)),
-                new org.bytedeco.pytorch.ScalarOptional(Tensors.scalar(maxRelativePosition)));
-        Tensor r = clipped.add(Tensors.scalar(maxRelativePosition));
+        Tensor clipped = torch.clamp(distance, new org.bytedeco.pytorch.ScalarOptional(Tensors.integer(-maxRelativePosition)),
+                new org.bytedeco.pytorch.ScalarOptional(Tensors.integer(maxRelativePosition)));
+        Tensor r = clipped.add(Tensors.integer(maxRelativePosition));
         return device.is_cpu() ? r : r.to(device, ScalarType.Long);
     }
 

@@ -65,6 +65,11 @@ public final class Tensors {
         return new Scalar(value);
     }
 
+    /** An integral scalar: integer ops with a double scalar would promote their result to floating point. */
+    public static Scalar integer(long value) {
+        return new Scalar(value);
+    }
+
     public static TensorOptions options(ScalarType dtype, Device device) {
         return new TensorOptions(dtype).device(new DeviceOptional(device));
     }

@@ -41,8 +41,14 @@ public final class Trainer {
     public record StepLog(long step, double loss, double lr, double gradNorm, double tokensPerSecond,
             double elapsedSeconds) {
         public Map<String, Object> toMap() {
-            return Map.of("step", step, "loss", loss, "lr", lr, "grad_norm", gradNorm, "tokens_per_s", tokensPerSecond,
-                    "elapsed_s", elapsedSeconds);
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put("step", step);
+            map.put("loss", loss);
+            map.put("lr", lr);
+            map.put("grad_norm", gradNorm);
+            map.put("tokens_per_s", tokensPerSecond);
+            map.put("elapsed_s", elapsedSeconds);
+            return map;
         }
     }
 

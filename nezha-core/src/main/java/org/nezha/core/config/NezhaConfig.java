@@ -1,0 +1,230 @@
+package org.nezha.core.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.nezha.core.InputException;
+
+/**
+ * A Hugging Face {@code config.json} for NEZHA ({@code NezhaConfig}) or BERT ({@code BertConfig}).
+ * The JSON tree is kept whole, so fields this engine does not use survive a read/write round trip;
+ * the accessors give HF's defaults where a field is absent. Immutable: the {@code with…} methods
+ * return changed copies.
+ */
+public final class NezhaConfig {
+    public static final String RELATIVE_FUNCTIONAL = "relative_functional";
+    public static final String ABSOLUTE = "absolute";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ObjectNode tree;
+
+    private NezhaConfig(ObjectNode tree) {
+        this.tree = tree;
+    }
+
+    /** Reads and validates {@code file}; any problem is an {@link InputException} naming the file. */
+    public static NezhaConfig read(Path file) {
+        if (!Files.isRegularFile(file)) throw InputException.in(file, "config file not found");
+        JsonNode node;
+        try {
+            node = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw InputException.at(file, e.getLocation() == null ? 1 : e.getLocation().getLineNr(),
+                    "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) throw InputException.in(file, "a config must be a JSON object");
+        return fromTree((ObjectNode) node, file.toString());
+    }
+
+    /** Parses JSON text (for tests and embedded defaults); {@code source} names it in errors. */
+    public static NezhaConfig parse(String json, String source) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) throw new InputException(source + ": a config must be a JSON object");
+            return fromTree((ObjectNode) node, source);
+        } catch (JsonProcessingException e) {
+            throw new InputException(source + ": not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static NezhaConfig fromTree(ObjectNode tree, String source) {
+        NezhaConfig config = new NezhaConfig(tree);
+        String problem = config.problem();
+        if (problem != null) throw new InputException(source + ": " + problem);
+        return config;
+    }
+
+    /** The first thing that makes this config unusable, or null. */
+    private String problem() {
+        for (String field : List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+                "intermediate_size")) {
+            JsonNode v = tree.get(field);
+            if (v == null) return "missing required field \"" + field + "\"";
+            if (!v.canConvertToExactIntegral() || v.asLong() <= 0) return "\"" + field + "\" must be a positive integer, got " + v;
+        }
+        for (String field : List.of("max_position_embeddings", "type_vocab_size", "max_relative_position")) {
+            JsonNode v = tree.get(field);
+            if (v != null && (!v.canConvertToExactIntegral() || v.asLong() <= 0)) return "\"" + field + "\" must be a positive integer, got " + v;
+        }
+        for (String field : List.of("hidden_dropout_prob", "attention_probs_dropout_prob")) {
+            JsonNode v = tree.get(field);
+            if (v != null && (!v.isNumber() || v.asDouble() < 0 || v.asDouble() >= 1)) return "\"" + field + "\" must be in [0, 1), got " + v;
+        }
+        if (hiddenSize() % numAttentionHeads() != 0) {
+            return "hidden_size " + hiddenSize() + " is not a multiple of num_attention_heads " + numAttentionHeads();
+        }
+        String type = positionEmbeddingType();
+        if (!type.equals(RELATIVE_FUNCTIONAL) && !type.equals(ABSOLUTE)) {
+            return "position_embedding_type \"" + type + "\" is not supported (use \"" + RELATIVE_FUNCTIONAL + "\" or \"" + ABSOLUTE + "\")";
+        }
+        if (type.equals(RELATIVE_FUNCTIONAL) && headSize() % 2 != 0) {
+            return "relative_functional attention needs an even head size, got " + headSize();
+        }
+        if (!List.of("gelu", "gelu_new", "relu", "tanh").contains(hiddenAct())) return "hidden_act \"" + hiddenAct() + "\" is not supported";
+        if (padTokenId() < 0 || padTokenId() >= vocabSize()) return "pad_token_id " + padTokenId() + " is outside the vocabulary";
+        JsonNode id2label = tree.get("id2label");
+        if (id2label != null && id2label.isObject()) {
+            for (int i = 0; i < id2label.size(); i++) {
+                if (!id2label.has(Integer.toString(i))) return "id2label must number its labels 0.." + (id2label.size() - 1) + ", \"" + i + "\" is missing";
+            }
+        }
+        return null;
+    }
+
+    public int vocabSize() { return tree.get("vocab_size").asInt(); }
+    public int hiddenSize() { return tree.get("hidden_size").asInt(); }
+    public int numHiddenLayers() { return tree.get("num_hidden_layers").asInt(); }
+    public int numAttentionHeads() { return tree.get("num_attention_heads").asInt(); }
+    public int intermediateSize() { return tree.get("intermediate_size").asInt(); }
+    public String hiddenAct() { return tree.path("hidden_act").asText("gelu"); }
+    public double hiddenDropoutProb() { return tree.path("hidden_dropout_prob").asDouble(0.1); }
+    public double attentionProbsDropoutProb() { return tree.path("attention_probs_dropout_prob").asDouble(0.1); }
+    public int maxPositionEmbeddings() { return tree.path("max_position_embeddings").asInt(512); }
+    public int maxRelativePosition() { return tree.path("max_relative_position").asInt(64); }
+    public int typeVocabSize() { return tree.path("type_vocab_size").asInt(2); }
+    public double initializerRange() { return tree.path("initializer_range").asDouble(0.02); }
+    public double layerNormEps() { return tree.path("layer_norm_eps").asDouble(1e-12); }
+    public int padTokenId() { return tree.path("pad_token_id").asInt(0); }
+
+    public int headSize() {
+        return hiddenSize() / numAttentionHeads();
+    }
+
+    /**
+     * NEZHA configs may omit the field (HF's NezhaConfig has no such field and is always relative);
+     * a BERT config ({@code model_type: bert}) means absolute positions.
+     */
+    public String positionEmbeddingType() {
+        JsonNode v = tree.get("position_embedding_type");
+        if (v != null && !v.isNull()) return v.asText();
+        return "bert".equals(tree.path("model_type").asText()) ? ABSOLUTE : RELATIVE_FUNCTIONAL;
+    }
+
+    /** Whether sequences longer than {@code max_position_embeddings} are impossible (BERT) rather than merely untrained. */
+    public boolean hasAbsolutePositions() {
+        return ABSOLUTE.equals(positionEmbeddingType());
+    }
+
+    /** Class labels in id order, from HF's {@code id2label}; empty when the config has none. */
+    public List<String> labels() {
+        JsonNode map = tree.get("id2label");
+        if (map == null || !map.isObject() || map.isEmpty()) return List.of();
+        String[] labels = new String[map.size()];
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int id = Integer.parseInt(e.getKey());
+            labels[id] = e.getValue().asText();
+        }
+        return List.of(labels);
+    }
+
+    /** The classifier width: the number of labels in id2label, else {@code num_labels}, else HF's default 2. */
+    public int numLabels() {
+        List<String> labels = labels();
+        if (!labels.isEmpty()) return labels.size();
+        return tree.path("num_labels").asInt(2);
+    }
+
+    /** A copy with HF's id2label/label2id (and num_labels) set to {@code labels} in id order. */
+    public NezhaConfig withLabels(List<String> labels) {
+        ObjectNode copy = tree.deepCopy();
+        ObjectNode id2label = copy.putObject("id2label");
+        ObjectNode label2id = copy.putObject("label2id");
+        for (int i = 0; i < labels.size(); i++) {
+            id2label.put(Integer.toString(i), labels.get(i));
+            label2id.put(labels.get(i), i);
+        }
+        copy.remove("num_labels");
+        return new NezhaConfig(copy);
+    }
+
+    /** A copy naming the HF model class that the saved weights belong to (e.g. NezhaForMaskedLM). */
+    public NezhaConfig withArchitectures(String... architectures) {
+        ObjectNode copy = tree.deepCopy();
+        ArrayNode array = copy.putArray("architectures");
+        for (String a : architectures) array.add(a);
+        if (!copy.has("model_type")) copy.put("model_type", hasAbsolutePositions() ? "bert" : "nezha");
+        return new NezhaConfig(copy);
+    }
+
+    /** A copy with a string field set (fields HF does not know are kept and ignored by HF). */
+    public NezhaConfig with(String field, String value) {
+        ObjectNode copy = tree.deepCopy();
+        copy.put(field, value);
+        return new NezhaConfig(copy);
+    }
+
+    /** A string field, or null when absent. */
+    public String text(String field) {
+        JsonNode v = tree.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** HF model class names from {@code architectures}. */
+    public List<String> architectures() {
+        List<String> out = new ArrayList<>();
+        tree.path("architectures").forEach(n -> out.add(n.asText()));
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Writes the config as pretty JSON through a temporary file and an atomic rename. */
+    public void write(Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, toJson() + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot write: " + e.getMessage());
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}

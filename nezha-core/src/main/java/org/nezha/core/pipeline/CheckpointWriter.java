@@ -1,0 +1,87 @@
+package org.nezha.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.nezha.core.InputException;
+import org.nezha.core.data.BatchPosition;
+import org.nezha.core.io.SafeTensors;
+import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.NezhaModel;
+import org.nezha.core.tokenizer.TokenizerOptions;
+import org.nezha.core.train.AdamW;
+
+/**
+ * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
+ * (AdamW moments) and {@code trainer_state.json} (step, data position), swapped in atomically;
+ * keeps only the newest few.
+ */
+final class CheckpointWriter {
+    static final String PREFIX = "checkpoint-";
+    static final String OPTIMIZER = "optimizer.safetensors";
+    static final String TRAINER_STATE = "trainer_state.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path outputDir;
+    private final int keep;
+    private final NezhaModel model;
+    private final Path vocab;
+    private final TokenizerOptions tokenizerOptions;
+    private final AdamW optimizer;
+
+    CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
+            AdamW optimizer) {
+        this.outputDir = outputDir;
+        this.keep = keep;
+        this.model = model;
+        this.vocab = vocab;
+        this.tokenizerOptions = tokenizerOptions;
+        this.optimizer = optimizer;
+    }
+
+    Path write(long step, BatchPosition next) {
+        Path dir = outputDir.resolve(PREFIX + step);
+        ModelDirectory.save(dir, model, vocab, tokenizerOptions, staging -> {
+            SafeTensors.write(staging.resolve(OPTIMIZER), optimizer.state(),
+                    Map.of("optimizer", "AdamW", "steps", Long.toString(optimizer.stepCount())));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("global_step", step);
+            state.put("next_epoch", next.epoch());
+            state.put("next_batch", next.batchIndex());
+            JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
+        });
+        prune();
+        return dir;
+    }
+
+    /** Deletes all but the {@code keep} newest checkpoints (keep ≤ 0 keeps all). */
+    private void prune() {
+        if (keep <= 0) return;
+        try (Stream<Path> entries = Files.list(outputDir)) {
+            List<Path> checkpoints = entries.filter(p -> stepOf(p) >= 0)
+                    .sorted(Comparator.comparingLong(CheckpointWriter::stepOf)).toList();
+            for (int i = 0; i < checkpoints.size() - keep; i++) ModelDirectory.deleteRecursively(checkpoints.get(i));
+        } catch (IOException e) {
+            throw InputException.in(outputDir, "cannot remove old checkpoints: " + e.getMessage());
+        }
+    }
+
+    private static long stepOf(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(PREFIX) || !Files.isDirectory(p)) return -1;
+        try {
+            return Long.parseLong(name.substring(PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

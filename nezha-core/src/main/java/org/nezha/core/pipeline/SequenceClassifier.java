@@ -1,0 +1,152 @@
+package org.nezha.core.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import org.nezha.core.InputException;
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.EncodedPair;
+import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.PairEncoder;
+import org.nezha.core.data.TaskBatch;
+import org.nezha.core.data.TaskBatcher;
+import org.nezha.core.data.TaskExample;
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.metrics.ClassificationMetrics;
+import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.NezhaForSequenceClassification;
+import org.nezha.core.tensor.Tensors;
+import org.nezha.core.tokenizer.BertTokenizer;
+import org.nezha.core.tokenizer.Encoding;
+
+/**
+ * A fine-tuned classifier with its tokenizer and labels: batched inference (no gradients, dropout
+ * off) and scoring against gold labels. The task kind is kept in {@code config.json} as
+ * {@value #TASK_FIELD} so eval and predict read files the way fine-tuning did.
+ */
+public final class SequenceClassifier {
+    public static final String TASK_FIELD = "nezha_task";
+
+    private final NezhaForSequenceClassification model;
+    private final BertTokenizer tokenizer;
+    private final LabelSet labels;
+    private final TaskKind kind;
+
+    SequenceClassifier(NezhaForSequenceClassification model, BertTokenizer tokenizer, LabelSet labels, TaskKind kind) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.labels = labels;
+        this.kind = kind;
+    }
+
+    /** Loads a model directory written by fine-tuning (or by HF, given {@code kindOverride}). */
+    public static SequenceClassifier load(Path dir, AttentionBackend attention, TaskKind kindOverride) {
+        ModelDirectory.requireDirectory(dir);
+        NezhaConfig config = ModelDirectory.readConfig(dir);
+        Path configFile = dir.resolve(ModelDirectory.CONFIG);
+        if (config.labels().isEmpty()) {
+            throw InputException.in(configFile, "has no id2label: not a fine-tuned classifier (fine-tune it with nezha finetune)");
+        }
+        TaskKind kind = kindOverride != null ? kindOverride : taskKind(config, configFile);
+        BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
+        ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, attention);
+        var report = ModelDirectory.loadWeights(dir, model);
+        for (String missing : report.missing()) {
+            throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + missing
+                    + ": not a fine-tuned classifier");
+        }
+        return new SequenceClassifier(model, tokenizer, LabelSet.of(config.labels()), kind);
+    }
+
+    private static TaskKind taskKind(NezhaConfig config, Path configFile) {
+        String kind = config.text(TASK_FIELD);
+        if (kind == null) throw InputException.in(configFile, "does not say whether the task is pair or single (pass --task)");
+        try {
+            return TaskKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw InputException.in(configFile, TASK_FIELD + " \"" + kind + "\" is neither pair nor single");
+        }
+    }
+
+    public LabelSet labels() {
+        return labels;
+    }
+
+    public TaskKind kind() {
+        return kind;
+    }
+
+    public NezhaForSequenceClassification model() {
+        return model;
+    }
+
+    /** Tokenizes pairs (or single texts when b is null) as BERT does: [CLS] a [SEP] b [SEP], longest-first truncation. */
+    static PairEncoder pairEncoder(BertTokenizer tokenizer) {
+        return (a, b, maxLen) -> {
+            Encoding e = tokenizer.encode(a, b, maxLen, false);
+            return new EncodedPair(e.inputIds(), e.tokenTypeIds());
+        };
+    }
+
+    /** Predicted label index and class probabilities per example, in input order. */
+    public record Predictions(int[] predicted, float[][] probabilities) {}
+
+    public Predictions predict(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
+        ModelChecks.sequenceLengthFits(seqLen, kind == TaskKind.PAIR ? 5 : 3, model.config(), "the model's config.json");
+        TaskBatcher batches = TaskBatcher.inOrder(examples, null, pairEncoder(tokenizer), seqLen,
+                tokenizer.vocab().padId(), batchSize);
+        int[] predicted = new int[examples.size()];
+        float[][] probabilities = new float[examples.size()][];
+        int numLabels = labels.size();
+        progress.begin("predict", examples.size());
+        long done = 0;
+        for (int i = 0; i < batches.batchesPerEpoch(); i++) {
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                TaskBatch batch = batches.batch(0, i);
+                BatchTensors inputs = BatchTensors.of(batch.inputs());
+                Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), false);
+                float[] probs = Tensors.toFloats(torch.softmax(logits, -1));
+                int[] rows = batch.exampleIndices();
+                for (int r = 0; r < rows.length; r++) {
+                    float[] p = java.util.Arrays.copyOfRange(probs, r * numLabels, (r + 1) * numLabels);
+                    probabilities[rows[r]] = p;
+                    predicted[rows[r]] = argmax(p);
+                }
+                done += rows.length;
+            }
+            progress.advance(done, "");
+        }
+        progress.end();
+        return new Predictions(predicted, probabilities);
+    }
+
+    /** The examples' label indices; an unknown or missing label is an error naming its file and line. */
+    public int[] goldLabels(List<TaskExample> examples) {
+        int[] gold = new int[examples.size()];
+        for (int i = 0; i < gold.length; i++) {
+            TaskExample e = examples.get(i);
+            gold[i] = labels.index(e.label(), e.file(), e.line());
+        }
+        return gold;
+    }
+
+    /** Predicts and scores labelled examples (labels are checked before any compute). */
+    public ClassificationMetrics evaluate(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
+        int[] gold = goldLabels(examples);
+        return ClassificationMetrics.compute(gold, predict(examples, seqLen, batchSize, progress).predicted(), labels.size());
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+}
