@@ -1,0 +1,28 @@
+package org.nezha.cli;
+
+import java.nio.file.Path;
+
+import picocli.CommandLine.Option;
+
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.pipeline.SequenceClassifier;
+
+/** Options of the commands that run a fine-tuned classifier (eval, predict). */
+final class ClassifierOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Fine-tuned model directory (e.g. the finetune output's best/).")
+    Path model;
+
+    @Option(names = "--task", paramLabel = "KIND", description = "pair or single; default: what the model was fine-tuned for.")
+    String task;
+
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B", description = "Examples per batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")
+    int seqLen;
+
+    SequenceClassifier load(RuntimeOptions runtime) {
+        TaskKind kind = task == null ? null : Options.enumValue("--task", task, TaskKind.class);
+        return SequenceClassifier.load(model, runtime.attentionBackend(), kind);
+    }
+}

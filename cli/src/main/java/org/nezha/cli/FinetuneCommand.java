@@ -1,0 +1,135 @@
+package org.nezha.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.pipeline.FinetuneJob;
+
+/** {@code nezha finetune}: sentence-pair or single-sentence classification. */
+@Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune a classifier for sentence pairs (matching, inference) or single sentences.",
+                "Start from a pretrained model directory (--init; an MLM model gets a fresh pooler and classifier head) "
+                        + "or from scratch (--model-config and --vocab).",
+                "Data: TSV with a header naming the columns (text_a/sentence1, text_b/sentence2, text/sentence, label, "
+                        + "optional id), headerless TSV in LCQMC layout (text_a<TAB>text_b<TAB>label or text<TAB>label), "
+                        + "or JSON Lines with the same field names; chosen by extension (.tsv/.txt, .jsonl/.json) and header.",
+                "Evaluates on --dev after every epoch (or every --eval-every steps) and keeps the best model in DIR/best/ "
+                        + "(labels in its config.json as id2label/label2id), its scores in DIR/dev_metrics.json, "
+                        + "the run in DIR/metrics.jsonl and DIR/loss.png."})
+final class FinetuneCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--task", required = true, paramLabel = "KIND", description = "pair (two texts per example) or single.")
+    String task;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
+    StartingPoint start = new StartingPoint();
+
+    static final class StartingPoint {
+        @Option(names = "--init", paramLabel = "MODEL_DIR", description = "Pretrained or fine-tuned model directory to start from.")
+        Path init;
+
+        @Option(names = "--model-config", paramLabel = "FILE", description = "Train from scratch with this HF config.json (needs --vocab).")
+        Path modelConfig;
+
+        @Option(names = "--vocab", paramLabel = "FILE", description = "vocab.txt for --model-config.")
+        Path vocab;
+    }
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training examples.")
+    Path train;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Development examples: picks the best model.")
+    Path dev;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
+    Path output;
+
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "E", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Stop after N updates instead (0 = use --epochs). Default: ${DEFAULT-VALUE}.")
+    long maxSteps;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Examples per micro-batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")
+    int seqLen;
+
+    @Option(names = "--lr", defaultValue = "2e-5", paramLabel = "X", description = "Peak learning rate (AdamW). Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--warmup-ratio", defaultValue = "0.1", paramLabel = "R", description = "Fraction of the updates spent warming up, then linear decay. Default: ${DEFAULT-VALUE}.")
+    double warmupRatio;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "AdamW weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update. Default: ${DEFAULT-VALUE}.")
+    int gradAccum;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Clip the global gradient norm (0 = off). Default: ${DEFAULT-VALUE}.")
+    double maxGradNorm;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed for the head's initialisation, shuffling and dropout. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--log-every", defaultValue = "20", paramLabel = "N", description = "Write a metrics.jsonl line every N updates. Default: ${DEFAULT-VALUE}.")
+    int logEvery;
+
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluate on dev every N updates (0 = every epoch). Default: ${DEFAULT-VALUE}.")
+    int evalEvery;
+
+    @Option(names = "--metric", defaultValue = "accuracy", paramLabel = "NAME", description = "Dev metric that picks the best model: accuracy, macro_f1 or positive_f1. Default: ${DEFAULT-VALUE}.")
+    String metric;
+
+    @Option(names = "--overwrite", description = "Replace the contents of a non-empty output directory.")
+    boolean overwrite;
+
+    @Mixin RuntimeOptions runtime;
+
+    @Override
+    public Integer call() {
+        runtime.apply();
+        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.attentionBackend(),
+                new TerminalProgress(spec.commandLine().getErr())).run();
+        spec.commandLine().getOut().println(Summary.finetuning(r));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    FinetuneJob.Settings settings() {
+        FinetuneJob.Settings s = new FinetuneJob.Settings();
+        s.task = Options.enumValue("--task", task, TaskKind.class);
+        s.init = start.init;
+        s.modelConfig = start.modelConfig;
+        s.vocab = start.vocab;
+        s.train = train;
+        s.dev = dev;
+        s.output = output;
+        s.epochs = epochs;
+        s.maxSteps = maxSteps;
+        s.batchSize = batchSize;
+        s.seqLen = seqLen;
+        s.learningRate = lr;
+        s.warmupRatio = warmupRatio;
+        s.weightDecay = weightDecay;
+        s.gradientAccumulation = gradAccum;
+        s.maxGradNorm = maxGradNorm;
+        s.seed = seed;
+        s.logEvery = logEvery;
+        s.evalEvery = evalEvery;
+        s.metric = metric;
+        s.overwrite = overwrite;
+        return s;
+    }
+}

@@ -1,0 +1,125 @@
+package org.nezha.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import org.nezha.core.pipeline.PretrainJob;
+import org.nezha.core.train.LearningRateSchedule;
+
+/** {@code nezha pretrain}: masked-LM pretraining from scratch on a BERT-format corpus. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Pretrain a NEZHA (or BERT) masked language model from scratch.",
+                "The corpus is Google BERT's create_pretraining_data format: UTF-8, one sentence per line, "
+                        + "a blank line between documents. Sentences of a document are packed into sequences of "
+                        + "up to --seq-len tokens and masked afresh every epoch (15% of tokens: 80% [MASK], 10% random, 10% kept).",
+                "Writes DIR/metrics.jsonl (step, loss, lr, grad_norm, tokens_per_s), DIR/loss.png, "
+                        + "DIR/checkpoint-N/ (model + optimizer state) and the final model in DIR/model/."})
+final class PretrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model-config", required = true, paramLabel = "FILE", description = "HF config.json of the model to train (NEZHA or BERT fields).")
+    Path modelConfig;
+
+    @Option(names = "--vocab", required = true, paramLabel = "FILE", description = "WordPiece vocab.txt (one token per line).")
+    Path vocab;
+
+    @Option(names = "--train", required = true, arity = "1..*", paramLabel = "CORPUS", description = "Corpus file(s); each file starts a new document.")
+    List<Path> train;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
+    Path output;
+
+    @Option(names = "--max-steps", defaultValue = "1000", paramLabel = "N", description = "Optimizer updates to run. Default: ${DEFAULT-VALUE}.")
+    long maxSteps;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum sequence length, [CLS] and [SEP] included. Default: ${DEFAULT-VALUE}.")
+    int seqLen;
+
+    @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X", description = "Peak learning rate (AdamW). Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--warmup", defaultValue = "100", paramLabel = "N", description = "Linear warmup steps. Default: ${DEFAULT-VALUE}.")
+    long warmup;
+
+    @Option(names = "--decay", defaultValue = "linear", paramLabel = "KIND", description = "Decay after warmup: linear, polynomial or constant. Default: ${DEFAULT-VALUE}.")
+    String decay;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "AdamW weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update (gradient accumulation). Default: ${DEFAULT-VALUE}.")
+    int gradAccum;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Clip the global gradient norm to X (0 = no clipping). Default: ${DEFAULT-VALUE}.")
+    double maxGradNorm;
+
+    @Option(names = "--mask-prob", defaultValue = "0.15", paramLabel = "P", description = "Fraction of tokens to predict. Default: ${DEFAULT-VALUE}.")
+    double maskProb;
+
+    @Option(names = "--max-predictions", defaultValue = "20", paramLabel = "N", description = "Most masked tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    int maxPredictions;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed for initialisation, packing, shuffling, masking and dropout. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N", description = "Write a metrics.jsonl line every N updates. Default: ${DEFAULT-VALUE}.")
+    int logEvery;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N", description = "Also checkpoint every N updates (0 = only at the end). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "N", description = "Keep the newest N checkpoints (0 = all). Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
+    @Option(names = "--overwrite", description = "Replace the contents of a non-empty output directory.")
+    boolean overwrite;
+
+    @Mixin RuntimeOptions runtime;
+
+    @Override
+    public Integer call() {
+        runtime.apply();
+        PretrainJob.Settings s = settings();
+        var out = spec.commandLine().getOut();
+        PretrainJob.Result r = new PretrainJob(s, runtime.attentionBackend(), new TerminalProgress(spec.commandLine().getErr())).run();
+        out.println(Summary.pretraining(r));
+        out.flush();
+        return 0;
+    }
+
+    PretrainJob.Settings settings() {
+        PretrainJob.Settings s = new PretrainJob.Settings();
+        s.modelConfig = modelConfig;
+        s.vocab = vocab;
+        s.train = train;
+        s.output = output;
+        s.maxSteps = maxSteps;
+        s.batchSize = batchSize;
+        s.seqLen = seqLen;
+        s.learningRate = lr;
+        s.warmupSteps = warmup;
+        s.decay = Options.enumValue("--decay", decay, LearningRateSchedule.Decay.class);
+        s.weightDecay = weightDecay;
+        s.gradientAccumulation = gradAccum;
+        s.maxGradNorm = maxGradNorm;
+        s.maskProb = maskProb;
+        s.maxPredictions = maxPredictions;
+        s.seed = seed;
+        s.logEvery = logEvery;
+        s.checkpointEvery = checkpointEvery;
+        s.keepCheckpoints = keepCheckpoints;
+        s.overwrite = overwrite;
+        return s;
+    }
+}

@@ -1,0 +1,49 @@
+package org.nezha.cli;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.nezha.core.pipeline.FinetuneJob;
+import org.nezha.core.pipeline.PretrainJob;
+
+/** The end-of-run summaries users read. */
+final class Summary {
+    private Summary() {}
+
+    static String pretraining(PretrainJob.Result r) {
+        return String.format(Locale.ROOT, """
+                pretraining done: %d steps in %s, %,.0f tokens/s
+                  MLM loss        %.3f (first log) -> %.3f (last log)
+                  model           %s
+                  metrics         %s
+                  loss curve      %s""", r.steps(), duration(r.seconds()), r.tokensPerSecond(), r.firstLoss(),
+                r.finalLoss(), r.modelDir(), r.metricsFile(), r.lossCurve());
+    }
+
+    static String finetuning(FinetuneJob.Result r) {
+        Map<String, Object> m = r.bestDevMetrics();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "fine-tuning done: %d steps in %s on %,d examples; best dev %s at step %d%n", r.steps(),
+                duration(r.seconds()), r.trainExamples(), r.metric(), r.bestStep()));
+        b.append(String.format(Locale.ROOT, "  dev accuracy    %.4f  (majority-class baseline %.4f, %,d examples)%n",
+                number(m, "accuracy"), r.devMajorityAccuracy(), r.devExamples()));
+        b.append(String.format(Locale.ROOT, "  dev macro F1    %.4f%n", number(m, "macro_f1")));
+        if (m.containsKey("positive_f1")) {
+            b.append(String.format(Locale.ROOT, "  dev F1 ('%s')   %.4f  (precision %.4f, recall %.4f)%n", r.labels().get(1),
+                    number(m, "positive_f1"), number(m, "positive_precision"), number(m, "positive_recall")));
+        }
+        b.append("  best model      ").append(r.bestModelDir()).append('\n');
+        b.append("  metrics         ").append(r.metricsFile()).append('\n');
+        b.append("  loss curve      ").append(r.lossCurve());
+        return b.toString();
+    }
+
+    static double number(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+}

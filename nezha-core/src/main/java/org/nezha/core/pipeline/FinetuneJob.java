@@ -1,0 +1,233 @@
+package org.nezha.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import org.nezha.core.InputException;
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.TaskBatch;
+import org.nezha.core.data.TaskBatcher;
+import org.nezha.core.data.TaskDataReader;
+import org.nezha.core.data.TaskExample;
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.metrics.ClassificationMetrics;
+import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.NezhaForSequenceClassification;
+import org.nezha.core.model.ParameterStore;
+import org.nezha.core.tensor.Tensors;
+import org.nezha.core.tokenizer.BertTokenizer;
+import org.nezha.core.tokenizer.TokenizerOptions;
+import org.nezha.core.tokenizer.Vocab;
+import org.nezha.core.train.AdamW;
+import org.nezha.core.train.LearningRateSchedule;
+import org.nezha.core.train.Trainer;
+
+/**
+ * Fine-tunes a sequence classifier (pairs or single texts) from a pretrained model or from scratch,
+ * evaluates on dev after every epoch (or every N steps) and keeps the best model in {@code best/},
+ * its scores in {@code dev_metrics.json}, the run in {@code metrics.jsonl} and {@code loss.png}.
+ */
+public final class FinetuneJob {
+    public static final String BEST_MODEL = "best";
+    public static final String DEV_METRICS = "dev_metrics.json";
+    /** Metrics a run can select its best model by. */
+    public static final List<String> SELECTION_METRICS = List.of("accuracy", "macro_f1", "positive_f1");
+
+    /** What to fine-tune and how; defaults follow BERT's GLUE recipe. */
+    public static final class Settings {
+        public TaskKind task = TaskKind.PAIR;
+        public Path init;
+        public Path modelConfig;
+        public Path vocab;
+        public Path train;
+        public Path dev;
+        public Path output;
+        public int epochs = 3;
+        public long maxSteps = 0;
+        public int batchSize = 32;
+        public int seqLen = 128;
+        public double learningRate = 2e-5;
+        public double warmupRatio = 0.1;
+        public double weightDecay = 0.01;
+        public int gradientAccumulation = 1;
+        public double maxGradNorm = 1.0;
+        public long seed = 42;
+        public int logEvery = 20;
+        public int evalEvery = 0;
+        public String metric = "accuracy";
+        public int evalBatchSize = 64;
+        public boolean overwrite;
+    }
+
+    public record Result(Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
+            double devMajorityAccuracy, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
+            int devExamples, List<String> labels) {}
+
+    private final Settings settings;
+    private final AttentionBackend attention;
+    private final Progress progress;
+
+    public FinetuneJob(Settings settings, AttentionBackend attention, Progress progress) {
+        this.settings = settings;
+        this.attention = attention;
+        this.progress = progress;
+    }
+
+    public Result run() {
+        Settings s = settings;
+        validateOptions(s);
+        Path vocabFile = s.init != null ? s.init.resolve(ModelDirectory.VOCAB) : s.vocab;
+        Object configSource = s.init != null ? s.init.resolve(ModelDirectory.CONFIG) : s.modelConfig;
+        NezhaConfig base = s.init != null ? ModelDirectory.readConfig(s.init) : NezhaConfig.read(s.modelConfig);
+        BertTokenizer tokenizer = s.init != null ? BertTokenizer.fromModelDir(s.init)
+                : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
+        ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
+        ModelChecks.sequenceLengthFits(s.seqLen, s.task == TaskKind.PAIR ? 5 : 3, base, configSource);
+        ModelChecks.outputDirectoryUsable(s.output, s.overwrite);
+
+        List<TaskExample> train = TaskDataReader.read(s.train, s.task);
+        List<TaskExample> dev = TaskDataReader.read(s.dev, s.task);
+        LabelSet labels = LabelSet.fromExamples(train);
+        NezhaConfig config = base.withLabels(labels.labels()).withArchitectures("NezhaForSequenceClassification")
+                .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
+
+        torch.manual_seed(s.seed);
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, attention);
+        SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task);
+        int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
+        if (s.init != null) loadPretrained(s.init, base, labels, model);
+        progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
+                train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
+
+        TaskBatcher batches = TaskBatcher.shuffled(train, labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
+                tokenizer.vocab().padId(), s.batchSize, s.seed);
+        long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation);
+        long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
+        int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
+        AdamW optimizer = new AdamW(model.parameters().asMap(), 0.9, 0.999, 1e-8, s.weightDecay, AdamW::decayedByDefault);
+        LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
+                LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
+        Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
+                new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery));
+
+        createDirectory(s.output);
+        Path metricsFile = s.output.resolve(PretrainJob.METRICS);
+        Path bestDir = s.output.resolve(BEST_MODEL);
+        BestSoFar best = new BestSoFar();
+        long start = System.nanoTime();
+        try (TrainingLog log = new TrainingLog(metricsFile, progress)) {
+            progress.begin("finetune", maxSteps);
+            trainer.run(lossScale -> microStep(model, batches.next(), lossScale), new Trainer.Listener() {
+                @Override
+                public void onUpdate(long step, double loss) {
+                    log.onUpdate(step, loss);
+                }
+
+                @Override
+                public void onLog(Trainer.StepLog stepLog) {
+                    log.onLog(stepLog);
+                }
+
+                @Override
+                public void onCheckpoint(long step) {
+                    ClassificationMetrics m = ClassificationMetrics.compute(devGold,
+                            classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), labels.size());
+                    Map<String, Object> scores = m.toMap(labels.labels());
+                    double value = ((Number) scores.get(s.metric)).doubleValue();
+                    log.onEvaluation(step, scores, value);
+                    progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
+                            m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
+                    if (value > best.value) {
+                        best.value = value;
+                        best.step = step;
+                        best.scores = scores;
+                        ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
+                        JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
+                    }
+                }
+            }, 0);
+            progress.end();
+            Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
+            LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
+                    List.of(log.lossSeries(), log.evaluationSeries("dev " + s.metric)));
+            return new Result(bestDir, best.step, best.scores, s.metric, majorityAccuracy(devGold, labels.size()),
+                    metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
+                    labels.labels());
+        }
+    }
+
+    private static void validateOptions(Settings s) {
+        if ((s.init == null) == (s.modelConfig == null)) {
+            throw new InputException("give either --init MODEL_DIR (fine-tune a pretrained model) or --model-config and --vocab (train from scratch)");
+        }
+        if (s.init != null && s.vocab != null) throw new InputException("--vocab: the vocabulary comes from --init's directory");
+        if (s.init == null && s.vocab == null) throw new InputException("--model-config needs --vocab");
+        if (s.init != null) ModelDirectory.requireDirectory(s.init);
+        if (s.train == null || s.dev == null) throw new InputException("--train and --dev are both required");
+        if (!SELECTION_METRICS.contains(s.metric)) {
+            throw new InputException("--metric " + s.metric + ": choose one of " + SELECTION_METRICS);
+        }
+        ModelChecks.positive("--lr", s.learningRate);
+        if (s.epochs < 1 && s.maxSteps < 1) throw new InputException("--epochs must be at least 1, got " + s.epochs);
+        if (s.warmupRatio < 0 || s.warmupRatio >= 1) throw new InputException("--warmup-ratio must be in [0, 1), got " + s.warmupRatio);
+    }
+
+    /**
+     * The pretrained encoder, and its classifier too when it was trained for the same labels. An MLM
+     * checkpoint has neither pooler nor classifier: those start fresh.
+     */
+    private void loadPretrained(Path init, NezhaConfig initConfig, LabelSet labels, NezhaForSequenceClassification model) {
+        boolean sameLabels = initConfig.labels().equals(labels.labels());
+        ParameterStore.LoadReport report = ModelDirectory.loadWeights(init, model,
+                name -> sameLabels || !name.startsWith("classifier."));
+        if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
+    }
+
+    private static Trainer.MicroStep microStep(NezhaForSequenceClassification model, TaskBatch batch, double lossScale) {
+        BatchTensors inputs = BatchTensors.of(batch.inputs());
+        Tensor labels = Tensors.longs(batch.labels(), null, batch.labels().length);
+        Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
+        Tensor loss = model.loss(logits, labels);
+        loss.mul(Tensors.scalar(lossScale)).backward();
+        return new Trainer.MicroStep(loss.item_double(), inputs.realTokens());
+    }
+
+    /** Accuracy of always answering the most frequent dev label: the bar a useful model must clear. */
+    static double majorityAccuracy(int[] gold, int numLabels) {
+        int[] counts = new int[numLabels];
+        for (int g : gold) counts[g]++;
+        return (double) Arrays.stream(counts).max().orElse(0) / gold.length;
+    }
+
+    private static final class BestSoFar {
+        double value = Double.NEGATIVE_INFINITY;
+        long step;
+        Map<String, Object> scores;
+    }
+
+    private static Map<String, Object> withStep(long step, Map<String, Object> scores) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("step", step);
+        out.putAll(scores);
+        return out;
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw InputException.in(dir, "cannot create output directory: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.nezha.core.pipeline;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+import org.nezha.core.InputException;
+import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.TaskExample;
+
+/**
+ * Writes predictions as CSV: {@code id,label,prob_<label>…}, one row per input in input order. The
+ * id is the input's own id column, else its line number. Written to a temporary file and renamed,
+ * so a failed run never leaves a partial file.
+ */
+public final class PredictionCsv {
+    private PredictionCsv() {}
+
+    public static void write(Path out, List<TaskExample> examples, SequenceClassifier.Predictions predictions,
+            LabelSet labels) {
+        Path parent = out.toAbsolutePath().getParent();
+        Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(parent);
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                StringBuilder header = new StringBuilder("id,label");
+                for (String label : labels.labels()) header.append(',').append(field("prob_" + label));
+                w.write(header.toString());
+                w.newLine();
+                for (int i = 0; i < examples.size(); i++) {
+                    TaskExample e = examples.get(i);
+                    StringBuilder row = new StringBuilder();
+                    row.append(field(e.id() != null ? e.id() : Long.toString(e.line())));
+                    row.append(',').append(field(labels.label(predictions.predicted()[i])));
+                    for (float p : predictions.probabilities()[i]) row.append(',').append(String.format(Locale.ROOT, "%.6f", p));
+                    w.write(row.toString());
+                    w.newLine();
+                }
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write error is the one to report
+            }
+            throw InputException.in(out, "cannot write predictions: " + e.getMessage());
+        }
+    }
+
+    /** RFC 4180 quoting where needed. */
+    static String field(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) return value;
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+}

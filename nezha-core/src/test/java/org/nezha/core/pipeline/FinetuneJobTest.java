@@ -1,0 +1,83 @@
+package org.nezha.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.nezha.core.InputException;
+import org.nezha.core.data.TaskDataReader;
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.model.ModelDirectory;
+
+class FinetuneJobTest {
+    /** Texts drawn from one of two disjoint character sets; the set is the label. Learnable, not memorisable. */
+    static Path syntheticTask(Path file, int n, long seed) throws Exception {
+        String warm = "春夏花草山水风雨云月", cold = "铁钢石冰雪霜寒冷硬灰";
+        Random random = new Random(seed);
+        List<String> lines = new ArrayList<>(List.of("text\tlabel"));
+        for (int i = 0; i < n; i++) {
+            boolean isWarm = random.nextBoolean();
+            String chars = isWarm ? warm : cold;
+            StringBuilder text = new StringBuilder();
+            for (int j = 0; j < 6 + random.nextInt(6); j++) text.append(chars.charAt(random.nextInt(chars.length())));
+            lines.add(text + "\t" + (isWarm ? "warm" : "cold"));
+        }
+        Files.write(file, lines);
+        return file;
+    }
+
+    static FinetuneJob.Settings settings(Path dir) throws Exception {
+        FinetuneJob.Settings s = new FinetuneJob.Settings();
+        s.task = TaskKind.SINGLE;
+        s.modelConfig = PretrainJobTest.CONFIG;
+        s.vocab = PretrainJobTest.VOCAB;
+        s.train = syntheticTask(dir.resolve("train.tsv"), 480, 1);
+        s.dev = syntheticTask(dir.resolve("dev.tsv"), 200, 2);
+        s.output = dir.resolve("out");
+        s.epochs = 3;
+        s.batchSize = 16;
+        s.seqLen = 32;
+        s.learningRate = 1e-3;
+        s.logEvery = 10;
+        return s;
+    }
+
+    @Test
+    void learnsALearnableTaskAndKeepsTheBestModel(@TempDir Path dir) throws Exception {
+        FinetuneJob.Settings s = settings(dir);
+        FinetuneJob.Result result = new FinetuneJob(s, AttentionBackends.byName("eager"), Progress.SILENT).run();
+        double accuracy = ((Number) result.bestDevMetrics().get("accuracy")).doubleValue();
+        assertTrue(accuracy > 0.95, "dev accuracy " + accuracy + " (majority " + result.devMajorityAccuracy() + ")");
+        assertEquals(List.of("cold", "warm"), ModelDirectory.readConfig(result.bestModelDir()).labels());
+        assertTrue(Files.isRegularFile(s.output.resolve(FinetuneJob.DEV_METRICS)));
+        assertTrue(Files.isRegularFile(result.lossCurve()));
+
+        // the saved model scores the same when loaded back
+        SequenceClassifier loaded = SequenceClassifier.load(result.bestModelDir(), AttentionBackends.byName("eager"), null);
+        assertEquals(TaskKind.SINGLE, loaded.kind());
+        double reloaded = loaded.evaluate(TaskDataReader.read(s.dev, TaskKind.SINGLE), 32, 50, Progress.SILENT).accuracy();
+        assertEquals(accuracy, reloaded, 1e-9);
+    }
+
+    @Test
+    void unknownDevLabelStopsBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        FinetuneJob.Settings s = settings(dir);
+        List<String> dev = new ArrayList<>(Files.readAllLines(s.dev));
+        dev.set(5, "春花\tlukewarm");
+        Files.write(s.dev, dev);
+        InputException e = assertThrows(InputException.class,
+                () -> new FinetuneJob(s, AttentionBackends.byName("eager"), Progress.SILENT).run());
+        assertTrue(e.getMessage().startsWith(s.dev + ":6: unknown label 'lukewarm'"), e.getMessage());
+        assertTrue(Files.notExists(s.output));
+    }
+}
