@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import org.nezha.core.InputException;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.tensor.CpuThreads;
 
 /** Options every compute command shares: where to run and with how many threads. */
 final class RuntimeOptions {
@@ -26,7 +27,7 @@ final class RuntimeOptions {
             throw new InputException("--device " + device + ": only cpu is supported by this build");
         }
         if (threads < 0) throw new InputException("--threads must be >= 0, got " + threads);
-        if (threads > 0) org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+        CpuThreads.use(threads);
     }
 
     AttentionBackend attentionBackend() {

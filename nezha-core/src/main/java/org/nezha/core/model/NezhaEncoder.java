@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.tensor.Tensors;
 
 /**
@@ -22,6 +23,7 @@ public final class NezhaEncoder {
     private final boolean withPooler;
 
     public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
+        CpuThreads.avoidOversubscription();
         this.config = config;
         this.params = params;
         this.attention = attention;
