@@ -26,6 +26,10 @@ public final class NezhaCli {
         CommandLine cli = new CommandLine(new NezhaCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, commandArgs) -> {
+            err.println("nezha: error: " + e.getMessage() + " (see 'nezha " + commandPath(e.getCommandLine()) + " --help')");
+            return EXIT_BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             while (!(cause instanceof InputException) && cause.getCause() != null && cause.getCause() != cause) {
@@ -40,6 +44,11 @@ public final class NezhaCli {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    private static String commandPath(CommandLine commandLine) {
+        String path = commandLine.getCommandSpec().qualifiedName(" ");
+        return path.startsWith("nezha ") ? path.substring("nezha ".length()) : "";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -19,7 +19,7 @@ import org.nezha.core.pipeline.SequenceClassifier;
 /** {@code nezha predict}: labels unlabelled (or labelled) data with a fine-tuned classifier. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict labels with a fine-tuned classifier (input formats as finetune; a label column is ignored).",
-                "Writes CSV with one row per input, in input order: id (the input's id column, else its line number), "
+                "Writes CSV with one row per input, in input order: id (the input's id column, else the example's number, from 1), "
                         + "the predicted label and one prob_<label> column per label."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

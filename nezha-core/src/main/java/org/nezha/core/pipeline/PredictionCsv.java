@@ -15,7 +15,7 @@ import org.nezha.core.data.TaskExample;
 
 /**
  * Writes predictions as CSV: {@code id,label,prob_<label>…}, one row per input in input order. The
- * id is the input's own id column, else its line number. Written to a temporary file and renamed,
+ * id is the input's own id column, else the example's number (from 1), as the reader assigns it. Written to a temporary file and renamed,
  * so a failed run never leaves a partial file.
  */
 public final class PredictionCsv {
@@ -35,7 +35,7 @@ public final class PredictionCsv {
                 for (int i = 0; i < examples.size(); i++) {
                     TaskExample e = examples.get(i);
                     StringBuilder row = new StringBuilder();
-                    row.append(field(e.id() != null ? e.id() : Long.toString(e.line())));
+                    row.append(field(e.id()));
                     row.append(',').append(field(labels.label(predictions.predicted()[i])));
                     for (float p : predictions.probabilities()[i]) row.append(',').append(String.format(Locale.ROOT, "%.6f", p));
                     w.write(row.toString());

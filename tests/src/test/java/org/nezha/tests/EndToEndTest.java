@@ -1,0 +1,148 @@
+package org.nezha.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command on tiny configs, chained as a user would: pretrain → finetune --init → eval → predict. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir static Path dir;
+    Path pretrained, finetuned, train, dev;
+
+    @BeforeAll
+    void pretrainAndFinetune() throws Exception {
+        Cli pre = Cli.run("pretrain", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", Fixtures.CORPUS.toString(), "--output", dir.resolve("pre").toString(),
+                "--max-steps", "12", "--batch-size", "8", "--seq-len", "64", "--lr", "1e-3", "--warmup", "2",
+                "--log-every", "4", "--checkpoint-every", "6", "--threads", "2");
+        assertEquals(0, pre.exitCode(), pre.toString());
+        pretrained = dir.resolve("pre/model");
+        train = Fixtures.head(Fixtures.AFQMC_TRAIN, 300, dir.resolve("train.tsv"));
+        dev = Fixtures.head(Fixtures.AFQMC_DEV, 80, dir.resolve("dev.tsv"));
+        Cli fine = Cli.run("finetune", "--task", "pair", "--init", pretrained.toString(), "--train", train.toString(),
+                "--dev", dev.toString(), "--output", dir.resolve("fine").toString(), "--epochs", "2", "--batch-size", "16",
+                "--seq-len", "64", "--lr", "5e-4");
+        assertEquals(0, fine.exitCode(), fine.toString());
+        assertTrue(fine.out().contains("dev accuracy"), fine.out());
+        finetuned = dir.resolve("fine/best");
+    }
+
+    @Test
+    void pretrainingWritesMetricsCheckpointsAndAModel() throws Exception {
+        List<String> lines = Files.readAllLines(dir.resolve("pre/metrics.jsonl"));
+        assertEquals(3, lines.size());
+        JsonNode last = JSON.readTree(lines.getLast());
+        assertEquals(12, last.get("step").asInt());
+        assertTrue(last.get("loss").asDouble() > 0 && last.has("lr") && last.has("grad_norm") && last.has("tokens_per_s"));
+        assertTrue(Files.isRegularFile(dir.resolve("pre/checkpoint-6/model.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("pre/checkpoint-12/optimizer.safetensors")));
+        assertTrue(Files.isRegularFile(pretrained.resolve("model.safetensors")));
+        assertTrue(Files.size(dir.resolve("pre/loss.png")) > 1000);
+    }
+
+    @Test
+    void finetuningKeepsLabelsAndTaskInTheConfig() throws Exception {
+        JsonNode config = JSON.readTree(finetuned.resolve("config.json").toFile());
+        assertEquals("0", config.get("id2label").get("0").asText());
+        assertEquals(1, config.get("label2id").get("1").asInt());
+        assertEquals("pair", config.get("nezha_task").asText());
+        assertEquals("NezhaForSequenceClassification", config.get("architectures").get(0).asText());
+        JsonNode devMetrics = JSON.readTree(dir.resolve("fine/dev_metrics.json").toFile());
+        assertTrue(devMetrics.has("accuracy") && devMetrics.has("positive_f1") && devMetrics.has("macro_f1"));
+    }
+
+    @Test
+    void evalPrintsMetricsAsJsonMatchingTheBestDevScore() throws Exception {
+        Cli eval = Cli.run("eval", "--model", finetuned.toString(), "--data", dev.toString(), "--seq-len", "64");
+        assertEquals(0, eval.exitCode(), eval.toString());
+        JsonNode metrics = JSON.readTree(eval.out());
+        assertEquals(80, metrics.get("examples").asInt());
+        JsonNode best = JSON.readTree(dir.resolve("fine/dev_metrics.json").toFile());
+        assertEquals(best.get("accuracy").asDouble(), metrics.get("accuracy").asDouble(), 1e-12);
+        for (String key : List.of("macro_precision", "macro_recall", "macro_f1", "positive_precision", "positive_recall",
+                "positive_f1", "per_class", "confusion_matrix")) {
+            assertTrue(metrics.has(key), key);
+        }
+    }
+
+    @Test
+    void predictWritesOneRowPerInputInOrder() throws Exception {
+        Path jsonl = dir.resolve("inputs.jsonl");
+        Files.writeString(jsonl, """
+                {"id": "q1", "sentence1": "花呗怎么还款", "sentence2": "花呗如何还钱"}
+                {"id": "q2", "sentence1": "借呗额度怎么提升", "sentence2": "今天天气很好"}
+                {"id": "q,3", "sentence1": "蚂蚁森林", "sentence2": "蚂蚁庄园"}
+                """);
+        Path csv = dir.resolve("out/predictions.csv");
+        Cli predict = Cli.run("predict", "--model", finetuned.toString(), "--input", jsonl.toString(), "--output", csv.toString());
+        assertEquals(0, predict.exitCode(), predict.toString());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(List.of("id", "label", "prob_0", "prob_1"), List.of(rows.get(0).split(",")));
+        assertEquals(4, rows.size());
+        assertTrue(rows.get(1).startsWith("q1,"));
+        assertTrue(rows.get(3).startsWith("\"q,3\","), rows.get(3));
+        String[] cells = rows.get(2).split(",");
+        double sum = Double.parseDouble(cells[2]) + Double.parseDouble(cells[3]);
+        assertEquals(1.0, sum, 1e-5);
+        assertEquals(Double.parseDouble(cells[3]) > Double.parseDouble(cells[2]) ? "1" : "0", cells[1]);
+    }
+
+    @Test
+    void predictIgnoresALabelColumn() throws Exception {
+        Path csv = dir.resolve("dev-predictions.csv");
+        Cli predict = Cli.run("predict", "--model", finetuned.toString(), "--input", dev.toString(), "--output", csv.toString());
+        assertEquals(0, predict.exitCode(), predict.toString());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(81, rows.size());
+        assertTrue(rows.get(1).startsWith("1,") && rows.get(80).startsWith("80,"), "ids default to example numbers");
+    }
+
+    @Test
+    void singleSentenceFineTuningFromScratchWithJsonLines() throws Exception {
+        Path trainJsonl = dir.resolve("single-train.jsonl"), devJsonl = dir.resolve("single-dev.jsonl");
+        StringBuilder t = new StringBuilder(), d = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            String line = i % 2 == 0 ? "{\"text\": \"今天很开心" + i + "\", \"label\": \"pos\"}\n"
+                    : "{\"text\": \"今天很难过" + i + "\", \"label\": \"neg\"}\n";
+            (i < 30 ? t : d).append(line);
+        }
+        Files.writeString(trainJsonl, t);
+        Files.writeString(devJsonl, d);
+        Cli fine = Cli.run("finetune", "--task", "single", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", trainJsonl.toString(), "--dev", devJsonl.toString(), "--output",
+                dir.resolve("single").toString(), "--epochs", "1", "--batch-size", "8", "--seq-len", "32");
+        assertEquals(0, fine.exitCode(), fine.toString());
+        JsonNode config = JSON.readTree(dir.resolve("single/best/config.json").toFile());
+        assertEquals("neg", config.get("id2label").get("0").asText());
+        assertEquals("single", config.get("nezha_task").asText());
+    }
+
+    @Test
+    void everyCommandHasCompleteHelp() {
+        for (String command : List.of("quickstart", "pretrain", "finetune", "eval", "predict")) {
+            Cli help = Cli.run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().contains("Usage: nezha " + command), help.out());
+            assertTrue(help.out().contains("--threads"), command + " documents the runtime options");
+        }
+        Cli pretrain = Cli.run("pretrain", "--help");
+        for (String option : List.of("--model-config", "--vocab", "--train", "--output", "--max-steps", "--batch-size",
+                "--seq-len", "--lr", "--warmup", "--seed", "--device")) {
+            assertTrue(pretrain.out().contains(option), option);
+        }
+    }
+}
