@@ -121,42 +121,29 @@ public final class FinetuneJob {
         Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
                 new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery));
 
-        createDirectory(s.output);
+        ModelChecks.createOutputDirectory(s.output);
         Path metricsFile = s.output.resolve(PretrainJob.METRICS);
         Path bestDir = s.output.resolve(BEST_MODEL);
         BestSoFar best = new BestSoFar();
         long start = System.nanoTime();
         try (TrainingLog log = new TrainingLog(metricsFile, progress)) {
             progress.begin("finetune", maxSteps);
-            trainer.run(lossScale -> microStep(model, batches.next(), lossScale), new Trainer.Listener() {
-                @Override
-                public void onUpdate(long step, double loss) {
-                    log.onUpdate(step, loss);
+            trainer.run(lossScale -> microStep(model, batches.next(), lossScale), log.listener(step -> {
+                ClassificationMetrics m = ClassificationMetrics.compute(devGold,
+                        classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), labels.size());
+                Map<String, Object> scores = m.toMap(labels.labels());
+                double value = ((Number) scores.get(s.metric)).doubleValue();
+                log.onEvaluation(step, scores, value);
+                progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
+                        m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
+                if (value > best.value) {
+                    best.value = value;
+                    best.step = step;
+                    best.scores = scores;
+                    ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
+                    JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
                 }
-
-                @Override
-                public void onLog(Trainer.StepLog stepLog) {
-                    log.onLog(stepLog);
-                }
-
-                @Override
-                public void onCheckpoint(long step) {
-                    ClassificationMetrics m = ClassificationMetrics.compute(devGold,
-                            classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), labels.size());
-                    Map<String, Object> scores = m.toMap(labels.labels());
-                    double value = ((Number) scores.get(s.metric)).doubleValue();
-                    log.onEvaluation(step, scores, value);
-                    progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
-                            m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
-                    if (value > best.value) {
-                        best.value = value;
-                        best.step = step;
-                        best.scores = scores;
-                        ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
-                        JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
-                    }
-                }
-            }, 0);
+            }), 0);
             progress.end();
             Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
             LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
@@ -221,13 +208,5 @@ public final class FinetuneJob {
         out.put("step", step);
         out.putAll(scores);
         return out;
-    }
-
-    private static void createDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw InputException.in(dir, "cannot create output directory: " + e.getMessage());
-        }
     }
 }

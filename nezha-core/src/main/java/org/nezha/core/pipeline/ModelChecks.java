@@ -43,6 +43,14 @@ final class ModelChecks {
         }
     }
 
+    static void createOutputDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw InputException.in(dir, "cannot create output directory: " + e.getMessage());
+        }
+    }
+
     static void positive(String option, double value) {
         if (!(value > 0)) throw new InputException(option + " must be positive, got " + value);
     }

@@ -108,11 +108,7 @@ public final class PretrainJob {
         progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s", config.positionEmbeddingType(),
                 model.parameters().parameterCount(), attention.name()));
 
-        try {
-            Files.createDirectories(s.output);
-        } catch (java.io.IOException e) {
-            throw InputException.in(s.output, "cannot create output directory: " + e.getMessage());
-        }
+        ModelChecks.createOutputDirectory(s.output);
         AdamW optimizer = new AdamW(model.parameters().asMap(), 0.9, 0.999, 1e-6, s.weightDecay, AdamW::decayedByDefault);
         LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, s.warmupSteps, s.maxSteps, s.decay, 1.0, 0.0);
         Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
@@ -124,22 +120,8 @@ public final class PretrainJob {
         long start = System.nanoTime();
         try (TrainingLog log = new TrainingLog(metricsFile, progress)) {
             progress.begin("pretrain", s.maxSteps);
-            trainer.run(lossScale -> microStep(model, batcher.next(), lossScale), new Trainer.Listener() {
-                @Override
-                public void onUpdate(long step, double loss) {
-                    log.onUpdate(step, loss);
-                }
-
-                @Override
-                public void onLog(Trainer.StepLog stepLog) {
-                    log.onLog(stepLog);
-                }
-
-                @Override
-                public void onCheckpoint(long step) {
-                    checkpoints.write(step, batcher.position());
-                }
-            }, 0);
+            trainer.run(lossScale -> microStep(model, batcher.next(), lossScale),
+                    log.listener(step -> checkpoints.write(step, batcher.position())), 0);
             progress.end();
             double seconds = (System.nanoTime() - start) / 1e9;
             Path modelDir = s.output.resolve(FINAL_MODEL);

@@ -29,6 +29,26 @@ final class TrainingLog implements AutoCloseable {
         this.progress = progress;
     }
 
+    /** The trainer's listener: progress and logs here, {@code onCheckpoint} for the job's own checkpoint or evaluation. */
+    Trainer.Listener listener(java.util.function.LongConsumer onCheckpoint) {
+        return new Trainer.Listener() {
+            @Override
+            public void onUpdate(long step, double loss) {
+                TrainingLog.this.onUpdate(step, loss);
+            }
+
+            @Override
+            public void onLog(Trainer.StepLog log) {
+                TrainingLog.this.onLog(log);
+            }
+
+            @Override
+            public void onCheckpoint(long step) {
+                onCheckpoint.accept(step);
+            }
+        };
+    }
+
     void onUpdate(long step, double loss) {
         progress.advance(step, String.format(Locale.ROOT, "loss %.4f", loss));
     }
