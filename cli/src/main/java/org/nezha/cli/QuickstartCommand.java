@@ -31,7 +31,7 @@ import org.nezha.core.pipeline.SequenceClassifier;
 @Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Pretrain a tiny NEZHA on the bundled Chinese corpus (data/corpus), fine-tune it on the bundled "
                 + "AFQMC question-matching pairs (data/afqmc), evaluate on the held-out dev set, predict, and print a "
-                + "summary with the loss curve and where every output is. About 5-10 minutes on 2 CPU cores.",
+                + "summary with the loss curve and where every output is. About 6-7 minutes on 2 CPU cores.",
                 "The same steps by hand: nezha pretrain, nezha finetune --init OUT/pretrain/model, nezha eval, nezha predict."})
 final class QuickstartCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -42,10 +42,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "quickstart-output", paramLabel = "DIR", description = "Where everything goes (replaced if it exists). Default: ${DEFAULT-VALUE}.")
     Path output;
 
-    @Option(names = "--pretrain-steps", defaultValue = "300", paramLabel = "N", description = "Pretraining updates. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pretrain-steps", defaultValue = "600", paramLabel = "N", description = "Pretraining updates (batch 32 × 128 tokens). Default: ${DEFAULT-VALUE}.")
     long pretrainSteps;
 
-    @Option(names = "--finetune-epochs", defaultValue = "1", paramLabel = "E", description = "Fine-tuning epochs over the 31k AFQMC training pairs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--finetune-epochs", defaultValue = "2", paramLabel = "E", description = "Fine-tuning epochs over the 31k AFQMC training pairs. Default: ${DEFAULT-VALUE}.")
     int finetuneEpochs;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed for both runs. Default: ${DEFAULT-VALUE}.")
@@ -119,6 +119,10 @@ final class QuickstartCommand implements Callable<Integer> {
                 quickstart finished in %s; everything is under %s""", metrics.accuracy(), metrics.macroF1(),
                 finetuned.devMajorityAccuracy(), evalJson, dev.size(), Summary.duration(predictSeconds),
                 dev.size() / predictSeconds, csv, Summary.duration((System.nanoTime() - start) / 1e9), output.toAbsolutePath()));
+        if (metrics.accuracy() <= finetuned.devMajorityAccuracy() + 0.005) {
+            out.println("note: a 3M-parameter model pretrained for minutes barely separates AFQMC's pairs (published tiny "
+                    + "models sit near the majority baseline too; NEZHA-base reaches ~74%); pretrain longer or larger for real use.");
+        }
         out.flush();
         return 0;
     }
