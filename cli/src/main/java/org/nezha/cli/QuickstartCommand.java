@@ -64,7 +64,7 @@ final class QuickstartCommand implements Callable<Integer> {
         TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr());
         long start = System.nanoTime();
 
-        progress.info("== 1/4 pretraining a tiny NEZHA (masked LM) on " + data.resolve("corpus"));
+        progress.info("== 1/3 pretraining a tiny NEZHA (masked LM) on " + data.resolve("corpus"));
         PretrainJob.Settings p = new PretrainJob.Settings();
         p.modelConfig = data.resolve("configs/nezha-tiny.json");
         p.vocab = data.resolve("vocab/vocab.txt");
@@ -79,7 +79,7 @@ final class QuickstartCommand implements Callable<Integer> {
         p.overwrite = true;
         PretrainJob.Result pretrained = new PretrainJob(p, runtime.attentionBackend(), progress).run();
 
-        progress.info("== 2/4 fine-tuning it on AFQMC sentence pairs (" + data.resolve("afqmc") + ")");
+        progress.info("== 2/3 fine-tuning it on AFQMC sentence pairs (" + data.resolve("afqmc") + ")");
         FinetuneJob.Settings f = new FinetuneJob.Settings();
         f.task = TaskKind.PAIR;
         f.init = pretrained.modelDir();
@@ -96,17 +96,16 @@ final class QuickstartCommand implements Callable<Integer> {
         f.overwrite = true;
         FinetuneJob.Result finetuned = new FinetuneJob(f, runtime.attentionBackend(), progress).run();
 
-        progress.info("== 3/4 evaluating the best model on the dev set");
+        progress.info("== 3/3 predicting the dev pairs with the best model, then scoring them (eval) and writing them out (predict)");
         SequenceClassifier classifier = SequenceClassifier.load(finetuned.bestModelDir(), runtime.attentionBackend(), null);
         List<TaskExample> dev = TaskDataReader.read(f.dev, TaskKind.PAIR);
-        ClassificationMetrics metrics = classifier.evaluate(dev, f.seqLen, 64, progress);
-        Path evalJson = output.resolve("eval.json");
-        JsonFiles.write(evalJson, metrics.toMap(classifier.labels().labels()));
-
-        progress.info("== 4/4 predicting the dev pairs (their labels ignored)");
+        int[] gold = classifier.goldLabels(dev);
         long predictStart = System.nanoTime();
         SequenceClassifier.Predictions predictions = classifier.predict(dev, f.seqLen, 64, progress);
         double predictSeconds = (System.nanoTime() - predictStart) / 1e9;
+        ClassificationMetrics metrics = classifier.score(gold, predictions);
+        Path evalJson = output.resolve("eval.json");
+        JsonFiles.write(evalJson, metrics.toMap(classifier.labels().labels()));
         Path csv = output.resolve("predictions.csv");
         PredictionCsv.write(csv, dev, predictions, classifier.labels());
 

@@ -93,7 +93,7 @@ public final class FinetuneJob {
         BertTokenizer tokenizer = s.init != null ? BertTokenizer.fromModelDir(s.init)
                 : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
-        ModelChecks.sequenceLengthFits(s.seqLen, s.task == TaskKind.PAIR ? 5 : 3, base, configSource);
+        ModelChecks.sequenceLengthFits(s.seqLen, SequenceClassifier.minimumSeqLen(s.task), base, configSource);
         ModelChecks.outputDirectoryUsable(s.output, s.overwrite);
 
         List<TaskExample> train = TaskDataReader.read(s.train, s.task);
@@ -129,8 +129,8 @@ public final class FinetuneJob {
         try (TrainingLog log = new TrainingLog(metricsFile, progress)) {
             progress.begin("finetune", maxSteps);
             trainer.run(lossScale -> microStep(model, batches.next(), lossScale), log.listener(step -> {
-                ClassificationMetrics m = ClassificationMetrics.compute(devGold,
-                        classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), labels.size());
+                ClassificationMetrics m = classifier.score(devGold,
+                        classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT));
                 Map<String, Object> scores = m.toMap(labels.labels());
                 double value = ((Number) scores.get(s.metric)).doubleValue();
                 log.onEvaluation(step, scores, value);

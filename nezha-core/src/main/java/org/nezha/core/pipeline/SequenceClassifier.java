@@ -59,8 +59,8 @@ public final class SequenceClassifier {
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
         NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, attention);
         var report = ModelDirectory.loadWeights(dir, model);
-        for (String missing : report.missing()) {
-            throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + missing
+        if (!report.missing().isEmpty()) {
+            throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst()
                     + ": not a fine-tuned classifier");
         }
         return new SequenceClassifier(model, tokenizer, LabelSet.of(config.labels()), kind);
@@ -96,11 +96,16 @@ public final class SequenceClassifier {
         };
     }
 
+    /** [CLS] a [SEP] (b [SEP]) with at least one token of each text. */
+    static int minimumSeqLen(TaskKind kind) {
+        return kind == TaskKind.PAIR ? 5 : 3;
+    }
+
     /** Predicted label index and class probabilities per example, in input order. */
     public record Predictions(int[] predicted, float[][] probabilities) {}
 
     public Predictions predict(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
-        ModelChecks.sequenceLengthFits(seqLen, kind == TaskKind.PAIR ? 5 : 3, model.config(), "the model's config.json");
+        ModelChecks.sequenceLengthFits(seqLen, minimumSeqLen(kind), model.config(), "the model's config.json");
         TaskBatcher batches = TaskBatcher.inOrder(examples, null, pairEncoder(tokenizer), seqLen,
                 tokenizer.vocab().padId(), batchSize);
         int[] predicted = new int[examples.size()];
@@ -138,10 +143,15 @@ public final class SequenceClassifier {
         return gold;
     }
 
+    /** Scores predictions against gold label indices (from {@link #goldLabels}). */
+    public ClassificationMetrics score(int[] gold, Predictions predictions) {
+        return ClassificationMetrics.compute(gold, predictions.predicted(), labels.size());
+    }
+
     /** Predicts and scores labelled examples (labels are checked before any compute). */
     public ClassificationMetrics evaluate(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
         int[] gold = goldLabels(examples);
-        return ClassificationMetrics.compute(gold, predict(examples, seqLen, batchSize, progress).predicted(), labels.size());
+        return score(gold, predict(examples, seqLen, batchSize, progress));
     }
 
     private static int argmax(float[] values) {
