@@ -99,6 +99,9 @@ typedef struct nezha_attention_params {
   void* stream;                  /* cudaStream_t, NULL = legacy default stream; ignored on CPU */
 } nezha_attention_params;
 
+/* sizeof(nezha_attention_params), for bindings to check their copy of the layout. */
+int64_t nezha_attention_params_size(void);
+
 /* Scratch bytes the forward and the backward need for this problem (shapes, dtype, device, threads). */
 nezha_status nezha_attention_workspace_size(const nezha_attention_params* params, int64_t* forward_bytes,
                                             int64_t* backward_bytes);

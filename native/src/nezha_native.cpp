@@ -108,6 +108,8 @@ nezha_status nezha_cuda_device_count(int* count) {
   return NEZHA_OK;
 }
 
+int64_t nezha_attention_params_size(void) { return (int64_t)sizeof(nezha_attention_params); }
+
 nezha_status nezha_attention_workspace_size(const nezha_attention_params* params, int64_t* forward_bytes,
                                             int64_t* backward_bytes) {
   if (forward_bytes == nullptr || backward_bytes == nullptr) {

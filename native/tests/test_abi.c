@@ -18,6 +18,9 @@ int main(void) {
   CHECK(nezha_has_cuda() == 0 || nezha_has_cuda() == 1, "has_cuda is a boolean");
   CHECK(nezha_cuda_device_count(NULL) == NEZHA_ERR_INVALID_ARGUMENT, "NULL pointer is rejected");
   CHECK(strstr(nezha_last_error(), "count is NULL") != NULL, "rejection explains itself");
+  CHECK(nezha_attention_params_size() == 59 * 8, "attention params: 59 fields of 8 bytes, no padding");
+  CHECK(nezha_attention_forward(NULL) == NEZHA_ERR_INVALID_ARGUMENT, "NULL params are rejected");
+  CHECK(strstr(nezha_last_error(), "params is NULL") != NULL, "and the message says so");
   int count = -1;
   CHECK(nezha_cuda_device_count(&count) == NEZHA_OK && count >= 0, "device count probe succeeds");
   printf("nezha_native %s cuda=%d devices=%d\n", nezha_version(), nezha_has_cuda(), count);

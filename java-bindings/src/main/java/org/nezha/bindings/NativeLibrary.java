@@ -27,6 +27,8 @@ public final class NativeLibrary {
     private static volatile NativeLibrary instance;
 
     private final Path path;
+    private final Linker linker = Linker.nativeLinker();
+    private final SymbolLookup symbols;
     private final MethodHandle version;
     private final MethodHandle hasCuda;
     private final MethodHandle lastError;
@@ -34,8 +36,7 @@ public final class NativeLibrary {
 
     private NativeLibrary(Path path) {
         this.path = path;
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup symbols = SymbolLookup.libraryLookup(path, Arena.global());
+        this.symbols = SymbolLookup.libraryLookup(path, Arena.global());
         version = linker.downcallHandle(find(symbols, "nezha_version"), FunctionDescriptor.of(ValueLayout.ADDRESS));
         hasCuda = linker.downcallHandle(find(symbols, "nezha_has_cuda"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         lastError = linker.downcallHandle(find(symbols, "nezha_last_error"), FunctionDescriptor.of(ValueLayout.ADDRESS));
@@ -82,6 +83,11 @@ public final class NativeLibrary {
         return symbols.find(name).orElseThrow(() -> new IllegalStateException("libnezha_native lacks symbol " + name));
     }
 
+    /** A method handle for one C function of the library. */
+    MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        return linker.downcallHandle(find(symbols, name), descriptor);
+    }
+
     public Path path() {
         return path;
     }
@@ -117,11 +123,12 @@ public final class NativeLibrary {
         return p.reinterpret(Long.MAX_VALUE).getString(0);
     }
 
-    private interface NativeCall<T> {
+    interface NativeCall<T> {
         T run() throws Throwable;
     }
 
-    private static <T> T call(NativeCall<T> body) {
+    /** Runs a downcall, letting runtime exceptions through and wrapping what Panama declares as Throwable. */
+    static <T> T call(NativeCall<T> body) {
         try {
             return body.run();
         } catch (RuntimeException | Error e) {

@@ -9,13 +9,20 @@ import org.bytedeco.pytorch.Tensor;
 public interface AttentionBackend {
     /**
      * @param query, key, value [B, H, L, d]
-     * @param maskBias additive key mask [B, 1, 1, L] (0 for keys to attend, a very negative number for padding), or null
+     * @param mask the key-padding mask, or null when every key is attended
      * @param relative the relative-position table, or null for plain (BERT, absolute) attention
      * @param dropoutProb attention-probability dropout, applied only when {@code training}
+     * @param graph where a backend that {@linkplain #cutsGraph cuts the graph} records its backward;
+     *     null when no gradient is needed
      * @return the context [B, H, L, d]
      */
-    Tensor attend(Tensor query, Tensor key, Tensor value, Tensor maskBias, RelativePositionTable relative,
-            double dropoutProb, boolean training);
+    Tensor attend(Tensor query, Tensor key, Tensor value, KeyMask mask, RelativePositionTable relative,
+            double dropoutProb, boolean training, SegmentedGraph graph);
+
+    /** True when the backward runs outside libtorch's autograd, through a {@link SegmentedGraph}. */
+    default boolean cutsGraph() {
+        return false;
+    }
 
     /** The name users select it by ({@code --attention NAME}). */
     String name();

@@ -12,8 +12,8 @@ import org.nezha.core.tensor.Tensors;
  */
 public final class EagerAttention implements AttentionBackend {
     @Override
-    public Tensor attend(Tensor query, Tensor key, Tensor value, Tensor maskBias, RelativePositionTable relative,
-            double dropoutProb, boolean training) {
+    public Tensor attend(Tensor query, Tensor key, Tensor value, KeyMask mask, RelativePositionTable relative,
+            double dropoutProb, boolean training, SegmentedGraph graph) {
         long b = query.size(0), h = query.size(1), l = query.size(2), d = query.size(3);
         Tensor scores = torch.matmul(query, key.transpose(-1, -2));
         Tensor rel = null;
@@ -26,7 +26,7 @@ public final class EagerAttention implements AttentionBackend {
             scores = scores.add(keyTerm);
         }
         scores = scores.div(Tensors.scalar(Math.sqrt(d)));
-        if (maskBias != null) scores = scores.add(maskBias);
+        if (mask != null) scores = scores.add(mask.additiveBias(Tensors.dtype(scores)));
         Tensor probs = torch.softmax(scores, -1);
         if (training && dropoutProb > 0) probs = torch.dropout(probs, dropoutProb, true);
         Tensor context = torch.matmul(probs, value);

@@ -1,5 +1,6 @@
 package org.nezha.core.model;
 
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -21,6 +22,8 @@ public final class NezhaEncoder {
     private final AttentionBackend attention;
     private final RelativePositionTable relative;
     private final boolean withPooler;
+    /** The segments of the last forward when its backward runs through {@link SegmentedGraph}. */
+    private SegmentedGraph graph;
 
     public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
         CpuThreads.avoidOversubscription();
@@ -82,10 +85,23 @@ public final class NezhaEncoder {
      * @return the last layer's hidden states [B, L, hidden]
      */
     public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        graph = attention.cutsGraph() && GradMode.is_enabled() ? new SegmentedGraph() : null;
         Tensor x = embed(inputIds, tokenTypeIds, training);
-        Tensor maskBias = maskBias(attentionMask, Tensors.dtype(x));
-        for (int i = 0; i < config.numHiddenLayers(); i++) x = layer(i, x, maskBias, training);
+        KeyMask mask = new KeyMask(attentionMask);
+        for (int i = 0; i < config.numHiddenLayers(); i++) x = layer(i, x, mask, training);
         return x;
+    }
+
+    /** Backward from a loss computed from the last {@link #forward}'s output. */
+    public void backward(Tensor loss) {
+        SegmentedGraph segments = graph;
+        graph = null;
+        if (segments == null) loss.backward();
+        else segments.backward(loss);
+    }
+
+    public AttentionBackend attention() {
+        return attention;
     }
 
     /** tanh(dense(h[CLS])) — the pooled sentence vector [B, hidden]. */
@@ -107,14 +123,15 @@ public final class NezhaEncoder {
         return dropout(layerNorm(x, e + "LayerNorm"), training);
     }
 
-    private Tensor layer(int index, Tensor x, Tensor maskBias, boolean training) {
+    private Tensor layer(int index, Tensor x, KeyMask mask, boolean training) {
+        if (graph != null) x = graph.cut(x); // the residual stream enters each layer as a leaf
         String l = PREFIX + "encoder.layer." + index + ".";
         long b = x.size(0), len = x.size(1);
         long heads = config.numAttentionHeads(), d = config.headSize();
         Tensor q = splitHeads(linear(x, l + "attention.self.query"), b, len, heads, d);
         Tensor k = splitHeads(linear(x, l + "attention.self.key"), b, len, heads, d);
         Tensor v = splitHeads(linear(x, l + "attention.self.value"), b, len, heads, d);
-        Tensor context = attention.attend(q, k, v, maskBias, relative, config.attentionProbsDropoutProb(), training)
+        Tensor context = attention.attend(q, k, v, mask, relative, config.attentionProbsDropoutProb(), training, graph)
                 .permute(0, 2, 1, 3).reshape(b, len, heads * d);
         Tensor attended = layerNorm(dropout(linear(context, l + "attention.output.dense"), training).add(x),
                 l + "attention.output.LayerNorm");
@@ -124,22 +141,6 @@ public final class NezhaEncoder {
 
     private static Tensor splitHeads(Tensor t, long b, long len, long heads, long d) {
         return t.view(b, len, heads, d).permute(0, 2, 1, 3);
-    }
-
-    /** (1 − mask) · min(dtype), shaped [B, 1, 1, L], as HF's extended attention mask. */
-    static Tensor maskBias(Tensor attentionMask, ScalarType dtype) {
-        Tensor keep = attentionMask.to(dtype);
-        return keep.neg().add(Tensors.scalar(1)).mul(Tensors.scalar(lowest(dtype))).unsqueeze(1).unsqueeze(2);
-    }
-
-    /** torch.finfo(dtype).min */
-    static double lowest(ScalarType dtype) {
-        return switch (dtype.intern()) {
-            case Double -> -Double.MAX_VALUE;
-            case Half -> -65504.0;
-            case BFloat16 -> -3.3895313892515355e38;
-            default -> -Float.MAX_VALUE;
-        };
     }
 
     Tensor linear(Tensor x, String name) {

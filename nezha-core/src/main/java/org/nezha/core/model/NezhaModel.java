@@ -9,4 +9,9 @@ public interface NezhaModel {
     ParameterStore parameters();
 
     NezhaEncoder encoder();
+
+    /** Backward from a loss computed from this model's last forward (through graph cuts when the attention needs them). */
+    default void backward(org.bytedeco.pytorch.Tensor loss) {
+        encoder().backward(loss);
+    }
 }

@@ -47,6 +47,19 @@ public final class RelativePositionTable {
         return table;
     }
 
+    /** The [2K+1, d] fp32 table on {@code device}, contiguous (cached per device): what the fused kernels read. */
+    public synchronized Tensor table(Device device) {
+        if (device.is_cpu()) return table;
+        String key = "table/" + device.str().getString();
+        Tensor cached = byLength.get(key);
+        if (cached == null) {
+            cached = table.to(device, ScalarType.Float).contiguous();
+            cached.retainReference();
+            byLength.put(key, cached);
+        }
+        return cached;
+    }
+
     public int maxRelativePosition() {
         return maxRelativePosition;
     }

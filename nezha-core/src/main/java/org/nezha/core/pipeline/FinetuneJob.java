@@ -186,7 +186,7 @@ public final class FinetuneJob {
         Tensor labels = Tensors.longs(batch.labels(), null, batch.labels().length);
         Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
         Tensor loss = model.loss(logits, labels);
-        loss.mul(Tensors.scalar(lossScale)).backward();
+        model.backward(loss.mul(Tensors.scalar(lossScale)));
         return new Trainer.MicroStep(loss.item_double(), inputs.realTokens());
     }
 

@@ -139,7 +139,7 @@ public final class PretrainJob {
         Tensor positions = Tensors.longs(batch.maskedFlatPositions(), null, n);
         Tensor labels = Tensors.longs(batch.maskedLabels(), null, n);
         Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels, true);
-        loss.mul(Tensors.scalar(lossScale)).backward();
+        model.backward(loss.mul(Tensors.scalar(lossScale)));
         return new Trainer.MicroStep(loss.item_double(), inputs.realTokens());
     }
 }

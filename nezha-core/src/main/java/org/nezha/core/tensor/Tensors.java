@@ -70,6 +70,11 @@ public final class Tensors {
         return new Scalar(value);
     }
 
+    /** An uninitialised tensor (every element must be written before it is read). */
+    public static Tensor empty(TensorOptions options, long... shape) {
+        return torch.empty(shape, options, new org.bytedeco.pytorch.MemoryFormatOptional());
+    }
+
     public static TensorOptions options(ScalarType dtype, Device device) {
         return new TensorOptions(dtype).device(new DeviceOptional(device));
     }

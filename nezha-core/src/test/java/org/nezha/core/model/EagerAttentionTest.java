@@ -36,10 +36,10 @@ class EagerAttentionTest {
             for (int i = 0; i < b; i++) validLength[i] = padded && l > 1 ? 1 + random.nextInt(l) : l;
             ScalarType dtype = ScalarType.valueOf(dtypeName);
 
-            Tensor maskBias = NezhaEncoder.maskBias(Tensors.longs(maskOf(validLength, l), CPU, b, l), dtype);
+            KeyMask mask = new KeyMask(Tensors.longs(maskOf(validLength, l), CPU, b, l));
             RelativePositionTable table = new RelativePositionTable(k, d);
             Tensor out = new EagerAttention().attend(tensor(q, dtype, b, h, l, d), tensor(key, dtype, b, h, l, d),
-                    tensor(v, dtype, b, h, l, d), maskBias, table, 0.0, false);
+                    tensor(v, dtype, b, h, l, d), mask, table, 0.0, false, null);
             double[] got = Tensors.toDoubles(out);
             double[] want = reference(q, key, v, validLength, b, h, l, d, k);
 
