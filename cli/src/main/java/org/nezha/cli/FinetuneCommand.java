@@ -100,7 +100,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         runtime.apply();
-        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.attentionBackend(),
+        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.attention(),
                 new TerminalProgress(spec.commandLine().getErr())).run();
         spec.commandLine().getOut().println(Summary.finetuning(r));
         spec.commandLine().getOut().flush();

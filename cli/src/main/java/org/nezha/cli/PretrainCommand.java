@@ -92,7 +92,7 @@ final class PretrainCommand implements Callable<Integer> {
         runtime.apply();
         PretrainJob.Settings s = settings();
         var out = spec.commandLine().getOut();
-        PretrainJob.Result r = new PretrainJob(s, runtime.attentionBackend(), new TerminalProgress(spec.commandLine().getErr())).run();
+        PretrainJob.Result r = new PretrainJob(s, runtime.attention(), new TerminalProgress(spec.commandLine().getErr())).run();
         out.println(Summary.pretraining(r));
         out.flush();
         return 0;

@@ -77,7 +77,7 @@ final class QuickstartCommand implements Callable<Integer> {
         p.warmupSteps = Math.max(1, pretrainSteps / 10);
         p.seed = seed;
         p.overwrite = true;
-        PretrainJob.Result pretrained = new PretrainJob(p, runtime.attentionBackend(), progress).run();
+        PretrainJob.Result pretrained = new PretrainJob(p, runtime.attention(), progress).run();
 
         progress.info("== 2/3 fine-tuning it on AFQMC sentence pairs (" + data.resolve("afqmc") + ")");
         FinetuneJob.Settings f = new FinetuneJob.Settings();
@@ -94,10 +94,10 @@ final class QuickstartCommand implements Callable<Integer> {
         f.seed = seed;
         f.logEvery = 20;
         f.overwrite = true;
-        FinetuneJob.Result finetuned = new FinetuneJob(f, runtime.attentionBackend(), progress).run();
+        FinetuneJob.Result finetuned = new FinetuneJob(f, runtime.attention(), progress).run();
 
         progress.info("== 3/3 predicting the dev pairs with the best model, then scoring them (eval) and writing them out (predict)");
-        SequenceClassifier classifier = SequenceClassifier.load(finetuned.bestModelDir(), runtime.attentionBackend(), null);
+        SequenceClassifier classifier = SequenceClassifier.load(finetuned.bestModelDir(), runtime.attention(), null);
         List<TaskExample> dev = TaskDataReader.read(f.dev, TaskKind.PAIR);
         int[] gold = classifier.goldLabels(dev);
         long predictStart = System.nanoTime();

@@ -3,7 +3,6 @@ package org.nezha.cli;
 import picocli.CommandLine.Option;
 
 import org.nezha.core.InputException;
-import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.tensor.CpuThreads;
 
@@ -17,8 +16,9 @@ final class RuntimeOptions {
             description = "CPU threads for libtorch (0 = libtorch's default, one per core).")
     int threads;
 
-    @Option(names = "--attention", defaultValue = "eager", paramLabel = "BACKEND",
-            description = "Attention implementation: eager (libtorch ops, HF semantics). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--attention", paramLabel = "BACKEND",
+            description = "Attention implementation: fused (our kernels: no L×L matrix, fastest) or eager (libtorch ops, "
+                    + "HF's formulation, the reference). Default: the model config's \"attn_implementation\", else fused.")
     String attention;
 
     /** Applies the settings to libtorch; rejects what this build cannot do with one clear line. */
@@ -30,7 +30,9 @@ final class RuntimeOptions {
         CpuThreads.use(threads);
     }
 
-    AttentionBackend attentionBackend() {
-        return AttentionBackends.byName(attention);
+    /** The backend named by --attention (checked now, so a typo fails before any work), or null for the config's choice. */
+    String attention() {
+        if (attention != null) AttentionBackends.byName(attention);
+        return attention;
     }
 }

@@ -21,7 +21,7 @@ import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.metrics.ClassificationMetrics;
-import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.model.ParameterStore;
@@ -75,10 +75,11 @@ public final class FinetuneJob {
             int devExamples, List<String> labels) {}
 
     private final Settings settings;
-    private final AttentionBackend attention;
+    /** The backend asked for on the command line, or null for the config's choice. */
+    private final String attention;
     private final Progress progress;
 
-    public FinetuneJob(Settings settings, AttentionBackend attention, Progress progress) {
+    public FinetuneJob(Settings settings, String attention, Progress progress) {
         this.settings = settings;
         this.attention = attention;
         this.progress = progress;
@@ -103,7 +104,7 @@ public final class FinetuneJob {
                 .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
 
         torch.manual_seed(s.seed);
-        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, attention);
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, AttentionBackends.select(attention, config));
         SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task);
         int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
         if (s.init != null) loadPretrained(s.init, base, labels, model);

@@ -16,7 +16,7 @@ import org.nezha.core.data.MlmMasker;
 import org.nezha.core.data.PretrainingCorpus;
 import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
-import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaForMaskedLM;
 import org.nezha.core.tensor.Tensors;
@@ -67,10 +67,11 @@ public final class PretrainJob {
     public static final String LOSS_CURVE = "loss.png";
 
     private final Settings settings;
-    private final AttentionBackend attention;
+    /** The backend asked for on the command line, or null for the config's choice. */
+    private final String attention;
     private final Progress progress;
 
-    public PretrainJob(Settings settings, AttentionBackend attention, Progress progress) {
+    public PretrainJob(Settings settings, String attention, Progress progress) {
         this.settings = settings;
         this.attention = attention;
         this.progress = progress;
@@ -104,9 +105,9 @@ public final class PretrainJob {
                 (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
 
         torch.manual_seed(s.seed);
-        NezhaForMaskedLM model = new NezhaForMaskedLM(config, attention);
+        NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(attention, config));
         progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s", config.positionEmbeddingType(),
-                model.parameters().parameterCount(), attention.name()));
+                model.parameters().parameterCount(), model.encoder().attention().name()));
 
         ModelChecks.createOutputDirectory(s.output);
         AdamW optimizer = new AdamW(model.parameters().asMap(), 0.9, 0.999, 1e-6, s.weightDecay, AdamW::decayedByDefault);

@@ -19,7 +19,7 @@ import org.nezha.core.data.TaskBatcher;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.metrics.ClassificationMetrics;
-import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.tensor.Tensors;
@@ -46,8 +46,12 @@ public final class SequenceClassifier {
         this.kind = kind;
     }
 
-    /** Loads a model directory written by fine-tuning (or by HF, given {@code kindOverride}). */
-    public static SequenceClassifier load(Path dir, AttentionBackend attention, TaskKind kindOverride) {
+    /**
+     * Loads a model directory written by fine-tuning (or by HF, given {@code kindOverride}).
+     *
+     * @param attention the attention backend's name, or null for the config's choice
+     */
+    public static SequenceClassifier load(Path dir, String attention, TaskKind kindOverride) {
         ModelDirectory.requireDirectory(dir);
         NezhaConfig config = ModelDirectory.readConfig(dir);
         Path configFile = dir.resolve(ModelDirectory.CONFIG);
@@ -57,7 +61,7 @@ public final class SequenceClassifier {
         TaskKind kind = kindOverride != null ? kindOverride : taskKind(config, configFile);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
-        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, attention);
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, AttentionBackends.select(attention, config));
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst()

@@ -67,7 +67,7 @@ class FusedAttentionTest {
                 default -> 3e-2;
             };
             String[] names = {"output", "dq", "dk", "dv"};
-            for (int i = 0; i < 4; i++) assertClose(want.values[i], got.values[i], tolerance, names[i]);
+            for (int i = 0; i < 4; i++) NumericAsserts.assertClose(want.values[i], got.values[i], tolerance, names[i]);
         }
     }
 
@@ -81,7 +81,7 @@ class FusedAttentionTest {
             KeyMask mask = new KeyMask(Tensors.longs(EagerAttentionTest.maskOf(new int[] {45, 30}, l), CPU, B, l));
             Result want = run(new EagerAttention(), inputs, ScalarType.Double, mask, null);
             Result got = run(new FusedAttention(), inputs, ScalarType.Double, mask, null);
-            for (int i = 0; i < 4; i++) assertClose(want.values[i], got.values[i], 1e-10, "tensor " + i);
+            for (int i = 0; i < 4; i++) NumericAsserts.assertClose(want.values[i], got.values[i], 1e-10, "tensor " + i);
         }
     }
 
@@ -104,19 +104,6 @@ class FusedAttentionTest {
 
     private static double[] doubles(Tensor t) {
         return Tensors.toDoubles(t.detach().to(ScalarType.Double).contiguous());
-    }
-
-    /** max |got − want| / max(1, max |want|) ≤ tolerance; NaN fails. */
-    static void assertClose(double[] want, double[] got, double tolerance, String what) {
-        assertEquals(want.length, got.length, what + ": length");
-        double scale = 1;
-        for (double w : want) scale = Math.max(scale, Math.abs(w));
-        double worst = 0;
-        for (int i = 0; i < want.length; i++) {
-            double err = Math.abs(got[i] - want[i]) / scale;
-            if (!(err <= worst)) worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
-        }
-        assertTrue(worst <= tolerance, what + ": max relative error " + worst + " > " + tolerance);
     }
 
     // ---- dropout, through the kernel itself so the seed is ours --------------------------------

@@ -12,10 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.io.SafeTensors;
-import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
 
@@ -44,7 +45,8 @@ class PretrainJobTest {
 
     @Test
     void lossFallsOnTheBundledCorpus(@TempDir Path dir) throws Exception {
-        PretrainJob.Result result = new PretrainJob(settings(dir, 60), AttentionBackends.byName("eager"), Progress.SILENT).run();
+        // the default backend, with attention dropout regenerated in the kernel backward
+        PretrainJob.Result result = new PretrainJob(settings(dir, 60), "fused", Progress.SILENT).run();
         List<JsonNode> logs = Files.readAllLines(result.metricsFile()).stream().map(PretrainJobTest::parse).toList();
         assertEquals(12, logs.size());
         for (JsonNode log : logs) {
@@ -61,10 +63,11 @@ class PretrainJobTest {
         assertEquals(ModelDirectory.readConfig(result.modelDir()).architectures(), List.of("NezhaForMaskedLM"));
     }
 
-    @Test
-    void sameSeedGivesTheSameModel(@TempDir Path dir) {
-        var a = new PretrainJob(settings(dir.resolve("a"), 6), AttentionBackends.byName("eager"), Progress.SILENT).run();
-        var b = new PretrainJob(settings(dir.resolve("b"), 6), AttentionBackends.byName("eager"), Progress.SILENT).run();
+    @ParameterizedTest
+    @ValueSource(strings = {"eager", "fused"})
+    void sameSeedGivesTheSameModel(String attention, @TempDir Path dir) {
+        var a = new PretrainJob(settings(dir.resolve("a"), 6), attention, Progress.SILENT).run();
+        var b = new PretrainJob(settings(dir.resolve("b"), 6), attention, Progress.SILENT).run();
         var wa = SafeTensors.read(a.modelDir().resolve(ModelDirectory.WEIGHTS));
         var wb = SafeTensors.read(b.modelDir().resolve(ModelDirectory.WEIGHTS));
         assertEquals(wa.keySet(), wb.keySet());
