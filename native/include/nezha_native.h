@@ -112,6 +112,10 @@ nezha_status nezha_attention_forward(const nezha_attention_params* params);
 /* Writes dq, dk, dv from dout, using q, k, v, o and lse of the forward with the same seed/offset. */
 nezha_status nezha_attention_backward(const nezha_attention_params* params);
 
+/* Named ranges for profilers (NVTX, seen by nsys and ncu); no-ops in a CPU-only build. */
+void nezha_profiler_range_push(const char* name);
+void nezha_profiler_range_pop(void);
+
 /* 1 when attention element (b, h, i, j) is kept by dropout with probability 1 - dropout_p. */
 int nezha_dropout_keep(uint64_t seed, uint64_t offset, int64_t heads, int64_t seq_len, int64_t b, int64_t h,
                        int64_t i, int64_t j, double dropout_p);

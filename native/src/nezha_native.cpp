@@ -7,6 +7,8 @@
 #include "nezha_philox.h"
 
 #ifdef NEZHA_HAVE_CUDA
+#include <nvtx3/nvToolsExt.h>
+
 #include "nezha_kernels.h"
 #endif
 
@@ -139,6 +141,20 @@ nezha_status nezha_attention_forward(const nezha_attention_params* params) {
 
 nezha_status nezha_attention_backward(const nezha_attention_params* params) {
   return run(params, true, "nezha_attention_backward");
+}
+
+void nezha_profiler_range_push(const char* name) {
+#ifdef NEZHA_HAVE_CUDA
+  nvtxRangePushA(name);
+#else
+  (void)name;
+#endif
+}
+
+void nezha_profiler_range_pop(void) {
+#ifdef NEZHA_HAVE_CUDA
+  nvtxRangePop();
+#endif
 }
 
 int nezha_dropout_keep(uint64_t seed, uint64_t offset, int64_t heads, int64_t seq_len, int64_t b, int64_t h, int64_t i,
