@@ -11,7 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <thread>
+#include <omp.h>
 #include <type_traits>
 #include <vector>
 
@@ -118,6 +118,29 @@ inline float exp_approx(float x) {
   return y * scale;
 }
 inline double exp_approx(double x) { return std::exp(x); }
+
+// The same on a whole vector: round-to-nearest by the 1.5·2^23 trick, 2^n by building the exponent bits.
+typedef int32_t vint __attribute__((vector_size(LANES * sizeof(int32_t))));
+inline vfloat exp_approx(vfloat x) {
+  const vfloat lowest = vfloat{} - 87.0f;
+  x = x < lowest ? lowest : x;
+  const vfloat magic = vfloat{} + 12582912.0f;
+  vfloat n = (x * 1.44269504088896341f + magic) - magic;
+  vfloat r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  vfloat p = vfloat{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  vfloat y = p * r * r + r + 1.0f;
+  vint bits = (__builtin_convertvector(n, vint) + 127) << 23;
+  return y * (vfloat)bits;
+}
+inline vdouble exp_approx(vdouble x) {
+  for (int64_t lane = 0; lane < LANES; ++lane) x[lane] = std::exp(x[lane]);
+  return x;
+}
 
 // ---- register-blocked products (all sizes are multiples of ROWS resp. LANES) --------------------
 
@@ -298,30 +321,41 @@ A scores_row(A* s, const A* qt, const A* bias, int64_t i, const Dims& x, A scale
     for (int64_t j = band.lo; j < band.hi; ++j) s[j] += qt[j - i + x.K];
     for (int64_t j = band.hi; j < x.L; ++j) s[j] += right;
   }
-  A max = -std::numeric_limits<A>::infinity();
-  for (int64_t j = 0; j < x.L; ++j) {
-    s[j] = s[j] * scale + bias[j];
-    max = std::max(max, s[j]);
+  // over the padded row: bias is −inf past L, so the padding never wins the max
+  using V = typename VectorOf<A>::type;
+  const V vscale = V{} + scale;
+  V vmax = V{} - std::numeric_limits<A>::infinity();
+  for (int64_t j = 0; j < x.Lp; j += LANES) {
+    V v = vload<V>(s + j) * vscale + vload<V>(bias + j);
+    vstore(s + j, v);
+    vmax = v > vmax ? v : vmax;
   }
+  A max = vmax[0];
+  for (int64_t lane = 1; lane < LANES; ++lane) max = std::max(max, (A)vmax[lane]);
   return max;
 }
 
-// p_ij = exp(s_ij − shift) in place (0 for masked keys); returns the sum.
-template <class A> A exp_row(A* s, int64_t length, A shift) {
-  A sum = 0;
-  for (int64_t j = 0; j < length; ++j) {
-    A e = s[j] == -std::numeric_limits<A>::infinity() ? A(0) : exp_approx(s[j] - shift);
-    s[j] = e;
+// p_ij = exp(s_ij − shift) in place over the padded row (0 for masked keys and padding); returns the sum.
+template <class A> A exp_row(A* s, int64_t padded_length, A shift) {
+  using V = typename VectorOf<A>::type;
+  const V minus_inf = V{} - std::numeric_limits<A>::infinity(), zero = V{}, vshift = V{} + shift;
+  V sum = zero;
+  for (int64_t j = 0; j < padded_length; j += LANES) {
+    V v = vload<V>(s + j);
+    V e = v == minus_inf ? zero : exp_approx(v - vshift);
+    vstore(s + j, e);
     sum += e;
   }
-  return sum;
+  A total = 0;
+  for (int64_t lane = 0; lane < LANES; ++lane) total += sum[lane];
+  return total;
 }
 
 // log Σ_j exp(s_ij) of row i, from the raw block scores (left unchanged).
 template <class A> A row_lse(const A* raw, const A* qt, const A* bias, int64_t i, const Dims& x, A scale) {
-  std::vector<A> s(raw, raw + x.L);
+  std::vector<A> s(raw, raw + x.Lp);
   A max = scores_row(s.data(), qt, bias, i, x, scale);
-  return max + std::log(exp_row(s.data(), x.L, max));
+  return max + std::log(exp_row(s.data(), x.Lp, max));
 }
 
 struct Dropout {
@@ -355,19 +389,18 @@ template <class A> void bucket_row(const A* row, A* mass, int64_t i, const Dims&
   mass[2 * x.K] += right;
 }
 
-// Hands out tasks to the worker threads; each thread gets its own slice of the workspace.
+// Hands out tasks to the worker threads; each thread gets its own slice of the workspace. The
+// threads are OpenMP's, and in the JVM that is the libgomp libtorch already runs: one pool for
+// libtorch's ops and ours, so neither oversubscribes the cores while the other's workers spin.
 template <class Body>
 void run_tasks(int64_t tasks, int threads, const nezha_attention_params& p, int64_t task_bytes, Body body) {
   std::atomic<int64_t> next{0};
-  auto worker = [&](int t) {
-    char* scratch = static_cast<char*>(p.workspace) + (int64_t)t * task_bytes;
+  const int used = (int)std::min<int64_t>(threads, tasks);
+#pragma omp parallel num_threads(used)
+  {
+    char* scratch = static_cast<char*>(p.workspace) + (int64_t)omp_get_thread_num() * task_bytes;
     for (int64_t task = next++; task < tasks; task = next++) body(task, scratch);
-  };
-  int used = (int)std::min<int64_t>(threads, tasks);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < used; ++t) pool.emplace_back(worker, t);
-  worker(0);
-  for (auto& th : pool) th.join();
+  }
 }
 
 // ---- forward ---------------------------------------------------------------------------------
@@ -428,7 +461,7 @@ template <class T> void forward_typed(const nezha_attention_params& p, int threa
         if (max == -std::numeric_limits<A>::infinity()) {
           std::fill(s, s + x.Lp, A(0));  // every key masked: o_i = 0
         } else {
-          A sum = exp_row(s, x.L, max);
+          A sum = exp_row(s, x.Lp, max);
           lse = max + std::log(sum);
           const A inv = A(1) / sum;
           for (int64_t j = 0; j < x.L; ++j) s[j] *= inv;
@@ -479,7 +512,7 @@ template <class A>
 void gradient_row(A* s, A* dp, const A* qt, const A* dot, A delta, A lse, const nezha_attention_params& p,
                   const Dropout& drop, const Dims& x, const A* bias, int64_t b, int64_t h, int64_t i, A scale) {
   scores_row(s, qt, bias, i, x, scale);
-  exp_row(s, x.L, lse);  // p_ij
+  exp_row(s, x.Lp, lse);  // p_ij
   if (x.R > 0) {  // dP̃_ij = dout_i·v_j + dout_i·T[r_ij]
     Band band(i, x);
     const A left = dot[0], right = dot[2 * x.K];

@@ -33,15 +33,22 @@ public final class NativeLibrary {
     private final MethodHandle hasCuda;
     private final MethodHandle lastError;
     private final MethodHandle cudaDeviceCount;
+    private final MethodHandle rangePush;
+    private final MethodHandle rangePop;
 
     private NativeLibrary(Path path) {
         this.path = path;
+        // libtorch first: our CPU kernels use OpenMP, and libgomp.so.1 must then resolve to the copy
+        // libtorch runs on, so both share one thread pool instead of fighting over the cores.
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.pytorch.global.torch.class);
         this.symbols = SymbolLookup.libraryLookup(path, Arena.global());
         version = linker.downcallHandle(find(symbols, "nezha_version"), FunctionDescriptor.of(ValueLayout.ADDRESS));
         hasCuda = linker.downcallHandle(find(symbols, "nezha_has_cuda"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         lastError = linker.downcallHandle(find(symbols, "nezha_last_error"), FunctionDescriptor.of(ValueLayout.ADDRESS));
         cudaDeviceCount = linker.downcallHandle(find(symbols, "nezha_cuda_device_count"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        rangePush = linker.downcallHandle(find(symbols, "nezha_profiler_range_push"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        rangePop = linker.downcallHandle(find(symbols, "nezha_profiler_range_pop"), FunctionDescriptor.ofVoid());
     }
 
     /** The process-wide library, loaded on first use. */
@@ -98,6 +105,23 @@ public final class NativeLibrary {
 
     public boolean hasCuda() {
         return call(() -> (int) hasCuda.invokeExact() != 0);
+    }
+
+    /** Opens a named NVTX range (nsys/ncu show it); a no-op in a CPU-only build. */
+    public void profilerRangePush(String name) {
+        call(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                rangePush.invokeExact(arena.allocateFrom(name));
+                return null;
+            }
+        });
+    }
+
+    public void profilerRangePop() {
+        call(() -> {
+            rangePop.invokeExact();
+            return null;
+        });
     }
 
     /** CUDA devices the library can see (0 on a CPU-only build or machine). */

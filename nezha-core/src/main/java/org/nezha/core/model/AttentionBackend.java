@@ -19,6 +19,20 @@ public interface AttentionBackend {
     Tensor attend(Tensor query, Tensor key, Tensor value, KeyMask mask, RelativePositionTable relative,
             double dropoutProb, boolean training, SegmentedGraph graph);
 
+    /**
+     * The same from a fused QKV projection output {@code qkv} [B, L, 3, H, d] (q, k, v along dim 2).
+     * Backends that read strided inputs use it without splitting, and send one gradient back.
+     */
+    default Tensor attendPacked(Tensor qkv, KeyMask mask, RelativePositionTable relative, double dropoutProb,
+            boolean training, SegmentedGraph graph) {
+        return attend(unpack(qkv, 0), unpack(qkv, 1), unpack(qkv, 2), mask, relative, dropoutProb, training, graph);
+    }
+
+    /** q (0), k (1) or v (2) of a packed [B, L, 3, H, d] tensor, as a [B, H, L, d] view. */
+    static Tensor unpack(Tensor qkv, int part) {
+        return qkv.select(2, part).permute(0, 2, 1, 3);
+    }
+
     /** True when the backward runs outside libtorch's autograd, through a {@link SegmentedGraph}. */
     default boolean cutsGraph() {
         return false;

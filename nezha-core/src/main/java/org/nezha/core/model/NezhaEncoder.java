@@ -3,6 +3,7 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -128,10 +129,9 @@ public final class NezhaEncoder {
         String l = PREFIX + "encoder.layer." + index + ".";
         long b = x.size(0), len = x.size(1);
         long heads = config.numAttentionHeads(), d = config.headSize();
-        Tensor q = splitHeads(linear(x, l + "attention.self.query"), b, len, heads, d);
-        Tensor k = splitHeads(linear(x, l + "attention.self.key"), b, len, heads, d);
-        Tensor v = splitHeads(linear(x, l + "attention.self.value"), b, len, heads, d);
-        Tensor context = attention.attend(q, k, v, mask, relative, config.attentionProbsDropoutProb(), training, graph)
+        // one GEMM for q, k and v: [B, L, 3, H, d], read by the attention through strides
+        Tensor qkv = projectQkv(x, l + "attention.self.").view(b, len, 3, heads, d);
+        Tensor context = attention.attendPacked(qkv, mask, relative, config.attentionProbsDropoutProb(), training, graph)
                 .permute(0, 2, 1, 3).reshape(b, len, heads * d);
         Tensor attended = layerNorm(dropout(linear(context, l + "attention.output.dense"), training).add(x),
                 l + "attention.output.LayerNorm");
@@ -139,8 +139,15 @@ public final class NezhaEncoder {
         return layerNorm(dropout(linear(inner, l + "output.dense"), training).add(attended), l + "output.LayerNorm");
     }
 
-    private static Tensor splitHeads(Tensor t, long b, long len, long heads, long d) {
-        return t.view(b, len, heads, d).permute(0, 2, 1, 3);
+    /** x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv]: the three projections in one product (weights kept under HF's names). */
+    private Tensor projectQkv(Tensor x, String prefix) {
+        String[] parts = {"query", "key", "value"};
+        Tensor[] weights = new Tensor[3], biases = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            weights[i] = params.get(prefix + parts[i] + ".weight");
+            biases[i] = params.get(prefix + parts[i] + ".bias");
+        }
+        return torch.linear(x, torch.cat(new TensorVector(weights)), new TensorOptional(torch.cat(new TensorVector(biases))));
     }
 
     Tensor linear(Tensor x, String name) {

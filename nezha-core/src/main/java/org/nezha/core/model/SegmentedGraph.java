@@ -37,6 +37,16 @@ public final class SegmentedGraph {
     /** Backward of the whole graph from a scalar loss. The graph is used up. */
     public void backward(Tensor loss) {
         loss.backward();
+        runStages();
+    }
+
+    /** Backward of the whole graph from {@code output}, whose gradient is {@code grad}. The graph is used up. */
+    public void backward(Tensor output, Tensor grad) {
+        backward(List.of(output), List.of(grad));
+        runStages();
+    }
+
+    private void runStages() {
         for (int i = stages.size() - 1; i >= 0; i--) stages.get(i).run();
         stages.clear();
     }
