@@ -147,3 +147,54 @@ for (L,K,BM,BN,masked,drop) in [(1,2,8,8,0,0),(7,2,8,8,1,.1),(13,3,8,8,0,.1),(37
     fin=np.isfinite(lse); errs.append(np.abs(lse[fin]-lse2[fin]).max() if fin.any() else 0); assert (np.isfinite(lse2)==fin).all()
     print(L,K,BM,BN,masked,drop,["%.1e"%e for e in errs]); worst=max(worst,max(errs))
 print("worst",worst)
+
+# Thread-level ownership of the in-place buffers, with the CUDA kernels' real thread map (NT = 256
+# threads, row il = tid / TPR, columns jl = qd + TPR * k): checks the claims the kernels rely on
+# instead of a barrier or an atomic.
+#  forward: in one key tile (the interval between the barrier after S = Q.K^T and the barrier
+#    before O += P.V) a QT cell written by a thread (an interior bucket) is read or written by no
+#    other thread; over the whole CTA each interior cell is read at most once, before its overwrite,
+#    and every interior cell with 0 <= j < L is overwritten (the epilogue reads a score, not q.T).
+#  backward: over all CTAs and query tiles an interior (i, r) of the bucket-mass workspace has at
+#    most one plain store, and never r = 0 or 2K (those take atomics).
+def check_ownership(L,K,fBM,fBN,bBM,bBN,NT=256):
+    R=2*K+1
+    TPR=NT//fBM; EPT=fBN//TPR
+    for i0 in range(0,L,fBM):
+        reads_total={}; written=set()
+        for j0 in range(0,L,fBN):
+            rd={}; wr={}
+            for tid in range(NT):
+                il,qd=tid//TPR,tid%TPR; i=i0+il
+                for k in range(EPT):
+                    j=j0+qd+TPR*k; dd=j-i; r=min(max(dd,-K),K)+K
+                    rd.setdefault((il,r),set()).add(tid)
+                    if (il,r) not in written: reads_total[(il,r)]=reads_total.get((il,r),0)+1
+                for k in range(EPT):
+                    j=j0+qd+TPR*k; dd=j-i
+                    if -K<dd<K:
+                        c=(il,dd+K); assert c not in wr, ("double write",c); wr[c]=tid
+            for c,t in wr.items():
+                assert rd.get(c,{t})<= {t}, ("QT race",L,K,i0,j0,c)
+                assert c not in written, ("rewritten",c)
+                written.add(c)
+        for (il,r),n in reads_total.items():
+            if 0<r<2*K: assert n<=1, ("interior read twice",il,r)
+        for il in range(fBM):
+            i=i0+il
+            for r in range(1,2*K):
+                if 0<=i+r-K<L: assert (il,r) in written, ("not overwritten",i,r)
+    TPR=NT//bBM; EPT=bBN//TPR; stores={}
+    for j0 in range(0,L,bBN):
+        for i0 in range(0,L,bBM):
+            for tid in range(NT):
+                il,qd=tid//TPR,tid%TPR; i=i0+il
+                if i>=L: continue
+                for k in range(EPT):
+                    j=j0+qd+TPR*k; dd=j-i
+                    if j<L and -K<dd<K:
+                        c=(i,dd+K); assert 0<c[1]<2*K and c not in stores, ("dsm store",c); stores[c]=1
+for L in (1,7,63,64,65,77,129,300):
+    for K in (1,2,5,31,32,33,64,200):
+        check_ownership(L,K,64,64,64,64); check_ownership(L,K,64,64,32,64); check_ownership(L,K,32,32,32,32)
+print("ownership ok")
