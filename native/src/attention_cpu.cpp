@@ -1,6 +1,8 @@
 // Picks the CPU attention kernels compiled for the widest instruction set this processor has.
 #include "attention_cpu.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace nezha::cpu {
@@ -8,14 +10,21 @@ namespace {
 
 enum class Isa { avx512, avx2, baseline };
 
+// The widest instruction set the processor has, or a narrower one named by NEZHA_CPU_ISA
+// (avx2, baseline) so every build variant can be tested on one machine.
 Isa best_isa() {
   static const Isa isa = [] {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-      return Isa::avx512;
+    Isa best = Isa::baseline;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = Isa::avx2;
+    if (best == Isa::avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl")) {
+      best = Isa::avx512;
     }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::avx2;
-    return Isa::baseline;
+    const char* forced = std::getenv("NEZHA_CPU_ISA");
+    if (forced == nullptr) return best;
+    Isa wanted = std::strcmp(forced, "avx512") == 0 ? Isa::avx512 : std::strcmp(forced, "avx2") == 0 ? Isa::avx2 : Isa::baseline;
+    return wanted > best ? wanted : best;  // enum order: avx512 < avx2 < baseline, so "greater" is narrower
   }();
   return isa;
 }

@@ -18,14 +18,16 @@
 #include "attention_cpu.h"
 #include "nezha_philox.h"
 
-#ifndef NEZHA_ISA
-#error "compile with -DNEZHA_ISA=<namespace>"
+#if !defined(NEZHA_ISA) || !defined(NEZHA_VECTOR_BYTES)
+#error "compile with -DNEZHA_ISA=<namespace> -DNEZHA_VECTOR_BYTES=<register width>"
 #endif
 
 namespace nezha::cpu::NEZHA_ISA {
 namespace {
 
-constexpr int64_t LANES = 16;       // vector width in elements; all padded sizes are multiples of it
+// Floats per vector register of the target (NEZHA_VECTOR_BYTES: 64 AVX-512, 32 AVX2, 16 SSE2); all
+// padded sizes are multiples of it. Wider vectors than the registers would spill.
+constexpr int64_t LANES = NEZHA_VECTOR_BYTES / sizeof(float);
 constexpr int64_t QUERY_BLOCK = 16; // query rows per block (a multiple of ROWS)
 constexpr int64_t ROWS = 4;         // rows of the register block
 
