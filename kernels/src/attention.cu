@@ -895,6 +895,12 @@ bool backward_impl(const nezha_attention_params& p, std::string* message) {
     *message = "CUDA attention backward needs lse from the forward";
     return false;
   }
+  // The workspace holds fp32 arrays updated with atomicAdd; a caller slicing a byte buffer at an
+  // unaligned offset would otherwise get a sticky "misaligned address" fault instead of an error.
+  if ((uintptr_t)p.workspace % 16 != 0) {
+    *message = "CUDA attention backward needs a 16-byte aligned workspace";
+    return false;
+  }
   char* base = static_cast<char*>(p.workspace);
   a.Dvec = reinterpret_cast<float*>(base + ws.dvec);
   a.dqacc = reinterpret_cast<float*>(base + ws.dqacc);
