@@ -32,6 +32,5 @@ for attention in eager fused; do
       | sed "s/^/$attention $size predict (batch 64, seq 64): /"
   done
 done
-"$nezha" bench attention --batch 8 --heads 12 --head-dim 64 --seq 128,512 --warmup 3 --repeats 10 --json \
-  > "$out/attention.json" 2>/dev/null
-"$nezha" bench attention --batch 8 --heads 12 --head-dim 64 --seq 128,512 --warmup 3 --repeats 10 2>/dev/null
+"$nezha" bench attention --batch 8 --heads 12 --head-dim 64 --seq 128,512 --warmup 3 --repeats 10 2>/dev/null \
+  | tee "$out/attention.txt"
