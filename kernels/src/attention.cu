@@ -174,6 +174,22 @@ __device__ __forceinline__ void load_table(T* dst, int ld, const float* table, i
   }
 }
 
+// The relative table as an MMA operand: fp16/bf16 converted into shared memory at dst (row stride
+// ld_smem, rows up to Rp zeroed); fp32 read in place from global memory (row stride D). *ld gets the stride.
+template <typename T, int D>
+__device__ __forceinline__ const T* table_operand(unsigned char* dst, int ld_smem, const float* table, int R, int Rp,
+                                                  int* ld) {
+  if constexpr (sizeof(T) == 2) {
+    T* t = reinterpret_cast<T*>(dst);
+    load_table<T, D>(t, ld_smem, table, R, Rp);
+    *ld = ld_smem;
+    return t;
+  } else {
+    *ld = D;
+    return table;
+  }
+}
+
 struct Args {
   int B, L, H, K;
   float scale;        // softmax_scale
@@ -260,7 +276,6 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
   constexpr int TPR = NT / BM;  // threads per row
   constexpr int EPT = BN / TPR; // elements per thread per key tile
   constexpr int CPT = D / TPR;  // accumulator columns per thread
-  constexpr bool half_t = sizeof(T) == 2;
   static_assert(NT % BM == 0 && BN % TPR == 0 && D % TPR == 0, "tile shape");
   extern __shared__ __align__(128) unsigned char smem[];
 
@@ -287,17 +302,8 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
   load_rows<T, D>(Qs, ly.ldT, q, a.qs[1], i0, BM, L, vec);
   for (int idx = tid; idx < BM * D; idx += NT) O[(idx / D) * ly.ldO + idx % D] = 0.f;
   if (K > 0) {
-    const T* Tb;
     int ldTb;
-    if constexpr (half_t) {
-      T* Tl = reinterpret_cast<T*>(smem + ly.oTl);
-      load_table<T, D>(Tl, ly.ldT, a.table, 2 * K + 1, ly.Rp);
-      Tb = Tl;
-      ldTb = ly.ldT;
-    } else {
-      Tb = reinterpret_cast<const T*>(a.table);
-      ldTb = D;
-    }
+    const T* Tb = table_operand<T, D>(smem + ly.oTl, ly.ldT, a.table, 2 * K + 1, ly.Rp, &ldTb);
     __syncthreads();
     mm<T, false, true, false>(QT, ly.ldQT, Qs, ly.ldT, Tb, ldTb, BM, ly.Rp, D, 2 * K + 1, D);
   }
@@ -376,17 +382,8 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
   for (int k = 0; k < CPT; ++k) O[il * ly.ldO + qd + TPR * k] *= inv_l;
   if (K > 0) {
     T* W = reinterpret_cast<T*>(smem + ly.oW);
-    const T* Tb;
     int ldTb;
-    if constexpr (half_t) {
-      T* Te = reinterpret_cast<T*>(smem + ly.oTe);
-      load_table<T, D>(Te, ly.ldT, a.table, 2 * K + 1, ly.Rp);
-      Tb = Te;
-      ldTb = ly.ldT;
-    } else {
-      Tb = reinterpret_cast<const T*>(a.table);
-      ldTb = D;
-    }
+    const T* Tb = table_operand<T, D>(smem + ly.oTe, ly.ldT, a.table, 2 * K + 1, ly.Rp, &ldTb);
     for (int r = qd; r < ly.Rp; r += TPR) {
       float w = 0.f;
       if (inv_l > 0.f) {
@@ -525,16 +522,8 @@ __global__ void __launch_bounds__(NT, 1) attn_bwd_kernel(Args a) {
 
   load_rows<T, D>(Ks, ly.ldT, kp, a.ks[1], j0, BN, L, vec);
   load_rows<T, D>(Vs, ly.ldT, vp, a.vs[1], j0, BN, L, vec);
-  const T* Tb = reinterpret_cast<const T*>(a.table);
   int ldTb = D;
-  if (K > 0) {
-    if constexpr (half_t) {
-      T* Tsm = reinterpret_cast<T*>(smem + ly.oT);
-      load_table<T, D>(Tsm, ly.ldT, a.table, R, ly.Rp);
-      Tb = Tsm;
-      ldTb = ly.ldT;
-    }
-  }
+  const T* Tb = K > 0 ? table_operand<T, D>(smem + ly.oT, ly.ldT, a.table, R, ly.Rp, &ldTb) : nullptr;
   wmma::fragment<wmma::accumulator, 16, 16, 16, float> fdK[half_t ? NF : 1], fdV[half_t ? NF : 1];
   if constexpr (half_t) {
 #pragma unroll
