@@ -18,11 +18,11 @@ import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
-import org.nezha.core.train.AdamW;
+import org.nezha.core.train.Optimizer;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
- * (AdamW moments) and {@code trainer_state.json} (step, data position), swapped in atomically;
+ * (optimizer state) and {@code trainer_state.json} (step, data position), swapped in atomically;
  * keeps only the newest few.
  */
 final class CheckpointWriter {
@@ -36,10 +36,10 @@ final class CheckpointWriter {
     private final NezhaModel model;
     private final Path vocab;
     private final TokenizerOptions tokenizerOptions;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
 
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
-            AdamW optimizer) {
+            Optimizer optimizer) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
@@ -52,7 +52,7 @@ final class CheckpointWriter {
         Path dir = outputDir.resolve(PREFIX + step);
         ModelDirectory.save(dir, model, vocab, tokenizerOptions, staging -> {
             SafeTensors.write(staging.resolve(OPTIMIZER), optimizer.state(),
-                    Map.of("optimizer", "AdamW", "steps", Long.toString(optimizer.stepCount())));
+                    Map.of("optimizer", optimizer.name(), "steps", Long.toString(optimizer.stepCount())));
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("global_step", step);
             state.put("next_epoch", next.epoch());

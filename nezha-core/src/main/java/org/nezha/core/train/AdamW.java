@@ -15,7 +15,7 @@ import org.nezha.core.tensor.Tensors;
  * moments, {@code p -= lr·wd·p} for the decayed parameters, {@code p -= lr·m̂/(√v̂ + ε)}.
  * Its moments are plain named tensors so a checkpoint can save and restore them.
  */
-public final class AdamW {
+public final class AdamW implements Optimizer {
     private final Map<String, Tensor> params;
     private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
     private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
@@ -49,7 +49,12 @@ public final class AdamW {
         return t;
     }
 
-    /** One update with learning rate {@code lr}; parameters without a gradient are left alone. */
+    @Override
+    public String name() {
+        return "AdamW";
+    }
+
+    @Override
     public void step(double lr) {
         stepCount++;
         double correction1 = 1 - Math.pow(beta1, stepCount);
@@ -70,7 +75,7 @@ public final class AdamW {
         }
     }
 
-    /** Clears the gradients (sets them to zero, keeping their memory for the next step). */
+    @Override
     public void zeroGrad() {
         for (Tensor p : params.values()) {
             Tensor g = p.grad();
@@ -78,11 +83,13 @@ public final class AdamW {
         }
     }
 
+    @Override
     public long stepCount() {
         return stepCount;
     }
 
-    /** The moments as {@code exp_avg.NAME} / {@code exp_avg_sq.NAME} tensors, for a checkpoint. */
+    /** The moments as {@code exp_avg.NAME} / {@code exp_avg_sq.NAME} tensors. */
+    @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> state = new LinkedHashMap<>();
         expAvg.forEach((k, t) -> state.put("exp_avg." + k, t));
@@ -90,7 +97,7 @@ public final class AdamW {
         return state;
     }
 
-    /** Restores what {@link #state()} saved, with the number of steps already taken. */
+    @Override
     public void loadState(Map<String, Tensor> state, long steps) {
         try (NoGradGuard guard = new NoGradGuard()) {
             for (String name : params.keySet()) {

@@ -14,7 +14,7 @@ import org.nezha.core.tensor.Tensors;
 
 /**
  * The one training loop for pretraining and fine-tuning: gradient accumulation, clipping,
- * AdamW, the learning-rate schedule, step logs and checkpoint/evaluation hooks. A task supplies
+ * the optimizer, the learning-rate schedule, step logs and checkpoint/evaluation hooks. A task supplies
  * micro-steps (forward + backward of one micro-batch); every update runs in its own PointerScope
  * so native memory stays flat over a long run.
  */
@@ -61,11 +61,11 @@ public final class Trainer {
     }
 
     private final List<Tensor> parameters;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final Options options;
 
-    public Trainer(Map<String, Tensor> parameters, AdamW optimizer, LearningRateSchedule schedule, Options options) {
+    public Trainer(Map<String, Tensor> parameters, Optimizer optimizer, LearningRateSchedule schedule, Options options) {
         this.parameters = new ArrayList<>(parameters.values());
         this.optimizer = optimizer;
         this.schedule = schedule;
