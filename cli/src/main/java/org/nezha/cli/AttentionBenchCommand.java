@@ -22,6 +22,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.nezha.bindings.NativeLibrary;
 import org.nezha.core.InputException;
 import org.nezha.core.bench.AttentionBenchmark;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.CpuThreads;
 
 /** {@code nezha bench attention}: times the attention backends forward and forward + backward. */
@@ -140,19 +141,11 @@ final class AttentionBenchCommand implements Callable<Integer> {
     }
 
     static Device device(String name) {
-        if (name.equals("cpu")) return new Device("cpu");
-        if (!name.matches("cuda(:\\d+)?")) throw new InputException("--device " + name + ": choose cpu, cuda or cuda:N");
-        if (!NativeLibrary.get().hasCuda()) {
+        Device device = ComputeDevice.parse(name);
+        if (device.is_cuda() && !NativeLibrary.get().hasCuda()) {
             throw new InputException("--device " + name + ": libnezha_native was built without CUDA (no nvcc at build time)");
         }
-        if (!torch.cuda_is_available()) {
-            throw new InputException("--device " + name + ": libtorch sees no CUDA device (is this the GPU build, -Pgpu?)");
-        }
-        Device d = new Device(name.equals("cuda") ? "cuda:0" : name);
-        if (d.index() >= torch.cuda_device_count()) {
-            throw new InputException("--device " + name + ": only " + torch.cuda_device_count() + " CUDA device(s)");
-        }
-        return d;
+        return device;
     }
 
     private static ScalarType dtype(String name, boolean cuda) {

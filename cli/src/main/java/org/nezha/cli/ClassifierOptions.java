@@ -23,6 +23,6 @@ final class ClassifierOptions {
 
     SequenceClassifier load(RuntimeOptions runtime) {
         TaskKind kind = task == null ? null : Options.enumValue("--task", task, TaskKind.class);
-        return SequenceClassifier.load(model, runtime.attention(), kind);
+        return SequenceClassifier.load(model, runtime.execution(), kind);
     }
 }

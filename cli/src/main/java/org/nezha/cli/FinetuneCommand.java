@@ -65,13 +65,19 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")
     int seqLen;
 
-    @Option(names = "--lr", defaultValue = "2e-5", paramLabel = "X", description = "Peak learning rate (AdamW). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "2e-5", paramLabel = "X", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--warmup-ratio", defaultValue = "0.1", paramLabel = "R", description = "Fraction of the updates spent warming up, then linear decay. Default: ${DEFAULT-VALUE}.")
     double warmupRatio;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "AdamW weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "NAME", description = "adamw or lamb. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--epsilon", defaultValue = "1e-8", paramLabel = "X", description = "The optimizer's ε. Default: ${DEFAULT-VALUE}.")
+    double epsilon;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "Decoupled weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
     @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update. Default: ${DEFAULT-VALUE}.")
@@ -100,7 +106,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         runtime.apply();
-        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.attention(),
+        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.execution(),
                 new TerminalProgress(spec.commandLine().getErr())).run();
         spec.commandLine().getOut().println(Summary.finetuning(r));
         spec.commandLine().getOut().flush();
@@ -122,6 +128,8 @@ final class FinetuneCommand implements Callable<Integer> {
         s.seqLen = seqLen;
         s.learningRate = lr;
         s.warmupRatio = warmupRatio;
+        s.optimizer = optimizer;
+        s.epsilon = epsilon;
         s.weightDecay = weightDecay;
         s.gradientAccumulation = gradAccum;
         s.maxGradNorm = maxGradNorm;

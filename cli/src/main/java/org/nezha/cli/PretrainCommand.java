@@ -40,22 +40,28 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "1000", paramLabel = "N", description = "Optimizer updates to run. Default: ${DEFAULT-VALUE}.")
     long maxSteps;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B", description = "Sequences per micro-batch, per process. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum sequence length, [CLS] and [SEP] included. Default: ${DEFAULT-VALUE}.")
     int seqLen;
 
-    @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X", description = "Peak learning rate (AdamW). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--warmup", defaultValue = "100", paramLabel = "N", description = "Linear warmup steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "10000", paramLabel = "N", description = "Linear warmup steps. Default: ${DEFAULT-VALUE} (NEZHA's recipe; lower it for short runs).")
     long warmup;
 
-    @Option(names = "--decay", defaultValue = "linear", paramLabel = "KIND", description = "Decay after warmup: linear, polynomial or constant. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--decay", defaultValue = "polynomial", paramLabel = "KIND", description = "Decay after warmup: linear, polynomial (power 1, as BERT and NEZHA) or constant. Default: ${DEFAULT-VALUE}.")
     String decay;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "AdamW weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "lamb", paramLabel = "NAME", description = "lamb (layer-wise trust ratio, NVIDIA/Google BERT recipe) or adamw. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--epsilon", defaultValue = "1e-4", paramLabel = "X", description = "The optimizer's ε. Default: ${DEFAULT-VALUE} (NEZHA's recipe).")
+    double epsilon;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "Decoupled weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
     @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update (gradient accumulation). Default: ${DEFAULT-VALUE}.")
@@ -92,7 +98,7 @@ final class PretrainCommand implements Callable<Integer> {
         runtime.apply();
         PretrainJob.Settings s = settings();
         var out = spec.commandLine().getOut();
-        PretrainJob.Result r = new PretrainJob(s, runtime.attention(), new TerminalProgress(spec.commandLine().getErr())).run();
+        PretrainJob.Result r = new PretrainJob(s, runtime.execution(), new TerminalProgress(spec.commandLine().getErr())).run();
         out.println(Summary.pretraining(r));
         out.flush();
         return 0;
@@ -110,6 +116,8 @@ final class PretrainCommand implements Callable<Integer> {
         s.learningRate = lr;
         s.warmupSteps = warmup;
         s.decay = Options.enumValue("--decay", decay, LearningRateSchedule.Decay.class);
+        s.optimizer = optimizer;
+        s.epsilon = epsilon;
         s.weightDecay = weightDecay;
         s.gradientAccumulation = gradAccum;
         s.maxGradNorm = maxGradNorm;

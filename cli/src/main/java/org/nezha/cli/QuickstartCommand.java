@@ -23,6 +23,7 @@ import org.nezha.core.pipeline.JsonFiles;
 import org.nezha.core.pipeline.PredictionCsv;
 import org.nezha.core.pipeline.PretrainJob;
 import org.nezha.core.pipeline.SequenceClassifier;
+import org.nezha.core.train.LearningRateSchedule;
 
 /**
  * {@code nezha quickstart}: the whole engine on the bundled data in a few minutes — pretrain a tiny
@@ -75,9 +76,13 @@ final class QuickstartCommand implements Callable<Integer> {
         p.seqLen = 128;
         p.learningRate = 1e-3;
         p.warmupSteps = Math.max(1, pretrainSteps / 10);
+        // tuned for a three-minute run of the tiny model (NEZHA's LAMB recipe is for full-length pretraining)
+        p.optimizer = "adamw";
+        p.epsilon = 1e-6;
+        p.decay = LearningRateSchedule.Decay.LINEAR;
         p.seed = seed;
         p.overwrite = true;
-        PretrainJob.Result pretrained = new PretrainJob(p, runtime.attention(), progress).run();
+        PretrainJob.Result pretrained = new PretrainJob(p, runtime.execution(), progress).run();
 
         progress.info("== 2/3 fine-tuning it on AFQMC sentence pairs (" + data.resolve("afqmc") + ")");
         FinetuneJob.Settings f = new FinetuneJob.Settings();
@@ -94,10 +99,10 @@ final class QuickstartCommand implements Callable<Integer> {
         f.seed = seed;
         f.logEvery = 20;
         f.overwrite = true;
-        FinetuneJob.Result finetuned = new FinetuneJob(f, runtime.attention(), progress).run();
+        FinetuneJob.Result finetuned = new FinetuneJob(f, runtime.execution(), progress).run();
 
         progress.info("== 3/3 predicting the dev pairs with the best model, then scoring them (eval) and writing them out (predict)");
-        SequenceClassifier classifier = SequenceClassifier.load(finetuned.bestModelDir(), runtime.attention(), null);
+        SequenceClassifier classifier = SequenceClassifier.load(finetuned.bestModelDir(), runtime.execution(), null);
         List<TaskExample> dev = TaskDataReader.read(f.dev, TaskKind.PAIR);
         int[] gold = classifier.goldLabels(dev);
         long predictStart = System.nanoTime();

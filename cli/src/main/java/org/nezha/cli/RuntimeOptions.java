@@ -4,13 +4,23 @@ import picocli.CommandLine.Option;
 
 import org.nezha.core.InputException;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.pipeline.Execution;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.CpuThreads;
+import org.nezha.core.train.Precision;
 
-/** Options every compute command shares: where to run and with how many threads. */
+/** Options every compute command shares: where to run, in which precision, with how many threads and which attention. */
 final class RuntimeOptions {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
-            description = "Device to run on: cpu (CUDA support arrives with the GPU training work). Default: ${DEFAULT-VALUE}.")
+            description = "cpu, cuda or cuda:N (the GPU build: -Pgpu). Under `nezha launch` each process takes "
+                    + "cuda:LOCAL_RANK when this is cuda. Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+            description = "fp32, bf16 or fp16: bf16/fp16 run matmuls and attention in half precision under autocast "
+                    + "(LayerNorm, softmax and losses stay fp32, weights and optimizer state fp32); fp16 adds dynamic "
+                    + "loss scaling. Default: ${DEFAULT-VALUE}.")
+    String precision;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "CPU threads for libtorch (0 = libtorch's default, one per core).")
@@ -21,18 +31,17 @@ final class RuntimeOptions {
                     + "HF's formulation, the reference). Default: the model config's \"attn_implementation\", else fused.")
     String attention;
 
-    /** Applies the settings to libtorch; rejects what this build cannot do with one clear line. */
+    /** Applies the thread setting to libtorch; rejects bad values with one clear line. */
     void apply() {
-        if (!device.equals("cpu")) {
-            throw new InputException("--device " + device + ": only cpu is supported by this build");
-        }
         if (threads < 0) throw new InputException("--threads must be >= 0, got " + threads);
         CpuThreads.use(threads);
     }
 
-    /** The backend named by --attention (checked now, so a typo fails before any work), or null for the config's choice. */
-    String attention() {
+    /** The checked device, precision and attention (a typo fails before any work). */
+    Execution execution() {
         if (attention != null) AttentionBackends.byName(attention);
-        return attention;
+        String localRank = System.getenv("LOCAL_RANK"); // set by nezha launch: one GPU per process
+        String name = device.equals("cuda") && localRank != null ? "cuda:" + localRank : device;
+        return new Execution(attention, ComputeDevice.parse(name), Precision.parse(precision));
     }
 }

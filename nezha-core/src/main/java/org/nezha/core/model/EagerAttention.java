@@ -1,7 +1,9 @@
 package org.nezha.core.model;
 
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.tensor.Tensors;
 
@@ -27,7 +29,7 @@ public final class EagerAttention implements AttentionBackend {
         }
         scores = scores.div(Tensors.scalar(Math.sqrt(d)));
         if (mask != null) scores = scores.add(mask.additiveBias(Tensors.dtype(scores)));
-        Tensor probs = torch.softmax(scores, -1);
+        Tensor probs = softmax(scores);
         if (training && dropoutProb > 0) probs = torch.dropout(probs, dropoutProb, true);
         Tensor context = torch.matmul(probs, value);
         if (relative != null) {
@@ -37,6 +39,13 @@ public final class EagerAttention implements AttentionBackend {
             context = context.add(valueTerm);
         }
         return context;
+    }
+
+    /** Softmax over keys, in float32 when the scores are half precision (as CUDA autocast does). */
+    private static Tensor softmax(Tensor scores) {
+        ScalarType type = Tensors.dtype(scores);
+        if (type != ScalarType.Half && type != ScalarType.BFloat16) return torch.softmax(scores, -1);
+        return torch.softmax(scores, -1, new ScalarTypeOptional(ScalarType.Float)).to(type);
     }
 
     @Override

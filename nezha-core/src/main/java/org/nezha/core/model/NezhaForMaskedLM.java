@@ -3,6 +3,7 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
 
@@ -63,6 +64,8 @@ public final class NezhaForMaskedLM implements NezhaModel {
     /** Mean cross-entropy of the masked tokens. */
     public Tensor loss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
             Tensor labels, boolean training) {
-        return torch.cross_entropy_loss(logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training), labels);
+        // the loss in float32 whatever precision autocast gave the logits
+        Tensor logits = logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training).to(ScalarType.Float);
+        return torch.cross_entropy_loss(logits, labels);
     }
 }

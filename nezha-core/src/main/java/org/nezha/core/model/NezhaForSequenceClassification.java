@@ -3,6 +3,7 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
 
@@ -43,6 +44,6 @@ public final class NezhaForSequenceClassification implements NezhaModel {
 
     /** Mean cross-entropy against int64 labels [B]. */
     public Tensor loss(Tensor logits, Tensor labels) {
-        return torch.cross_entropy_loss(logits, labels);
+        return torch.cross_entropy_loss(logits.to(ScalarType.Float), labels); // float32 under autocast too
     }
 }

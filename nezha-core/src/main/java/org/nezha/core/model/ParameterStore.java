@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -45,6 +47,19 @@ public final class ParameterStore {
         p.retainReference();
         parameters.put(name, p);
         return p;
+    }
+
+    /**
+     * Moves every parameter's data to {@code device} in place (the Tensor objects stay the same, as
+     * torch's Module.to does), before an optimizer allocates its state next to them.
+     */
+    public void moveTo(Device device) {
+        if (device.is_cpu()) return; // parameters are created on the CPU
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (Tensor p : parameters.values()) {
+                p.__dispatch_set_data(p.to(device, ScalarType.Float, false, false, new MemoryFormatOptional()));
+            }
+        }
     }
 
     public Tensor get(String name) {

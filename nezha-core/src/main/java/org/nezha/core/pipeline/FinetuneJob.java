@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.Prefetcher;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
 import org.nezha.core.data.TaskDataReader;
@@ -29,7 +31,8 @@ import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
-import org.nezha.core.train.AdamW;
+import org.nezha.core.train.Optimizer;
+import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Trainer;
 
@@ -59,7 +62,9 @@ public final class FinetuneJob {
         public int seqLen = 128;
         public double learningRate = 2e-5;
         public double warmupRatio = 0.1;
+        public String optimizer = "adamw";
         public double weightDecay = 0.01;
+        public double epsilon = 1e-8;
         public int gradientAccumulation = 1;
         public double maxGradNorm = 1.0;
         public long seed = 42;
@@ -75,13 +80,12 @@ public final class FinetuneJob {
             int devExamples, List<String> labels) {}
 
     private final Settings settings;
-    /** The backend asked for on the command line, or null for the config's choice. */
-    private final String attention;
+    private final Execution execution;
     private final Progress progress;
 
-    public FinetuneJob(Settings settings, String attention, Progress progress) {
+    public FinetuneJob(Settings settings, Execution execution, Progress progress) {
         this.settings = settings;
-        this.attention = attention;
+        this.execution = execution;
         this.progress = progress;
     }
 
@@ -104,10 +108,12 @@ public final class FinetuneJob {
                 .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
 
         torch.manual_seed(s.seed);
-        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, AttentionBackends.select(attention, config));
-        SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task);
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
+                AttentionBackends.select(execution.attention(), config));
+        SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task, execution);
         int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
         if (s.init != null) loadPretrained(s.init, base, labels, model);
+        model.parameters().moveTo(execution.device());
         progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
                 train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
 
@@ -116,20 +122,22 @@ public final class FinetuneJob {
         long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation);
         long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
         int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
-        AdamW optimizer = new AdamW(model.parameters().asMap(), 0.9, 0.999, 1e-8, s.weightDecay, AdamW::decayedByDefault);
+        Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
         LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
                 LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
         Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
-                new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery));
+                new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery),
+                execution.precision(), execution.device());
 
         ModelChecks.createOutputDirectory(s.output);
         Path metricsFile = s.output.resolve(PretrainJob.METRICS);
         Path bestDir = s.output.resolve(BEST_MODEL);
         BestSoFar best = new BestSoFar();
         long start = System.nanoTime();
-        try (TrainingLog log = new TrainingLog(metricsFile, progress)) {
+        try (TrainingLog log = new TrainingLog(metricsFile, progress);
+                Prefetcher<TaskBatch> prefetched = new Prefetcher<>("finetune-batches", batches::next, 4)) {
             progress.begin("finetune", maxSteps);
-            trainer.run(lossScale -> microStep(model, batches.next(), lossScale), log.listener(step -> {
+            trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
                 ClassificationMetrics m = classifier.score(devGold,
                         classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT));
                 Map<String, Object> scores = m.toMap(labels.labels());
@@ -182,13 +190,22 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
-    private static Trainer.MicroStep microStep(NezhaForSequenceClassification model, TaskBatch batch, double lossScale) {
-        BatchTensors inputs = BatchTensors.of(batch.inputs());
-        Tensor labels = Tensors.longs(batch.labels(), null, batch.labels().length);
-        Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-        Tensor loss = model.loss(logits, labels);
-        model.backward(loss.mul(Tensors.scalar(lossScale)));
-        return new Trainer.MicroStep(loss.item_double(), inputs.realTokens());
+    /** Labelled micro-batches for the trainer, on the model's device. */
+    private record ClassificationTask(NezhaForSequenceClassification model, Prefetcher<TaskBatch> batches, Device device)
+            implements Trainer.Task {
+        @Override
+        public Trainer.Forward forward() {
+            TaskBatch batch = batches.next();
+            BatchTensors inputs = BatchTensors.of(batch.inputs(), device);
+            Tensor labels = Tensors.longs(batch.labels(), device, batch.labels().length);
+            Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
+            return new Trainer.Forward(model.loss(logits, labels), inputs.realTokens());
+        }
+
+        @Override
+        public void backward(Tensor scaledLoss) {
+            model.backward(scaledLoss);
+        }
     }
 
     /** Accuracy of always answering the most frequent dev label: the bar a useful model must clear. */

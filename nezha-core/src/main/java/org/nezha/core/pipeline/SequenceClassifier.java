@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
@@ -23,6 +24,7 @@ import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.tensor.Tensors;
+import org.nezha.core.train.Precision;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.Encoding;
 
@@ -38,20 +40,24 @@ public final class SequenceClassifier {
     private final BertTokenizer tokenizer;
     private final LabelSet labels;
     private final TaskKind kind;
+    private final Execution execution;
 
-    SequenceClassifier(NezhaForSequenceClassification model, BertTokenizer tokenizer, LabelSet labels, TaskKind kind) {
+    /** {@code model}'s parameters must already be on {@code execution}'s device. */
+    SequenceClassifier(NezhaForSequenceClassification model, BertTokenizer tokenizer, LabelSet labels, TaskKind kind,
+            Execution execution) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.labels = labels;
         this.kind = kind;
+        this.execution = execution;
     }
 
     /**
      * Loads a model directory written by fine-tuning (or by HF, given {@code kindOverride}).
      *
-     * @param attention the attention backend's name, or null for the config's choice
+     * @param execution the attention backend (null: the config's choice), device and precision
      */
-    public static SequenceClassifier load(Path dir, String attention, TaskKind kindOverride) {
+    public static SequenceClassifier load(Path dir, Execution execution, TaskKind kindOverride) {
         ModelDirectory.requireDirectory(dir);
         NezhaConfig config = ModelDirectory.readConfig(dir);
         Path configFile = dir.resolve(ModelDirectory.CONFIG);
@@ -61,13 +67,15 @@ public final class SequenceClassifier {
         TaskKind kind = kindOverride != null ? kindOverride : taskKind(config, configFile);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
-        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config, AttentionBackends.select(attention, config));
+        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
+                AttentionBackends.select(execution.attention(), config));
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst()
                     + ": not a fine-tuned classifier");
         }
-        return new SequenceClassifier(model, tokenizer, LabelSet.of(config.labels()), kind);
+        model.parameters().moveTo(execution.device());
+        return new SequenceClassifier(model, tokenizer, LabelSet.of(config.labels()), kind, execution);
     }
 
     private static TaskKind taskKind(NezhaConfig config, Path configFile) {
@@ -118,10 +126,12 @@ public final class SequenceClassifier {
         progress.begin("predict", examples.size());
         long done = 0;
         for (int i = 0; i < batches.batchesPerEpoch(); i++) {
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+                    Precision.Region autocast = execution.precision().autocast(execution.device())) {
                 TaskBatch batch = batches.batch(0, i);
-                BatchTensors inputs = BatchTensors.of(batch.inputs());
-                Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), false);
+                BatchTensors inputs = BatchTensors.of(batch.inputs(), execution.device());
+                Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), false)
+                        .to(ScalarType.Float);
                 float[] probs = Tensors.toFloats(torch.softmax(logits, -1));
                 int[] rows = batch.exampleIndices();
                 for (int r = 0; r < rows.length; r++) {

@@ -33,8 +33,8 @@ final class TrainingLog implements AutoCloseable {
     Trainer.Listener listener(java.util.function.LongConsumer onCheckpoint) {
         return new Trainer.Listener() {
             @Override
-            public void onUpdate(long step, double loss) {
-                TrainingLog.this.onUpdate(step, loss);
+            public void onUpdate(long step) {
+                TrainingLog.this.onUpdate(step);
             }
 
             @Override
@@ -49,8 +49,9 @@ final class TrainingLog implements AutoCloseable {
         };
     }
 
-    void onUpdate(long step, double loss) {
-        progress.advance(step, String.format(Locale.ROOT, "loss %.4f", loss));
+    /** The bar shows the last logged loss: reading every step's loss would make each step wait for the device. */
+    void onUpdate(long step) {
+        progress.advance(step, last == null ? "" : String.format(Locale.ROOT, "loss %.4f", last.loss()));
     }
 
     void onLog(Trainer.StepLog log) {

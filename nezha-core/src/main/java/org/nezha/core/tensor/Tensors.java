@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -15,11 +16,16 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class Tensors {
     private Tensors() {}
 
-    /** A new int64 tensor of the given shape holding a copy of {@code values}, on {@code device}. */
+    /**
+     * A new int64 tensor of the given shape holding a copy of {@code values}, on {@code device} (null:
+     * the CPU). For a GPU the values go through pinned memory and the copy is asynchronous on the
+     * current stream (libtorch's pinned allocator keeps the buffer until the copy is done).
+     */
     public static Tensor longs(long[] values, Device device, long... shape) {
         try (LongPointer data = new LongPointer(values)) {
             Tensor cpu = torch.from_blob(data, shape, new TensorOptions(ScalarType.Long)).clone();
-            return device == null || device.is_cpu() ? cpu : cpu.to(device, ScalarType.Long);
+            if (device == null || device.is_cpu()) return cpu;
+            return cpu.pin_memory().to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
         }
     }
 

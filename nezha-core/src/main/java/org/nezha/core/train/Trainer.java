@@ -1,35 +1,46 @@
 package org.nezha.core.train;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.tensor.Tensors;
 
 /**
- * The one training loop for pretraining and fine-tuning: gradient accumulation, clipping,
- * the optimizer, the learning-rate schedule, step logs and checkpoint/evaluation hooks. A task supplies
- * micro-steps (forward + backward of one micro-batch); every update runs in its own PointerScope
- * so native memory stays flat over a long run.
+ * The one training loop for pretraining and fine-tuning: gradient accumulation, mixed precision
+ * (autocast forward, fp16 loss scaling), gradient synchronisation across processes, clipping, the
+ * optimizer, the learning-rate schedule, step logs and checkpoint/evaluation hooks. A task supplies
+ * micro-batches (forward, then backward of the scaled loss). Every update runs in its own
+ * PointerScope so native memory stays flat over a long run, and nothing in an update waits for the
+ * device except fp16's overflow check: losses and norms are summed on the device and read at log steps.
  */
 public final class Trainer {
-    /** One micro-batch: forward and backward with the loss multiplied by {@code lossScale}. */
+    /** One micro-batch at a time. */
     public interface Task {
-        MicroStep forwardBackward(double lossScale);
+        /** The forward of the next micro-batch; the trainer runs it under its precision's autocast. */
+        Forward forward();
+
+        /** The backward from {@code scaledLoss}, computed from the last forward's loss. */
+        void backward(Tensor scaledLoss);
     }
 
-    /** The unscaled loss of a micro-batch and how many tokens it held (for throughput). */
-    public record MicroStep(double loss, long tokens) {}
+    /** A micro-batch's loss (a scalar tensor, left on the device) and how many real tokens it held. */
+    public record Forward(Tensor loss, long tokens) {}
 
     /** What the loop reports; defaults do nothing. */
     public interface Listener {
-        default void onUpdate(long step, double loss) {}
+        /** Update {@code step} (1-based) is done. */
+        default void onUpdate(long step) {}
 
         default void onLog(StepLog log) {}
 
@@ -37,17 +48,24 @@ public final class Trainer {
         default void onCheckpoint(long step) {}
     }
 
-    /** One logged step: averaged over the updates since the previous log. */
+    /**
+     * One logged step, averaged over the updates since the previous log. {@code lossScale} and
+     * {@code skippedSteps} (updates dropped for overflowing gradients, in all) are fp16's; 0 otherwise.
+     */
     public record StepLog(long step, double loss, double lr, double gradNorm, double tokensPerSecond,
-            double elapsedSeconds) {
+            double elapsedSeconds, double lossScale, long skippedSteps) {
         public Map<String, Object> toMap() {
-            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            Map<String, Object> map = new LinkedHashMap<>();
             map.put("step", step);
             map.put("loss", loss);
             map.put("lr", lr);
             map.put("grad_norm", gradNorm);
             map.put("tokens_per_s", tokensPerSecond);
             map.put("elapsed_s", elapsedSeconds);
+            if (lossScale > 0) {
+                map.put("loss_scale", lossScale);
+                map.put("skipped_steps", skippedSteps);
+            }
             return map;
         }
     }
@@ -64,46 +82,72 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final Options options;
+    private final Precision precision;
+    private final Device device;
+    private final DynamicLossScaler scaler;
+    private GradientSync sync = GradientSync.NONE;
+    /** Gradients are handed to {@link #sync} only in an update's last micro-step (accumulation adds up locally first). */
+    private boolean lastMicroStep;
 
-    public Trainer(Map<String, Tensor> parameters, Optimizer optimizer, LearningRateSchedule schedule, Options options) {
+    public Trainer(Map<String, Tensor> parameters, Optimizer optimizer, LearningRateSchedule schedule, Options options,
+            Precision precision, Device device) {
         this.parameters = new ArrayList<>(parameters.values());
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.options = options;
+        this.precision = precision;
+        this.device = device;
+        this.scaler = precision.scalesLoss() ? DynamicLossScaler.withDefaults() : null;
+    }
+
+    /** Averages gradients through {@code sync} (data parallel) before clipping and the update. */
+    public void synchronizeGradients(GradientSync sync) {
+        this.sync = sync;
+    }
+
+    /** The model's hook: these parameters' gradients are complete for this backward. */
+    public void gradientsReady(Collection<Tensor> finished) {
+        if (lastMicroStep) sync.gradientsReady(finished);
+    }
+
+    /** The fp16 loss scaler (null for fp32 and bf16), for checkpoints. */
+    public DynamicLossScaler lossScaler() {
+        return scaler;
     }
 
     /** Runs updates {@code startStep} … maxSteps − 1 (startStep &gt; 0 when resuming). */
     public void run(Task task, Listener listener, long startStep) {
-        long start = System.nanoTime();
-        long windowStart = start;
-        double windowLoss = 0, windowNorm = 0;
-        long windowTokens = 0, windowSteps = 0;
+        Window window = new Window(System.nanoTime());
+        long start = window.startNanos;
         for (long step = startStep; step < options.maxSteps(); step++) {
             double lr = schedule.rateAt(step);
-            double loss = 0, gradNorm;
             try (PointerScope scope = new PointerScope()) {
+                Tensor loss = null;
+                double scale = scaler == null ? 1.0 : scaler.scale();
                 for (int micro = 0; micro < options.accumulation(); micro++) {
-                    MicroStep m = task.forwardBackward(1.0 / options.accumulation());
-                    loss += m.loss() / options.accumulation();
-                    windowTokens += m.tokens();
+                    lastMicroStep = micro == options.accumulation() - 1;
+                    Forward f;
+                    try (Precision.Region autocast = precision.autocast(device)) {
+                        f = task.forward();
+                    }
+                    task.backward(f.loss().mul(Tensors.scalar(scale / options.accumulation())));
+                    Tensor part = f.loss().detach().to(ScalarType.Float).div(Tensors.scalar(options.accumulation()));
+                    loss = loss == null ? part : loss.add(part);
+                    window.tokens += f.tokens();
                 }
-                gradNorm = clipGradients(options.maxGradNorm());
-                optimizer.step(lr);
+                sync.finish();
+                boolean finite = scaler == null || unscaleAndUpdateScale();
+                if (finite) {
+                    window.add(loss, clipGradients(options.maxGradNorm()));
+                    optimizer.step(lr);
+                }
                 optimizer.zeroGrad();
             }
-            if (!Double.isFinite(loss)) throw new IllegalStateException("loss became " + loss + " at step " + (step + 1));
-            windowLoss += loss;
-            windowNorm += gradNorm;
-            windowSteps++;
             long done = step + 1;
-            listener.onUpdate(done, loss);
+            listener.onUpdate(done);
             if (done % options.logEvery() == 0 || done == options.maxSteps()) {
-                long now = System.nanoTime();
-                listener.onLog(new StepLog(done, windowLoss / windowSteps, lr, windowNorm / windowSteps,
-                        windowTokens / ((now - windowStart) / 1e9), (now - start) / 1e9));
-                windowStart = now;
-                windowLoss = windowNorm = 0;
-                windowTokens = windowSteps = 0;
+                listener.onLog(window.close(done, lr, start, scaler));
+                window = new Window(System.nanoTime());
             }
             if ((options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0) || done == options.maxSteps()) {
                 listener.onCheckpoint(done);
@@ -111,8 +155,20 @@ public final class Trainer {
         }
     }
 
-    /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (≤ 0: no clipping); returns the norm before. */
-    double clipGradients(double maxNorm) {
+    /** fp16: unscales the gradients and adjusts the scale; false when they overflowed (the update is skipped). */
+    private boolean unscaleAndUpdateScale() {
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor p : parameters) if (p.grad().defined()) grads.add(p.grad());
+        boolean finite = scaler.unscaleAndCheck(grads);
+        scaler.update(!finite);
+        return finite;
+    }
+
+    /**
+     * Scales all gradients so their global L2 norm is at most {@code maxNorm} (≤ 0: no clipping), as
+     * torch's clip_grad_norm_, without reading anything back from the device; returns the norm before.
+     */
+    Tensor clipGradients(double maxNorm) {
         try (NoGradGuard guard = new NoGradGuard()) {
             TensorVector norms = new TensorVector();
             List<Tensor> grads = new ArrayList<>();
@@ -122,13 +178,51 @@ public final class Trainer {
                 grads.add(g);
                 norms.push_back(g.norm());
             }
-            if (grads.isEmpty()) return 0;
-            double total = torch.stack(norms).norm().item_double();
-            if (maxNorm > 0 && total > maxNorm) {
-                double coefficient = maxNorm / (total + 1e-6);
-                for (Tensor g : grads) g.mul_(Tensors.scalar(coefficient));
+            if (grads.isEmpty()) return torch.zeros(new long[0]);
+            Tensor total = torch.stack(norms).norm();
+            if (maxNorm > 0) {
+                Tensor coefficient = total.add(Tensors.scalar(1e-6)).reciprocal().mul(Tensors.scalar(maxNorm))
+                        .clamp_max(Tensors.scalar(1.0));
+                for (Tensor g : grads) g.mul_(coefficient);
             }
             return total;
+        }
+    }
+
+    /** Sums over the updates since the last log, kept on the device until the log reads them once. */
+    private static final class Window {
+        final long startNanos;
+        long tokens;
+        int updates;
+        Tensor lossSum, normSum;
+
+        Window(long startNanos) {
+            this.startNanos = startNanos;
+        }
+
+        void add(Tensor loss, Tensor norm) {
+            updates++;
+            lossSum = retained(lossSum == null ? loss : lossSum.add(loss), lossSum);
+            normSum = retained(normSum == null ? norm : normSum.add(norm), normSum);
+        }
+
+        private static Tensor retained(Tensor next, Tensor previous) {
+            next.retainReference();
+            if (previous != null) previous.releaseReference();
+            return next;
+        }
+
+        StepLog close(long step, double lr, long runStart, DynamicLossScaler scaler) {
+            long now = System.nanoTime();
+            double loss = updates == 0 ? Double.NaN : lossSum.item_double() / updates;
+            double norm = updates == 0 ? Double.NaN : normSum.item_double() / updates;
+            if (lossSum != null) lossSum.releaseReference();
+            if (normSum != null) normSum.releaseReference();
+            if (updates > 0 && !Double.isFinite(loss)) {
+                throw new IllegalStateException("loss became " + loss + " by step " + step);
+            }
+            return new StepLog(step, loss, lr, norm, tokens / ((now - startNanos) / 1e9), (now - runStart) / 1e9,
+                    scaler == null ? 0 : scaler.scale(), scaler == null ? 0 : scaler.skippedSteps());
         }
     }
 }

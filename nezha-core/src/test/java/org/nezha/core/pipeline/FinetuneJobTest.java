@@ -54,7 +54,7 @@ class FinetuneJobTest {
     @Test
     void learnsALearnableTaskAndKeepsTheBestModel(@TempDir Path dir) throws Exception {
         FinetuneJob.Settings s = settings(dir);
-        FinetuneJob.Result result = new FinetuneJob(s, "eager", Progress.SILENT).run();
+        FinetuneJob.Result result = new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run();
         double accuracy = ((Number) result.bestDevMetrics().get("accuracy")).doubleValue();
         assertTrue(accuracy > 0.95, "dev accuracy " + accuracy + " (majority " + result.devMajorityAccuracy() + ")");
         assertEquals(List.of("cold", "warm"), ModelDirectory.readConfig(result.bestModelDir()).labels());
@@ -62,7 +62,7 @@ class FinetuneJobTest {
         assertTrue(Files.isRegularFile(result.lossCurve()));
 
         // the saved model scores the same when loaded back
-        SequenceClassifier loaded = SequenceClassifier.load(result.bestModelDir(), "eager", null);
+        SequenceClassifier loaded = SequenceClassifier.load(result.bestModelDir(), Execution.cpu("eager"), null);
         assertEquals(TaskKind.SINGLE, loaded.kind());
         double reloaded = loaded.evaluate(TaskDataReader.read(s.dev, TaskKind.SINGLE), 32, 50, Progress.SILENT).accuracy();
         assertEquals(accuracy, reloaded, 1e-9);
@@ -75,7 +75,7 @@ class FinetuneJobTest {
         dev.set(5, "春花\tlukewarm");
         Files.write(s.dev, dev);
         InputException e = assertThrows(InputException.class,
-                () -> new FinetuneJob(s, "eager", Progress.SILENT).run());
+                () -> new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run());
         assertTrue(e.getMessage().startsWith(s.dev + ":6: unknown label 'lukewarm'"), e.getMessage());
         assertTrue(Files.notExists(s.output));
     }

@@ -37,6 +37,8 @@ class PretrainJobTest {
         s.seqLen = 64;
         s.learningRate = 2e-3;
         s.warmupSteps = 5;
+        s.optimizer = "adamw";
+        s.epsilon = 1e-6;
         s.logEvery = 5;
         s.checkpointEvery = 20;
         s.seed = 7;
@@ -46,7 +48,7 @@ class PretrainJobTest {
     @Test
     void lossFallsOnTheBundledCorpus(@TempDir Path dir) throws Exception {
         // the default backend, with attention dropout regenerated in the kernel backward
-        PretrainJob.Result result = new PretrainJob(settings(dir, 60), "fused", Progress.SILENT).run();
+        PretrainJob.Result result = new PretrainJob(settings(dir, 60), Execution.cpu("fused"), Progress.SILENT).run();
         List<JsonNode> logs = Files.readAllLines(result.metricsFile()).stream().map(PretrainJobTest::parse).toList();
         assertEquals(12, logs.size());
         for (JsonNode log : logs) {
@@ -66,8 +68,8 @@ class PretrainJobTest {
     @ParameterizedTest
     @ValueSource(strings = {"eager", "fused"})
     void sameSeedGivesTheSameModel(String attention, @TempDir Path dir) {
-        var a = new PretrainJob(settings(dir.resolve("a"), 6), attention, Progress.SILENT).run();
-        var b = new PretrainJob(settings(dir.resolve("b"), 6), attention, Progress.SILENT).run();
+        var a = new PretrainJob(settings(dir.resolve("a"), 6), Execution.cpu(attention), Progress.SILENT).run();
+        var b = new PretrainJob(settings(dir.resolve("b"), 6), Execution.cpu(attention), Progress.SILENT).run();
         var wa = SafeTensors.read(a.modelDir().resolve(ModelDirectory.WEIGHTS));
         var wb = SafeTensors.read(b.modelDir().resolve(ModelDirectory.WEIGHTS));
         assertEquals(wa.keySet(), wb.keySet());
