@@ -1,14 +1,14 @@
 package org.nezha.cli;
 
+import static org.nezha.cli.BenchOutput.num;
+import static org.nezha.cli.BenchOutput.positive;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +38,6 @@ import org.nezha.core.tensor.CpuThreads;
                 "Lists are comma-separated; every combination is measured. A case that fails (e.g. out of memory) "
                         + "is reported with its error and the rest go on."})
 final class AttentionBenchCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec CommandSpec spec;
 
@@ -104,7 +103,7 @@ final class AttentionBenchCommand implements Callable<Integer> {
         if (json) {
             List<Map<String, Object>> maps = new ArrayList<>();
             for (AttentionBenchmark.Row r : rows) maps.add(r.toMap());
-            out.println(JSON.writeValueAsString(maps));
+            BenchOutput.printJson(out, maps);
         } else {
             printTable(out, rows);
         }
@@ -161,11 +160,6 @@ final class AttentionBenchCommand implements Callable<Integer> {
         };
     }
 
-    private static List<Integer> positive(String option, List<Integer> values) {
-        for (int v : values) if (v < 1) throw new InputException(option + " " + v + ": must be at least 1");
-        return values;
-    }
-
     private static void printTable(PrintWriter out, List<AttentionBenchmark.Row> rows) {
         out.printf("%-6s %-9s %4s %4s %6s %4s %10s %12s %8s %11s %12s %8s %9s  %s%n", "backend", "dtype", "B", "H", "L", "d",
                 "fwd ms", "fwd+bwd ms", "TFLOP/s", "fb TFLOP/s", "peak MiB", "fwd/ref", "fb/ref", "error");
@@ -175,9 +169,5 @@ final class AttentionBenchCommand implements Callable<Integer> {
                     num(r.fwdBwdTflops(), 3), r.peakMemBytes() < 0 ? "-" : num(r.peakMemBytes() / 1048576.0, 1),
                     num(r.fwdRatio(), 2), num(r.fwdBwdRatio(), 2), r.error() == null ? "" : r.error());
         }
-    }
-
-    private static String num(double x, int decimals) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%." + decimals + "f", x) : "-";
     }
 }

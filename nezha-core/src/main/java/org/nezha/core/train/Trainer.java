@@ -86,6 +86,7 @@ public final class Trainer {
     private final Device device;
     private final DynamicLossScaler scaler;
     private GradientSync sync = GradientSync.NONE;
+    private PhaseClock clock = PhaseClock.NONE;
     /** Gradients are handed to {@link #sync} only in an update's last micro-step (accumulation adds up locally first). */
     private boolean lastMicroStep;
 
@@ -103,6 +104,11 @@ public final class Trainer {
     /** Averages gradients through {@code sync} (data parallel) before clipping and the update. */
     public void synchronizeGradients(GradientSync sync) {
         this.sync = sync;
+    }
+
+    /** Marks the end of each phase of every update on {@code clock} (benchmarks). */
+    public void timePhases(PhaseClock clock) {
+        this.clock = clock;
     }
 
     /** The model's hook: these parameters' gradients are complete for this backward. */
@@ -130,18 +136,22 @@ public final class Trainer {
                     try (Precision.Region autocast = precision.autocast(device)) {
                         f = task.forward();
                     }
+                    clock.phaseEnded(PhaseClock.Phase.FORWARD);
                     task.backward(f.loss().mul(Tensors.scalar(scale / options.accumulation())));
+                    clock.phaseEnded(PhaseClock.Phase.BACKWARD);
                     Tensor part = f.loss().detach().to(ScalarType.Float).div(Tensors.scalar(options.accumulation()));
                     loss = loss == null ? part : loss.add(part);
                     window.tokens += f.tokens();
                 }
                 sync.finish();
+                clock.phaseEnded(PhaseClock.Phase.COMMUNICATION);
                 boolean finite = scaler == null || unscaleAndUpdateScale();
                 if (finite) {
                     window.add(loss, clipGradients(options.maxGradNorm()));
                     optimizer.step(lr);
                 }
                 optimizer.zeroGrad();
+                clock.phaseEnded(PhaseClock.Phase.OPTIMIZER);
             }
             long done = step + 1;
             listener.onUpdate(done);
