@@ -260,7 +260,8 @@ def define_model(torch):
                 scores = scores + key_pos.view(L, B, H, L).permute(1, 2, 0, 3)
             scores = scores / math.sqrt(d)
             scores = scores + mask  # fp32 [B, 1, 1, L] additive mask, as HF's extended attention mask
-            probs = torch.softmax(scores.float(), dim=-1)  # fp32, as autocast runs softmax
+            # fp32 under autocast: the fp32 mask promotes the scores and autocast runs softmax in fp32 (as in HF)
+            probs = torch.softmax(scores, dim=-1)
             probs = self.dropout(probs)
 
             context = torch.matmul(probs, v)  # [B, H, L, d]
@@ -538,8 +539,8 @@ def main(argv=None):
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     summary = ("%s %s (torch %s, %s): seq %d x batch %d, %s, M=%d: %.0f tokens/s, %.1f seqs/s, step %.2f ms "
-               "(fwd %.2f, bwd %.2f, opt %.2f ms), peak mem %s, MFU %.1f%% of %.1f TFLOP/s matmul peak "
-               "(%.3f TFLOP/step), loss %.4f"
+               "(fwd %.2f, bwd %.2f, opt %.2f ms), peak mem %s, MFU %.1f%% of %.4g TFLOP/s matmul peak "
+               "(%.4g TFLOP/step), loss %.4f"
                % (result["implementation"], device, torch.__version__, name, L, B, args.precision, masked,
                   L * B / step_s, B / step_s, 1e3 * step_s, phase_ms["forward"], phase_ms["backward"],
                   phase_ms["optimizer"], "-" if peak_mem is None else "%.0f MiB" % (peak_mem / 1048576.0),

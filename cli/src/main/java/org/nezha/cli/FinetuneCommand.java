@@ -108,7 +108,7 @@ final class FinetuneCommand implements Callable<Integer> {
         runtime.apply();
         FinetuneJob.Result r = new FinetuneJob(settings(), runtime.execution(),
                 new TerminalProgress(spec.commandLine().getErr())).run();
-        spec.commandLine().getOut().println(Summary.finetuning(r));
+        if (r.bestModelDir() != null) spec.commandLine().getOut().println(Summary.finetuning(r)); // rank 0 speaks for all
         spec.commandLine().getOut().flush();
         return 0;
     }

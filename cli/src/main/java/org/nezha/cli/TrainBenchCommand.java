@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import org.nezha.core.InputException;
 import org.nezha.core.bench.TrainBenchmark;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.train.PhaseClock;
@@ -86,7 +87,15 @@ final class TrainBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainBenchmark.Settings s = settings();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        List<TrainBenchmark.Row> rows = new TrainBenchmark().run(s, row -> err.println(progressLine(row)));
+        List<TrainBenchmark.Row> rows;
+        try (DataParallelTraining dp = DataParallelTraining.join(s.device)) {
+            s.dataParallel = dp;
+            rows = new TrainBenchmark().run(s, row -> {
+                if (dp.isMain()) err.println(progressLine(row));
+            });
+            dp.awaitOthers();
+            if (!dp.isMain()) return 0; // rank 0 reports for all
+        }
         if (json) {
             List<Map<String, Object>> maps = new ArrayList<>();
             for (TrainBenchmark.Row r : rows) maps.add(r.toMap());

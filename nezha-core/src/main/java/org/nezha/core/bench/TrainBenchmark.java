@@ -15,10 +15,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.NezhaForMaskedLM;
 import org.nezha.core.tensor.Tensors;
-import org.nezha.core.train.GradientSync;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
@@ -47,9 +47,8 @@ public final class TrainBenchmark {
         public int warmup = 3, steps = 10, breakdownSteps = 3;
         public int maxPredictions = 20;
         public double maskProb = 0.15;
-        /** Data-parallel gradient averaging and the world size it spans (1 and {@link GradientSync#NONE}: single process). */
-        public GradientSync sync = GradientSync.NONE;
-        public int worldSize = 1;
+        /** This process's place in data-parallel training (a single process unless run under nezha launch). */
+        public DataParallelTraining dataParallel;
     }
 
     /** One measured (seq_len, batch_size, precision, attention); NaN times with {@code error} set when it failed. */
@@ -150,7 +149,7 @@ public final class TrainBenchmark {
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer,
                     new LearningRateSchedule(1e-4, 0, total, LearningRateSchedule.Decay.CONSTANT, 1, 0),
                     new Trainer.Options(total, 1, 1.0, Integer.MAX_VALUE, 0), precision, s.device);
-            trainer.synchronizeGradients(s.sync);
+            s.dataParallel.attach(model, trainer);
             SyntheticBatch data = SyntheticBatch.create(s.config, seqLen, batch, masked, s.device);
             long[] timed = new long[2];
             trainer.run(new Trainer.Task() {
@@ -181,11 +180,11 @@ public final class TrainBenchmark {
             }, 0);
             memory.stopMillis(); // ends the memory accounting begun before the model was built
             double stepMs = (timed[1] - timed[0]) / 1e6 / s.steps;
-            return new Row(seqLen, batch, precision.optionName(), attention, s.worldSize, s.device.str().getString(),
-                    optimizer.name(), stepMs, phases.meanMillis(s.breakdownSteps), flops, peak, memory.peakBytes(), null);
+            return new Row(seqLen, batch, precision.optionName(), attention, s.dataParallel.worldSize(),
+                    s.device.str().getString(), optimizer.name(), stepMs, phases.meanMillis(s.breakdownSteps), flops, peak, memory.peakBytes(), null);
         } catch (RuntimeException e) {
-            return new Row(seqLen, batch, precision.optionName(), attention, s.worldSize, s.device.str().getString(),
-                    s.optimizer, Double.NaN, Map.of(), flops, peak, -1, firstLine(e));
+            return new Row(seqLen, batch, precision.optionName(), attention, s.dataParallel.worldSize(),
+                    s.device.str().getString(), s.optimizer, Double.NaN, Map.of(), flops, peak, -1, firstLine(e));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 import org.nezha.core.tensor.Tensors;
+import org.nezha.core.train.GradientSync;
 
 /**
  * Averages the parameters' gradients over a {@link DataParallelGroup} while the backward still runs,
@@ -30,7 +31,7 @@ import org.nezha.core.tensor.Tensors;
  * Ranks may mark parameters in different orders: buckets are launched strictly in bucket order, which
  * is the same everywhere. The trainer keeps ranks in lock-step by running the same number of steps.
  */
-public final class GradientReducer implements AutoCloseable {
+public final class GradientReducer implements GradientSync, AutoCloseable {
     public static final long DEFAULT_BUCKET_CAP_BYTES = 25L << 20;
 
     private final DataParallelGroup group;
@@ -80,6 +81,7 @@ public final class GradientReducer implements AutoCloseable {
     }
 
     /** These parameters' gradients are final for this step; full buckets start their all-reduce now. */
+    @Override
     public void gradientsReady(Collection<Tensor> parameters) {
         for (Tensor p : parameters) {
             Integer index = indexOf.get(identity(p));
@@ -90,6 +92,7 @@ public final class GradientReducer implements AutoCloseable {
     }
 
     /** Reduces what is left, waits for every bucket and writes the mean gradients; then ready for the next step. */
+    @Override
     public void finish() {
         try {
             for (int i = 0; i < ready.length; i++) if (!ready[i]) markReady(i);

@@ -1,5 +1,9 @@
 package org.nezha.core.model;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -25,6 +29,8 @@ public final class NezhaEncoder {
     private final boolean withPooler;
     /** The segments of the last forward when its backward runs through {@link SegmentedGraph}. */
     private SegmentedGraph graph;
+    /** Told during a backward when a layer's parameter gradients are final (data-parallel all-reduce); null: nobody. */
+    private Consumer<Collection<Tensor>> gradientsReady;
 
     public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
         CpuThreads.avoidOversubscription();
@@ -82,11 +88,21 @@ public final class NezhaEncoder {
     }
 
     /**
+     * Calls {@code listener} during each backward with every layer's parameters as soon as their
+     * gradients are final, last layer first. The forward then cuts the graph between layers for any
+     * attention backend, so the backward finishes one layer at a time.
+     */
+    public void onGradientsReady(Consumer<Collection<Tensor>> listener) {
+        this.gradientsReady = listener;
+    }
+
+    /**
      * @param inputIds, tokenTypeIds, attentionMask int64 [B, L] (mask 1 = token, 0 = padding)
      * @return the last layer's hidden states [B, L, hidden]
      */
     public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
-        graph = attention.cutsGraph() && GradMode.is_enabled() ? new SegmentedGraph() : null;
+        boolean cut = attention.cutsGraph() || gradientsReady != null;
+        graph = cut && GradMode.is_enabled() ? new SegmentedGraph() : null;
         Tensor x = embed(inputIds, tokenTypeIds, training);
         KeyMask mask = new KeyMask(attentionMask);
         for (int i = 0; i < config.numHiddenLayers(); i++) x = layer(i, x, mask, training);
@@ -125,8 +141,15 @@ public final class NezhaEncoder {
     }
 
     private Tensor layer(int index, Tensor x, KeyMask mask, boolean training) {
-        if (graph != null) x = graph.cut(x); // the residual stream enters each layer as a leaf
         String l = PREFIX + "encoder.layer." + index + ".";
+        if (graph != null) {
+            x = graph.cut(x); // the residual stream enters each layer as a leaf
+            // stages run in reverse: this one after the layer's own backward (and its attention stage), before the cut's
+            if (gradientsReady != null) {
+                List<Tensor> own = params.withPrefix(l);
+                graph.onBackward(() -> gradientsReady.accept(own));
+            }
+        }
         long b = x.size(0), len = x.size(1);
         long heads = config.numAttentionHeads(), d = config.headSize();
         // one GEMM for q, k and v: [B, L, 3, H, d], read by the attention through strides

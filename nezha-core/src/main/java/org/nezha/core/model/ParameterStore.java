@@ -68,6 +68,15 @@ public final class ParameterStore {
         return p;
     }
 
+    /** The parameters whose names start with {@code prefix} (e.g. one layer's), in creation order. */
+    public List<Tensor> withPrefix(String prefix) {
+        List<Tensor> found = new ArrayList<>();
+        parameters.forEach((name, p) -> {
+            if (name.startsWith(prefix)) found.add(p);
+        });
+        return found;
+    }
+
     public boolean contains(String name) {
         return parameters.containsKey(name);
     }

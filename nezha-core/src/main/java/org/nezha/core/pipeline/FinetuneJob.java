@@ -22,6 +22,7 @@ import org.nezha.core.data.TaskBatcher;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
+import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
@@ -75,6 +76,7 @@ public final class FinetuneJob {
         public boolean overwrite;
     }
 
+    /** What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 evaluates). */
     public record Result(Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
             double devMajorityAccuracy, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
             int devExamples, List<String> labels) {}
@@ -107,59 +109,70 @@ public final class FinetuneJob {
         NezhaConfig config = base.withLabels(labels.labels()).withArchitectures("NezhaForSequenceClassification")
                 .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
 
-        torch.manual_seed(s.seed);
-        NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
-                AttentionBackends.select(execution.attention(), config));
-        SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task, execution);
-        int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
-        if (s.init != null) loadPretrained(s.init, base, labels, model);
-        model.parameters().moveTo(execution.device());
-        progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
-                train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
+        try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
+            Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
+            torch.manual_seed(s.seed);
+            NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
+                    AttentionBackends.select(execution.attention(), config));
+            SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task, execution);
+            int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
+            if (s.init != null) loadPretrained(s.init, base, labels, model);
+            model.parameters().moveTo(execution.device());
+            progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
+                    train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
 
-        TaskBatcher batches = TaskBatcher.shuffled(train, labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
-                tokenizer.vocab().padId(), s.batchSize, s.seed);
-        long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation);
-        long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
-        int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
-        Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
-        LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
-                LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
-        Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
-                new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery),
-                execution.precision(), execution.device());
+            TaskBatcher batches = TaskBatcher.shuffled(dp.shard(train), labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
+                    tokenizer.vocab().padId(), s.batchSize, s.seed);
+            long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation);
+            long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
+            int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
+            Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
+            LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
+                    LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
+            Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
+                    new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery),
+                    execution.precision(), execution.device());
+            dp.attach(model, trainer);
 
-        ModelChecks.createOutputDirectory(s.output);
-        Path metricsFile = s.output.resolve(PretrainJob.METRICS);
-        Path bestDir = s.output.resolve(BEST_MODEL);
-        BestSoFar best = new BestSoFar();
-        long start = System.nanoTime();
-        try (TrainingLog log = new TrainingLog(metricsFile, progress);
-                Prefetcher<TaskBatch> prefetched = new Prefetcher<>("finetune-batches", batches::next, 4)) {
-            progress.begin("finetune", maxSteps);
-            trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
-                ClassificationMetrics m = classifier.score(devGold,
-                        classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT));
-                Map<String, Object> scores = m.toMap(labels.labels());
-                double value = ((Number) scores.get(s.metric)).doubleValue();
-                log.onEvaluation(step, scores, value);
-                progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
-                        m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
-                if (value > best.value) {
-                    best.value = value;
-                    best.step = step;
-                    best.scores = scores;
-                    ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
-                    JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
+            if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
+            Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
+            Path bestDir = s.output.resolve(BEST_MODEL);
+            BestSoFar best = new BestSoFar();
+            long start = System.nanoTime();
+            try (TrainingLog log = new TrainingLog(metricsFile, progress);
+                    Prefetcher<TaskBatch> prefetched = new Prefetcher<>("finetune-batches", batches::next, 4)) {
+                progress.begin("finetune", maxSteps);
+                trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
+                    if (!dp.isMain()) return; // rank 0 evaluates and keeps the best model
+                    ClassificationMetrics m = classifier.score(devGold,
+                            classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT));
+                    Map<String, Object> scores = m.toMap(labels.labels());
+                    double value = ((Number) scores.get(s.metric)).doubleValue();
+                    log.onEvaluation(step, scores, value);
+                    progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
+                            m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
+                    if (value > best.value) {
+                        best.value = value;
+                        best.step = step;
+                        best.scores = scores;
+                        ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
+                        JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
+                    }
+                }), 0);
+                progress.end();
+                if (!dp.isMain()) {
+                    dp.awaitOthers();
+                    return new Result(null, 0, null, s.metric, Double.NaN, null, null, maxSteps,
+                            (System.nanoTime() - start) / 1e9, train.size(), dev.size(), labels.labels());
                 }
-            }), 0);
-            progress.end();
-            Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
-            LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
-                    List.of(log.lossSeries(), log.evaluationSeries("dev " + s.metric)));
-            return new Result(bestDir, best.step, best.scores, s.metric, majorityAccuracy(devGold, labels.size()),
-                    metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
-                    labels.labels());
+                Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
+                LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
+                        List.of(log.lossSeries(), log.evaluationSeries("dev " + s.metric)));
+                dp.awaitOthers();
+                return new Result(bestDir, best.step, best.scores, s.metric, majorityAccuracy(devGold, labels.size()),
+                        metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
+                        labels.labels());
+            }
         }
     }
 

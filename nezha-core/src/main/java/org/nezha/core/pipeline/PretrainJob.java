@@ -19,6 +19,7 @@ import org.nezha.core.data.Prefetcher;
 import org.nezha.core.data.PretrainingCorpus;
 import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
+import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaForMaskedLM;
@@ -68,7 +69,7 @@ public final class PretrainJob {
         public boolean overwrite;
     }
 
-    /** What the run produced. */
+    /** What the run produced; the paths are null on data-parallel ranks other than 0 (they write nothing). */
     public record Result(Path modelDir, Path metricsFile, Path lossCurve, long steps, double firstLoss, double finalLoss,
             double tokensPerSecond, double seconds, long sequences, long corpusTokens) {}
 
@@ -99,56 +100,69 @@ public final class PretrainJob {
         ModelChecks.outputDirectoryUsable(s.output, s.overwrite);
         for (Path f : s.train) if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
 
-        TokenizerOptions tokenizerOptions = TokenizerOptions.defaults();
-        BertTokenizer tokenizer = new BertTokenizer(vocab, tokenizerOptions);
-        progress.info("reading " + s.train.size() + " corpus file(s)…");
-        PretrainingCorpus corpus = PretrainingCorpus.read(s.train, tokenizer::tokenIds);
-        progress.info("corpus: " + corpus.summary());
-        List<int[]> sequences = new SequencePacker(s.seqLen).pack(corpus, s.seed);
-        SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
-                vocab.unkId(), vocab.size());
-        MlmBatcher batcher = new MlmBatcher(sequences, new MlmMasker(specials, s.maskProb, s.maxPredictions), s.batchSize,
-                0, s.seed);
-        progress.info(String.format(Locale.ROOT, "%d sequences of up to %d tokens, %d batches per epoch, %d steps ≈ %.1f epochs",
-                sequences.size(), s.seqLen, batcher.batchesPerEpoch(), s.maxSteps,
-                (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
+        try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
+            Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
+            TokenizerOptions tokenizerOptions = TokenizerOptions.defaults();
+            BertTokenizer tokenizer = new BertTokenizer(vocab, tokenizerOptions);
+            progress.info("reading " + s.train.size() + " corpus file(s)…");
+            PretrainingCorpus corpus = PretrainingCorpus.read(s.train, tokenizer::tokenIds);
+            progress.info("corpus: " + corpus.summary());
+            // every rank packs the same sequences (same seed), then trains on its own share
+            List<int[]> sequences = dp.shard(new SequencePacker(s.seqLen).pack(corpus, s.seed));
+            SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
+                    vocab.unkId(), vocab.size());
+            MlmBatcher batcher = new MlmBatcher(sequences, new MlmMasker(specials, s.maskProb, s.maxPredictions), s.batchSize,
+                    0, s.seed);
+            progress.info(String.format(Locale.ROOT, "%d sequences of up to %d tokens, %d batches per epoch, %d steps ≈ %.1f epochs",
+                    sequences.size(), s.seqLen, batcher.batchesPerEpoch(), s.maxSteps,
+                    (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
 
-        if (s.warmupSteps >= s.maxSteps) {
-            progress.info("note: --warmup " + s.warmupSteps + " >= --max-steps " + s.maxSteps
-                    + ": the learning rate never reaches its peak (lower --warmup for a short run)");
-        }
-                torch.manual_seed(s.seed);
-        NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(execution.attention(), config));
-        model.parameters().moveTo(execution.device());
-        Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
-        progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s, %s on %s, %s",
-                config.positionEmbeddingType(), model.parameters().parameterCount(), model.encoder().attention().name(),
-                execution.precision().optionName(), execution.device().str().getString(), optimizer.name()));
+            if (s.warmupSteps >= s.maxSteps) {
+                progress.info("note: --warmup " + s.warmupSteps + " >= --max-steps " + s.maxSteps
+                        + ": the learning rate never reaches its peak (lower --warmup for a short run)");
+            }
+            torch.manual_seed(s.seed);
+            NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(execution.attention(), config));
+            model.parameters().moveTo(execution.device());
+            Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
+            progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s, %s on %s, %s",
+                    config.positionEmbeddingType(), model.parameters().parameterCount(), model.encoder().attention().name(),
+                    execution.precision().optionName(), execution.device().str().getString(), optimizer.name()));
 
-        ModelChecks.createOutputDirectory(s.output);
-        LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, s.warmupSteps, s.maxSteps, s.decay, 1.0, 0.0);
-        Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
-                new Trainer.Options(s.maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, s.checkpointEvery),
-                execution.precision(), execution.device());
-        CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                optimizer);
+            if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
+            LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, s.warmupSteps, s.maxSteps, s.decay, 1.0, 0.0);
+            Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
+                    new Trainer.Options(s.maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, s.checkpointEvery),
+                    execution.precision(), execution.device());
+            dp.attach(model, trainer);
+            CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
+                    optimizer);
 
-        Path metricsFile = s.output.resolve(METRICS);
-        long start = System.nanoTime();
-        try (TrainingLog log = new TrainingLog(metricsFile, progress);
-                Prefetcher<Positioned> batches = new Prefetcher<>("mlm-batches",
-                        () -> new Positioned(batcher.next(), batcher.position()), 4)) {
-            MaskedLmTask task = new MaskedLmTask(model, batches, execution.device());
-            progress.begin("pretrain", s.maxSteps);
-            trainer.run(task, log.listener(step -> checkpoints.write(step, task.next)), 0);
-            progress.end();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Path modelDir = s.output.resolve(FINAL_MODEL);
-            ModelDirectory.save(modelDir, model, s.vocab, tokenizerOptions);
-            Path curve = s.output.resolve(LOSS_CURVE);
-            LossCurve.writePng(curve, "NEZHA masked-LM pretraining", "loss", List.of(log.lossSeries()));
-            return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLog().loss(), log.lastLog().loss(),
-                    log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
+            Path metricsFile = dp.isMain() ? s.output.resolve(METRICS) : null;
+            long start = System.nanoTime();
+            try (TrainingLog log = new TrainingLog(metricsFile, progress);
+                    Prefetcher<Positioned> batches = new Prefetcher<>("mlm-batches",
+                            () -> new Positioned(batcher.next(), batcher.position()), 4)) {
+                MaskedLmTask task = new MaskedLmTask(model, batches, execution.device());
+                progress.begin("pretrain", s.maxSteps);
+                trainer.run(task, log.listener(step -> {
+                    if (dp.isMain()) checkpoints.write(step, task.next);
+                }), 0);
+                progress.end();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (!dp.isMain()) {
+                    dp.awaitOthers();
+                    return new Result(null, null, null, s.maxSteps, log.firstLog().loss(), log.lastLog().loss(),
+                            log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
+                }
+                Path modelDir = s.output.resolve(FINAL_MODEL);
+                ModelDirectory.save(modelDir, model, s.vocab, tokenizerOptions);
+                Path curve = s.output.resolve(LOSS_CURVE);
+                LossCurve.writePng(curve, "NEZHA masked-LM pretraining", "loss", List.of(log.lossSeries()));
+                dp.awaitOthers();
+                return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLog().loss(), log.lastLog().loss(),
+                        log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
+            }
         }
     }
 

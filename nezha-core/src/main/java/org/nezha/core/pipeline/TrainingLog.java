@@ -24,8 +24,9 @@ final class TrainingLog implements AutoCloseable {
     private Trainer.StepLog last;
     private Trainer.StepLog first;
 
+    /** {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0). */
     TrainingLog(Path metricsFile, Progress progress) {
-        this.metrics = new MetricsLog(metricsFile, false);
+        this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, false);
         this.progress = progress;
     }
 
@@ -63,7 +64,7 @@ final class TrainingLog implements AutoCloseable {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("split", "train");
         record.putAll(log.toMap());
-        metrics.write(record);
+        if (metrics != null) metrics.write(record);
     }
 
     /** An evaluation record ({@code split} = dev) and, for the curve, one chosen value. */
@@ -72,7 +73,7 @@ final class TrainingLog implements AutoCloseable {
         record.put("split", "dev");
         record.put("step", step);
         record.putAll(scores);
-        metrics.write(record);
+        if (metrics != null) metrics.write(record);
         evalSteps.add(step);
         evalValues.add(plotted);
     }
@@ -101,6 +102,6 @@ final class TrainingLog implements AutoCloseable {
 
     @Override
     public void close() {
-        metrics.close();
+        if (metrics != null) metrics.close();
     }
 }

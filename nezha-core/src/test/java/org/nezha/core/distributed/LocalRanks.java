@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@link GroupWorker} as separate JVMs on this machine, one per rank, as {@code nezha launch} would. */
+/** Runs a worker class (e.g. {@link GroupWorker}) as separate JVMs on this machine, one per rank, as {@code nezha launch} would. */
 final class LocalRanks {
     private LocalRanks() {}
 
@@ -19,6 +19,11 @@ final class LocalRanks {
 
     /** Starts {@code world} ranks running {@code GroupWorker ARGS} and waits for all of them (at most a minute). */
     static List<Result> run(int world, String... args) throws IOException, InterruptedException {
+        return run(world, GroupWorker.class, args);
+    }
+
+    /** Starts {@code world} ranks running {@code main ARGS} and waits for all of them (at most a minute). */
+    static List<Result> run(int world, Class<?> main, String... args) throws IOException, InterruptedException {
         Map<String, String> env = Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", Integer.toString(freePort()),
                 "WORLD_SIZE", Integer.toString(world));
         List<Process> processes = new ArrayList<>();
@@ -27,7 +32,7 @@ final class LocalRanks {
             for (int rank = 0; rank < world; rank++) {
                 Path log = Files.createTempFile("rank" + rank + "-", ".log");
                 logs.add(log);
-                ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
+                ProcessBuilder builder = new ProcessBuilder(command(main, args)).redirectErrorStream(true).redirectOutput(log.toFile());
                 builder.environment().putAll(env);
                 builder.environment().put("RANK", Integer.toString(rank));
                 processes.add(builder.start());
@@ -47,11 +52,11 @@ final class LocalRanks {
     }
 
     /** The same java, JVM options and class path as this test JVM. */
-    private static List<String> command(String... args) {
+    private static List<String> command(Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GroupWorker.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -1,0 +1,99 @@
+package org.nezha.core.distributed;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+
+import org.nezha.core.InputException;
+import org.nezha.core.model.NezhaModel;
+import org.nezha.core.train.Trainer;
+
+/**
+ * A training job's place in data-parallel training, from the environment {@code nezha launch}
+ * sets (see {@link DistributedEnvironment}); without it, a single process. Each rank trains on its
+ * own shard of the data, starts from rank 0's parameters, and averages gradients layer by layer
+ * during the backward; only rank 0 ({@link #isMain()}) writes logs, checkpoints and models.
+ */
+public final class DataParallelTraining implements AutoCloseable {
+    /** Seconds a collective may wait for a peer before the job fails (a peer died or hangs). */
+    public static final String TIMEOUT_VARIABLE = "NEZHA_DIST_TIMEOUT";
+
+    private final DataParallelGroup group;
+    private GradientReducer reducer;
+
+    private DataParallelTraining(DataParallelGroup group) {
+        this.group = group;
+    }
+
+    /** Joins the group the environment describes (blocking until every rank is there), or stands alone. */
+    public static DataParallelTraining join(Device device) {
+        DistributedEnvironment env = DistributedEnvironment.fromSystem();
+        if (!env.distributed()) return new DataParallelTraining(null);
+        return new DataParallelTraining(DataParallelGroup.open(env, device, timeout(System.getenv(TIMEOUT_VARIABLE))));
+    }
+
+    static Duration timeout(String seconds) {
+        if (seconds == null) return DataParallelGroup.DEFAULT_TIMEOUT;
+        try {
+            long s = Long.parseLong(seconds.strip());
+            if (s > 0) return Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InputException(TIMEOUT_VARIABLE + "='" + seconds + "' is not a positive number of seconds");
+    }
+
+    public boolean isMain() {
+        return group == null || group.isMain();
+    }
+
+    public int rank() {
+        return group == null ? 0 : group.rank();
+    }
+
+    public int worldSize() {
+        return group == null ? 1 : group.worldSize();
+    }
+
+    /** This rank's share of {@code items}: every world-size-th one, starting at its rank. */
+    public <T> List<T> shard(List<T> items) {
+        if (group == null) return items;
+        List<T> mine = new ArrayList<>();
+        for (int i = rank(); i < items.size(); i += worldSize()) mine.add(items.get(i));
+        if (mine.isEmpty()) {
+            throw new InputException("rank " + rank() + " of " + worldSize() + " gets no data: " + items.size() + " items");
+        }
+        return mine;
+    }
+
+    /**
+     * Makes {@code trainer} average gradients across the ranks: copies rank 0's parameters everywhere,
+     * buckets the gradients, and starts each layer's all-reduce as the model's backward finishes it.
+     * Call after the parameters are on their device.
+     */
+    public void attach(NezhaModel model, Trainer trainer) {
+        if (group == null) return;
+        List<Tensor> parameters = new ArrayList<>(model.parameters().asMap().values());
+        group.broadcastFromMain(parameters);
+        if (reducer != null) reducer.close(); // a benchmark attaches one model after another
+        reducer = new GradientReducer(model.parameters().asMap(), group);
+        trainer.synchronizeGradients(reducer);
+        model.encoder().onGradientsReady(trainer::gradientsReady);
+    }
+
+    /** At the end of a job that went well: returns once every rank is there, so none leaves while another still needs it. */
+    public void awaitOthers() {
+        if (group != null) group.barrier();
+    }
+
+    /** Leaves the group (a failed rank leaves at once; the others then fail within the timeout). */
+    @Override
+    public void close() {
+        if (group == null) return;
+        if (reducer != null) reducer.close();
+        group.close();
+    }
+}
