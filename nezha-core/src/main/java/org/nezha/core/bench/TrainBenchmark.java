@@ -71,6 +71,7 @@ public final class TrainBenchmark {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", "nezha-java"); // bench/reference/nezha_train_bench.py writes pytorch-eager / pytorch-compile
             m.put("seq_len", seqLen);
             m.put("batch_size", batchSize);
             m.put("precision", precision);
