@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,16 +40,30 @@ class DataParallelTrainingTest {
         assertClose(reference, twoAccumulating.get(1), "2 processes, 2 micro-batches each, rank 1");
     }
 
-    static List<Map<String, Tensor>> train(Path dir, int world, String attention, int accumulation) throws Exception {
+    @Test
+    void ncclWithOneRankTrainsLikeGlooOnTheCpu(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(torch.cuda_is_available(), "no CUDA device");
+        Map<String, Tensor> cpu = train(dir.resolve("gloo"), 1, "fused", 1).get(0);
+        Map<String, Tensor> gpu = train(dir.resolve("nccl"), 1, "fused", 1, "cuda:0").get(0);
+        assertClose(cpu, gpu, "NCCL world size 1 on cuda:0 vs Gloo on the CPU", 1e-3);
+    }
+
+    static List<Map<String, Tensor>> train(Path dir, int world, String attention, int accumulation, String... device)
+            throws Exception {
         Files.createDirectories(dir);
-        List<LocalRanks.Result> results = LocalRanks.run(world, TrainingWorker.class, attention, Integer.toString(accumulation),
-                dir.toString());
+        List<String> args = new java.util.ArrayList<>(List.of(attention, Integer.toString(accumulation), dir.toString()));
+        args.addAll(List.of(device));
+        List<LocalRanks.Result> results = LocalRanks.run(world, TrainingWorker.class, args.toArray(String[]::new));
         for (LocalRanks.Result r : results) assertEquals(0, r.exitCode(), "rank " + r.rank() + ":\n" + r.output());
         return results.stream().<Map<String, Tensor>>map(r -> SafeTensors.read(dir.resolve("rank" + r.rank() + ".safetensors")))
                 .toList();
     }
 
     static void assertClose(Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
+        assertClose(expected, actual, what, TOLERANCE);
+    }
+
+    static void assertClose(Map<String, Tensor> expected, Map<String, Tensor> actual, String what, double tolerance) {
         assertEquals(expected.keySet(), actual.keySet());
         for (String name : expected.keySet()) {
             float[] e = Tensors.toFloats(expected.get(name)), a = Tensors.toFloats(actual.get(name));
@@ -54,7 +71,7 @@ class DataParallelTrainingTest {
             for (float v : e) scale = Math.max(scale, Math.abs(v));
             for (int i = 0; i < e.length; i++) {
                 double diff = Math.abs(e[i] - a[i]);
-                assertTrue(diff <= TOLERANCE * Math.max(scale, 1e-3),
+                assertTrue(diff <= tolerance * Math.max(scale, 1e-3),
                         what + ": " + name + "[" + i + "] " + a[i] + " vs " + e[i]);
             }
         }

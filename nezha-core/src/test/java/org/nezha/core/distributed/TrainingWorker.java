@@ -21,7 +21,7 @@ import org.nezha.core.train.Precision;
 import org.nezha.core.train.Trainer;
 
 /**
- * One rank of {@link DataParallelTrainingTest}: {@code TrainingWorker ATTENTION ACCUMULATION OUT_DIR}.
+ * One rank of {@link DataParallelTrainingTest}: {@code TrainingWorker ATTENTION ACCUMULATION OUT_DIR [DEVICE]}.
  * Trains a tiny masked LM (no dropout) for a few AdamW updates on a fixed global batch of 8
  * sequences, of which this rank takes its shard, split into ACCUMULATION micro-batches; each
  * sequence has the same number of masked tokens, so every split averages to the same gradient.
@@ -36,19 +36,20 @@ final class TrainingWorker {
         String attention = args[0];
         int accumulation = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
-        Device cpu = new Device("cpu");
+        Device device = new Device(args.length > 3 ? args[3] : "cpu");
         NezhaConfig config = NezhaConfig.parse("""
                 {"vocab_size": %d, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 48, "hidden_dropout_prob": 0, "attention_probs_dropout_prob": 0,
                  "max_relative_position": 4, "position_embedding_type": "relative_functional"}""".formatted(VOCAB), "test");
-        try (DataParallelTraining dp = DataParallelTraining.join(cpu)) {
+        try (DataParallelTraining dp = DataParallelTraining.join(device)) {
             torch.manual_seed(11 + dp.rank()); // different starts: the broadcast must make them equal
             NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.byName(attention));
+            model.parameters().moveTo(device);
             // a large ε keeps Adam from amplifying float rounding in near-zero gradients (reduction order differs by split)
             AdamW optimizer = new AdamW(model.parameters().asMap(), 0.9, 0.999, 1e-3, 0.01, AdamW::decayedByDefault);
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer,
                     new LearningRateSchedule(1e-2, 0, STEPS, LearningRateSchedule.Decay.CONSTANT, 1, 0),
-                    new Trainer.Options(STEPS, accumulation, 1.0, STEPS, 0), Precision.FP32, cpu);
+                    new Trainer.Options(STEPS, accumulation, 1.0, STEPS, 0), Precision.FP32, device);
             dp.attach(model, trainer);
             List<Integer> mine = dp.shard(List.of(0, 1, 2, 3, 4, 5, 6, 7));
             int perMicro = mine.size() / accumulation;
@@ -58,7 +59,7 @@ final class TrainingWorker {
                 public Trainer.Forward forward() {
                     List<Integer> rows = mine.subList(micro[0] * perMicro, (micro[0] + 1) * perMicro);
                     micro[0] = (micro[0] + 1) % accumulation;
-                    Batch b = Batch.of(rows);
+                    Batch b = Batch.of(rows, device);
                     return new Trainer.Forward(model.loss(b.ids, b.types, b.mask, b.positions, b.labels, true), rows.size() * LENGTH);
                 }
 
@@ -76,7 +77,7 @@ final class TrainingWorker {
 
     /** The given rows of the fixed global batch (the same on every rank). */
     private record Batch(Tensor ids, Tensor types, Tensor mask, Tensor positions, Tensor labels) {
-        static Batch of(List<Integer> rows) {
+        static Batch of(List<Integer> rows, Device device) {
             SplittableRandom random = new SplittableRandom(5);
             long[][] allIds = new long[SEQUENCES][LENGTH], allPositions = new long[SEQUENCES][MASKED];
             long[][] allLabels = new long[SEQUENCES][MASKED];
@@ -99,12 +100,12 @@ final class TrainingWorker {
             }
             long[] ones = new long[n * LENGTH], zeros = new long[n * LENGTH];
             java.util.Arrays.fill(ones, 1);
-            return new Batch(longs(ids, n, LENGTH), Tensors.longs(zeros, null, n, LENGTH), Tensors.longs(ones, null, n, LENGTH),
-                    longs(positions, n * MASKED), longs(labels, n * MASKED));
+            return new Batch(longs(ids, device, n, LENGTH), Tensors.longs(zeros, device, n, LENGTH),
+                    Tensors.longs(ones, device, n, LENGTH), longs(positions, device, n * MASKED), longs(labels, device, n * MASKED));
         }
 
-        private static Tensor longs(List<Long> values, long... shape) {
-            return Tensors.longs(values.stream().mapToLong(Long::longValue).toArray(), null, shape);
+        private static Tensor longs(List<Long> values, Device device, long... shape) {
+            return Tensors.longs(values.stream().mapToLong(Long::longValue).toArray(), device, shape);
         }
     }
 }
