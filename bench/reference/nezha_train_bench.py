@@ -18,26 +18,6 @@ import statistics
 import sys
 import time
 
-# NEZHA-base, as data/configs/nezha-base.json of this repository.
-DEFAULT_CONFIG = {
-    "model_type": "nezha",
-    "vocab_size": 21128,
-    "hidden_size": 768,
-    "num_hidden_layers": 12,
-    "num_attention_heads": 12,
-    "intermediate_size": 3072,
-    "hidden_act": "gelu",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
-    "max_position_embeddings": 512,
-    "max_relative_position": 64,
-    "type_vocab_size": 2,
-    "initializer_range": 0.02,
-    "layer_norm_eps": 1e-12,
-    "position_embedding_type": "relative_functional",
-    "pad_token_id": 0,
-}
-
 # Optional fields and HF's defaults for them (the required ones are checked in load_config).
 OPTIONAL_DEFAULTS = {
     "hidden_act": "gelu",
@@ -49,6 +29,18 @@ OPTIONAL_DEFAULTS = {
     "initializer_range": 0.02,
     "layer_norm_eps": 1e-12,
     "pad_token_id": 0,
+}
+
+# NEZHA-base, as data/configs/nezha-base.json of this repository.
+DEFAULT_CONFIG = {
+    "model_type": "nezha",
+    "vocab_size": 21128,
+    "hidden_size": 768,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "intermediate_size": 3072,
+    **OPTIONAL_DEFAULTS,
+    "position_embedding_type": "relative_functional",
 }
 REQUIRED_FIELDS = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size")
 ACTIVATIONS = ("gelu", "gelu_new", "relu", "tanh")
