@@ -6,12 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import org.nezha.core.InputException;
+import org.nezha.core.distributed.DistributedException;
 
 /** {@code nezha <command>}: the entry point; every command's bad input ends in one line and a non-zero exit. */
 @Command(name = "nezha", mixinStandardHelpOptions = true, versionProvider = NezhaCli.Version.class,
         description = "NEZHA (and BERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
         subcommands = {QuickstartCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class,
-                PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                PredictCommand.class, BenchCommand.class, LaunchCommand.class, CommandLine.HelpCommand.class})
 public final class NezhaCli {
     /** Exit code for bad input (files, options); picocli also uses 2 for unknown options. */
     public static final int EXIT_BAD_INPUT = 2;
@@ -38,6 +39,10 @@ public final class NezhaCli {
             if (cause instanceof InputException) {
                 err.println("nezha: error: " + cause.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (cause instanceof DistributedException) { // a peer died or hung: one line, no stack trace
+                err.println("nezha: error: " + cause.getMessage());
+                return 1;
             }
             err.println("nezha: internal error: " + e);
             e.printStackTrace(err);

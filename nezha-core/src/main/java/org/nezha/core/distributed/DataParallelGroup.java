@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.TCPStore;
@@ -53,13 +54,14 @@ public final class DataParallelGroup implements AutoCloseable {
 
     private final Store store;
     private final Backend backend;
-    private final Device device;
+    /** By name: the caller's Device may be freed with its PointerScope while the group lives on. */
+    private final String device;
     private final int rank;
     private final int worldSize;
     private final Duration timeout;
     private boolean closed;
 
-    private DataParallelGroup(Store store, Backend backend, Device device, int rank, int worldSize, Duration timeout) {
+    private DataParallelGroup(Store store, Backend backend, String device, int rank, int worldSize, Duration timeout) {
         this.store = store;
         this.backend = backend;
         this.device = device;
@@ -80,7 +82,7 @@ public final class DataParallelGroup implements AutoCloseable {
                     ? NcclBackend.create(store, env.rank(), env.worldSize(), timeout)
                     : glooGroup(store, env, loopback, timeout);
             backend.retainReference();
-            return new DataParallelGroup(store, backend, device, env.rank(), env.worldSize(), timeout);
+            return new DataParallelGroup(store, backend, device.str().getString(), env.rank(), env.worldSize(), timeout);
         } catch (RuntimeException e) {
             store.releaseReference();
             if (e instanceof InputException) throw e;
@@ -103,11 +105,9 @@ public final class DataParallelGroup implements AutoCloseable {
 
     /** Overwrites each tensor, in place, with rank 0's values. */
     public void broadcastFromMain(List<Tensor> tensors) {
+        BroadcastOptions fromMain = new BroadcastOptions().rootRank(0);
         List<PendingCollective> pending = new ArrayList<>();
-        for (Tensor t : tensors) {
-            BroadcastOptions options = new BroadcastOptions().rootRank(0);
-            pending.add(launch("broadcast", () -> backend.broadcast(new TensorVector(t), options)));
-        }
+        for (Tensor t : tensors) pending.add(launch("broadcast", () -> backend.broadcast(new TensorVector(t), fromMain)));
         pending.forEach(PendingCollective::await);
     }
 
@@ -116,14 +116,16 @@ public final class DataParallelGroup implements AutoCloseable {
         List<PendingCollective> pending = new ArrayList<>();
         for (Tensor t : tensors) pending.add(startAllReduceSum(t));
         pending.forEach(PendingCollective::await);
-        for (Tensor t : tensors) t.div_(Tensors.scalar(worldSize));
+        try (NoGradGuard guard = new NoGradGuard()) { // the tensors may be parameters
+            for (Tensor t : tensors) t.div_(Tensors.scalar(worldSize));
+        }
     }
 
     /** Returns once every rank has called it. */
     public void barrier() {
         // A one-element all-reduce whose result the CPU reads works on every backend (NCCL's own barrier
         // guesses the GPU from the rank) and also waits for the CUDA stream.
-        Tensor token = torch.zeros(new long[] {1}, Tensors.options(ScalarType.Float, device));
+        Tensor token = torch.zeros(new long[] {1}, Tensors.options(ScalarType.Float, new Device(device)));
         launch("barrier", () -> backend.allreduce(new TensorVector(token))).await();
         token.item_double();
     }

@@ -36,15 +36,16 @@ final class GroupWorker {
     private static void collectives(DataParallelGroup group) {
         int rank = group.rank();
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = torch.arange(Tensors.scalar(5)).mul(Tensors.scalar(rank + 1.0));
+            Tensor a = torch.arange(Tensors.scalar(5)).mul(Tensors.scalar(rank + 1.0)).set_requires_grad(true); // like a parameter
             Tensor b = torch.full(new long[] {2, 3}, Tensors.scalar(rank + 7.0));
             group.broadcastFromMain(List.of(a, b));
             expect("broadcast a", a, new double[] {0, 1, 2, 3, 4});
             expect("broadcast b", b, new double[] {7, 7, 7, 7, 7, 7});
 
             Tensor c = torch.arange(Tensors.scalar(1), Tensors.scalar(5)).to(torch.ScalarType.Float).mul(Tensors.scalar(rank + 1.0));
-            group.allReduceMean(List.of(c));
+            group.allReduceMean(List.of(c, a));
             expect("all-reduce mean", c, new double[] {1.5, 3, 4.5, 6});
+            expect("all-reduce mean of a parameter", a, new double[] {0, 1, 2, 3, 4});
         }
         gradientReducer(group);
         group.barrier();
