@@ -58,4 +58,57 @@ class LaunchTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().startsWith("[rank 0] Usage: nezha eval"), r.toString());
     }
+
+    /** Two Gloo ranks on this machine pretrain together; rank 0 alone writes the model, metrics and summary. */
+    @Test
+    void dataParallelPretrainingWritesOnlyFromRankZero() throws Exception {
+        Path out = dir.resolve("pre");
+        Cli r = Cli.run(pretrain(out, 4));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("model/model.safetensors")), r.toString());
+        assertEquals(2, java.nio.file.Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        List<String> summaries = r.out().lines().filter(l -> l.contains("pretraining done")).toList();
+        assertEquals(1, summaries.size(), r.toString());
+        assertTrue(summaries.getFirst().startsWith("[rank 0] "), r.toString());
+    }
+
+    /** A rank killed mid-training ends the whole launch with a failure, promptly, instead of leaving the other waiting. */
+    @Test
+    void aKilledRankFailsTheLaunch() throws Exception {
+        java.util.concurrent.CompletableFuture<Cli> launch =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(pretrain(dir.resolve("killed"), 100_000)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<ProcessHandle> children = List.of();
+        while (children.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            children = ProcessHandle.current().children().toList();
+        }
+        assertEquals(2, children.size(), "the launcher started two ranks");
+        Thread.sleep(8000); // let them join the group and train
+        long killed = System.nanoTime();
+        children.get(1).destroyForcibly();
+        Cli r = launch.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertTrue(seconds < 30, "the launch ended " + seconds + " s after the kill");
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("launch: rank")), r.toString());
+    }
+
+    private static String[] pretrain(Path out, int steps) {
+        try {
+            return new String[] {"launch", "--nproc-per-node", "2", "--master-port", Integer.toString(freePort()), "--",
+                "pretrain", "--model-config", Fixtures.tinyConfig(out.getParent()).toString(),
+                "--vocab", Fixtures.VOCAB.toString(), "--train", Fixtures.CORPUS.toString(), "--output", out.toString(),
+                "--max-steps", Integer.toString(steps), "--batch-size", "4", "--seq-len", "32", "--warmup", "1",
+                "--log-every", "2", "--threads", "1", "--device", "cpu"};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }
