@@ -30,7 +30,11 @@ import org.nezha.core.distributed.DistributedEnvironment;
                         + "options and class path as this one.",
                 "Their output is copied here, every line prefixed with [rank K]. When one process fails, the others "
                         + "are stopped (killed after a few seconds) and launch exits with the failed one's exit code; "
-                        + "Ctrl-C stops them all. Run it on every machine with the same options except --node-rank."},
+                        + "Ctrl-C stops them all. Run it on every machine with the same options except --node-rank.",
+                "Each process trains on its own shard of the data with --batch-size sequences per step (the global "
+                        + "batch is that × processes); gradients are averaged over Gloo (--device cpu) or NCCL (--device "
+                        + "cuda, each process on cuda:LOCAL_RANK); only rank 0 writes. A collective waits at most "
+                        + "NEZHA_DIST_TIMEOUT seconds (default 600) for a dead or hung peer, then fails."},
         footerHeading = "%nExamples:%n",
         footer = {"  One machine with 4 GPUs:",
                 "    nezha launch --nproc-per-node 4 -- pretrain --device cuda --train T ...",

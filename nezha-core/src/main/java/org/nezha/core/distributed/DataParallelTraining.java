@@ -80,7 +80,7 @@ public final class DataParallelTraining implements AutoCloseable {
         group.broadcastFromMain(parameters);
         if (reducer != null) reducer.close(); // a benchmark attaches one model after another
         reducer = new GradientReducer(model.parameters().asMap(), group);
-        trainer.synchronizeGradients(reducer);
+        trainer.synchronizeGradients(reducer, group.worldSize());
         model.encoder().onGradientsReady(trainer::gradientsReady);
     }
 

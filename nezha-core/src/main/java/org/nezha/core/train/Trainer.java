@@ -86,6 +86,8 @@ public final class Trainer {
     private final Device device;
     private final DynamicLossScaler scaler;
     private GradientSync sync = GradientSync.NONE;
+    /** Processes training together: logged tokens/s counts all of them (this one's tokens × processes). */
+    private int processes = 1;
     private PhaseClock clock = PhaseClock.NONE;
     /** Gradients are handed to {@link #sync} only in an update's last micro-step (accumulation adds up locally first). */
     private boolean lastMicroStep;
@@ -101,9 +103,10 @@ public final class Trainer {
         this.scaler = precision.scalesLoss() ? DynamicLossScaler.withDefaults() : null;
     }
 
-    /** Averages gradients through {@code sync} (data parallel) before clipping and the update. */
-    public void synchronizeGradients(GradientSync sync) {
+    /** Averages gradients through {@code sync} across {@code processes} (data parallel) before clipping and the update. */
+    public void synchronizeGradients(GradientSync sync, int processes) {
         this.sync = sync;
+        this.processes = processes;
     }
 
     /** Marks the end of each phase of every update on {@code clock} (benchmarks). */
@@ -141,7 +144,7 @@ public final class Trainer {
                     clock.phaseEnded(PhaseClock.Phase.BACKWARD);
                     Tensor part = f.loss().detach().to(ScalarType.Float).div(Tensors.scalar(options.accumulation()));
                     loss = loss == null ? part : loss.add(part);
-                    window.tokens += f.tokens();
+                    window.tokens += f.tokens() * processes;
                 }
                 sync.finish();
                 clock.phaseEnded(PhaseClock.Phase.COMMUNICATION);
