@@ -147,6 +147,11 @@ public final class NezhaEncoder {
             // stages run in reverse: this one after the layer's own backward (and its attention stage), before the cut's
             if (gradientsReady != null) {
                 List<Tensor> own = params.withPrefix(l);
+                // heads and pooler above the encoder are final once the top segment's backward ran; the word
+                // embeddings (tied to the MLM decoder) and the embeddings below are final only at the very end
+                if (index == config.numHiddenLayers() - 1) {
+                    own.addAll(params.outside(PREFIX + "embeddings.", PREFIX + "encoder.layer."));
+                }
                 graph.onBackward(() -> gradientsReady.accept(own));
             }
         }

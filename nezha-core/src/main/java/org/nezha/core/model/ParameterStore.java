@@ -77,6 +77,16 @@ public final class ParameterStore {
         return found;
     }
 
+    /** The parameters whose names start with none of {@code prefixes}, in creation order. */
+    public List<Tensor> outside(String... prefixes) {
+        List<Tensor> found = new ArrayList<>();
+        parameters.forEach((name, p) -> {
+            for (String prefix : prefixes) if (name.startsWith(prefix)) return;
+            found.add(p);
+        });
+        return found;
+    }
+
     public boolean contains(String name) {
         return parameters.containsKey(name);
     }
