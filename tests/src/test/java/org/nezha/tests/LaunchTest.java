@@ -72,6 +72,19 @@ class LaunchTest {
         assertTrue(summaries.getFirst().startsWith("[rank 0] "), r.toString());
     }
 
+    /** Uneven shards (17 and 16 examples, batch 16) still give every rank the same steps, so the run completes. */
+    @Test
+    void dataParallelFinetuningWithUnevenShards() throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 33, dir.resolve("train.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 20, dir.resolve("dev.tsv"));
+        Cli r = Cli.run("launch", "--nproc-per-node", "2", "--master-port", Integer.toString(freePort()), "--", "finetune",
+                "--task", "pair", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab", Fixtures.VOCAB.toString(),
+                "--train", train.toString(), "--dev", dev.toString(), "--output", dir.resolve("fine").toString(),
+                "--epochs", "2", "--batch-size", "16", "--seq-len", "32", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(java.nio.file.Files.isDirectory(dir.resolve("fine/best")), r.toString());
+    }
+
     /** A rank killed mid-training ends the whole launch with a failure, promptly, instead of leaving the other waiting. */
     @Test
     void aKilledRankFailsTheLaunch() throws Exception {

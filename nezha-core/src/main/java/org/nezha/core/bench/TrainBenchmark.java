@@ -140,12 +140,15 @@ public final class TrainBenchmark {
         double flops = trainingFlopsPerStep(s.config, seqLen, batch, masked) / 1e12;
         DeviceMeter memory = DeviceMeter.of(s.device);
         PhaseTimes phases = new PhaseTimes(memory);
+        List<Runnable> frees = new ArrayList<>(); // the model and optimizer state outlive scopes: free them per case
         try (PointerScope scope = new PointerScope()) {
             memory.start();
             torch.manual_seed(1234);
             NezhaForMaskedLM model = new NezhaForMaskedLM(s.config, AttentionBackends.byName(attention));
+            frees.add(model.parameters()::release);
             model.parameters().moveTo(s.device);
             Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), 0.01, 1e-6);
+            frees.add(optimizer::release);
             long total = (long) s.warmup + s.steps + s.breakdownSteps;
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer,
                     new LearningRateSchedule(1e-4, 0, total, LearningRateSchedule.Decay.CONSTANT, 1, 0),
@@ -182,10 +185,15 @@ public final class TrainBenchmark {
             memory.stopMillis(); // ends the memory accounting begun before the model was built
             double stepMs = (timed[1] - timed[0]) / 1e6 / s.steps;
             return new Row(seqLen, batch, precision.optionName(), attention, s.dataParallel.worldSize(),
-                    s.device.str().getString(), optimizer.name(), stepMs, phases.meanMillis(s.breakdownSteps), flops, peak, memory.peakBytes(), null);
+                    s.device.str().getString(), optimizer.name(), stepMs, phases.meanMillis(s.breakdownSteps), flops, peak,
+                    memory.peakBytes(), null);
         } catch (RuntimeException e) {
+            // with peers, a rank that skipped to the next case would no longer match their collectives
+            if (s.dataParallel.worldSize() > 1) throw e;
             return new Row(seqLen, batch, precision.optionName(), attention, s.dataParallel.worldSize(),
                     s.device.str().getString(), s.optimizer, Double.NaN, Map.of(), flops, peak, -1, firstLine(e));
+        } finally {
+            frees.forEach(Runnable::run);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * them; a failure in the supplier is rethrown by {@link #next()}.
  */
 public final class Prefetcher<T> implements AutoCloseable {
-    private record Slot<T>(T item, RuntimeException failure) {}
+    private record Slot<T>(T item, Throwable failure) {}
 
     private final BlockingQueue<Slot<T>> ready;
     private final Thread worker;
@@ -19,11 +19,18 @@ public final class Prefetcher<T> implements AutoCloseable {
         this.ready = new ArrayBlockingQueue<>(depth);
         this.worker = Thread.ofPlatform().daemon().name(name).start(() -> {
             try {
-                while (true) ready.put(new Slot<>(supplier.get(), null));
+                while (true) {
+                    Slot<T> slot;
+                    try {
+                        slot = new Slot<>(supplier.get(), null);
+                    } catch (Throwable failure) {
+                        ready.put(new Slot<>(null, failure)); // waits for room: the consumer must see it
+                        return;
+                    }
+                    ready.put(slot);
+                }
             } catch (InterruptedException stopped) {
                 // closed
-            } catch (RuntimeException e) {
-                ready.offer(new Slot<>(null, e));
             }
         });
     }
@@ -37,7 +44,9 @@ public final class Prefetcher<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the next batch", e);
         }
-        if (slot.failure() != null) throw slot.failure();
+        if (slot.failure() instanceof RuntimeException e) throw e;
+        if (slot.failure() instanceof Error e) throw e;
+        if (slot.failure() != null) throw new IllegalStateException(slot.failure());
         return slot.item();
     }
 

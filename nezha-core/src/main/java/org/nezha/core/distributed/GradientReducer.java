@@ -105,6 +105,12 @@ public final class GradientReducer implements GradientSync, AutoCloseable {
         }
     }
 
+    @Override
+    public Tensor averageOverProcesses(Tensor value) {
+        group.allReduceMean(List.of(value));
+        return value;
+    }
+
     /** Frees the buckets' buffers. */
     @Override
     public void close() {

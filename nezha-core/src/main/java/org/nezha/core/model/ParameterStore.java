@@ -62,6 +62,12 @@ public final class ParameterStore {
         }
     }
 
+    /** Frees the parameters' memory; the model is unusable afterwards (a benchmark that builds one model per case). */
+    public void release() {
+        parameters.values().forEach(Tensor::releaseReference);
+        parameters.clear();
+    }
+
     public Tensor get(String name) {
         Tensor p = parameters.get(name);
         if (p == null) throw new IllegalArgumentException("no parameter named " + name);

@@ -123,7 +123,9 @@ public final class FinetuneJob {
 
             TaskBatcher batches = TaskBatcher.shuffled(dp.shard(train), labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
                     tokenizer.vocab().padId(), s.batchSize, s.seed);
-            long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation);
+            // from the largest shard, so that every data-parallel rank runs the same steps (and collectives)
+            long largestShard = Math.ceilDiv(train.size(), dp.worldSize());
+            long updatesPerEpoch = Math.max(1, Math.ceilDiv(largestShard, s.batchSize) / s.gradientAccumulation);
             long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
             int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
             Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);

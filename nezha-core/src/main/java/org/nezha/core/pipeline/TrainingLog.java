@@ -58,8 +58,10 @@ final class TrainingLog implements AutoCloseable {
     void onLog(Trainer.StepLog log) {
         if (first == null) first = log;
         last = log;
-        steps.add(log.step());
-        losses.add(log.loss());
+        if (Double.isFinite(log.loss())) { // a window of only skipped (fp16 overflow) updates has no loss
+            steps.add(log.step());
+            losses.add(log.loss());
+        }
         rates.add(log.tokensPerSecond());
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("split", "train");

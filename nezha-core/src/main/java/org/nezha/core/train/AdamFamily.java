@@ -114,4 +114,12 @@ abstract sealed class AdamFamily implements Optimizer permits AdamW, Lamb {
         }
         stepCount = steps;
     }
+
+    @Override
+    public final void release() {
+        expAvg.values().forEach(Tensor::releaseReference);
+        expAvgSq.values().forEach(Tensor::releaseReference);
+        expAvg.clear();
+        expAvgSq.clear();
+    }
 }

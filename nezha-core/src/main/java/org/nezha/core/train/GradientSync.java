@@ -24,4 +24,9 @@ public interface GradientSync {
 
     /** Every gradient is final: after this returns, each parameter's gradient is the synchronised one. */
     void finish();
+
+    /** {@code value} (a logged sum, e.g. of losses) averaged over the processes, in place; every process calls it. */
+    default Tensor averageOverProcesses(Tensor value) {
+        return value;
+    }
 }

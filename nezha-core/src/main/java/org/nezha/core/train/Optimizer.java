@@ -26,4 +26,7 @@ public interface Optimizer {
 
     /** Restores what {@link #state()} saved, with the number of steps already taken. */
     void loadState(Map<String, Tensor> state, long steps);
+
+    /** Frees the state tensors; the optimizer is unusable afterwards. */
+    void release();
 }

@@ -57,9 +57,10 @@ public final class Trainer {
         public Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("step", step);
-            map.put("loss", loss);
+            // null when every update of the window was skipped (fp16 overflow)
+            map.put("loss", Double.isFinite(loss) ? loss : null);
             map.put("lr", lr);
-            map.put("grad_norm", gradNorm);
+            map.put("grad_norm", Double.isFinite(gradNorm) ? gradNorm : null);
             map.put("tokens_per_s", tokensPerSecond);
             map.put("elapsed_s", elapsedSeconds);
             if (lossScale > 0) {
@@ -159,7 +160,7 @@ public final class Trainer {
             long done = step + 1;
             listener.onUpdate(done);
             if (done % options.logEvery() == 0 || done == options.maxSteps()) {
-                listener.onLog(window.close(done, lr, start, scaler));
+                listener.onLog(window.close(done, lr, start, scaler, sync));
                 window = new Window(System.nanoTime());
             }
             if ((options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0) || done == options.maxSteps()) {
@@ -225,9 +226,10 @@ public final class Trainer {
             return next;
         }
 
-        StepLog close(long step, double lr, long runStart, DynamicLossScaler scaler) {
+        /** The log of the window; the loss is averaged over data-parallel processes (all skip the same updates). */
+        StepLog close(long step, double lr, long runStart, DynamicLossScaler scaler, GradientSync sync) {
             long now = System.nanoTime();
-            double loss = updates == 0 ? Double.NaN : lossSum.item_double() / updates;
+            double loss = updates == 0 ? Double.NaN : sync.averageOverProcesses(lossSum).item_double() / updates;
             double norm = updates == 0 ? Double.NaN : normSum.item_double() / updates;
             if (lossSum != null) lossSum.releaseReference();
             if (normSum != null) normSum.releaseReference();

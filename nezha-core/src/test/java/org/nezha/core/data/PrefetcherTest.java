@@ -3,7 +3,9 @@ package org.nezha.core.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -21,15 +23,27 @@ class PrefetcherTest {
     }
 
     @Test
-    void aFailureReachesTheConsumerAfterTheItemsBeforeIt() {
+    void aFailureReachesTheConsumerAfterTheItemsBeforeItEvenWhenTheQueueIsFull() {
         IllegalArgumentException boom = new IllegalArgumentException("bad line 7");
         AtomicInteger n = new AtomicInteger();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (Prefetcher<Integer> p = new Prefetcher<>("test", () -> {
+                if (n.get() == 3) throw boom;
+                return n.getAndIncrement();
+            }, 2)) {
+                Thread.sleep(100); // the worker fills the queue and holds the third item, then fails
+                for (int i = 0; i < 3; i++) assertEquals(i, p.next());
+                assertSame(boom, assertThrows(IllegalArgumentException.class, p::next));
+            }
+        });
+    }
+
+    @Test
+    void anErrorReachesTheConsumerToo() {
         try (Prefetcher<Integer> p = new Prefetcher<>("test", () -> {
-            if (n.get() == 3) throw boom;
-            return n.getAndIncrement();
-        }, 4)) {
-            for (int i = 0; i < 3; i++) assertEquals(i, p.next());
-            assertSame(boom, assertThrows(IllegalArgumentException.class, p::next));
+            throw new OutOfMemoryError("test");
+        }, 2)) {
+            assertThrows(OutOfMemoryError.class, p::next);
         }
     }
 }
