@@ -19,7 +19,7 @@ import org.nezha.core.train.LearningRateSchedule;
         description = {"Pretrain a NEZHA (or BERT) masked language model from scratch.",
                 "The corpus is Google BERT's create_pretraining_data format: UTF-8, one sentence per line, "
                         + "a blank line between documents. Sentences of a document are packed into sequences of "
-                        + "up to --seq-len tokens and masked afresh every epoch (15% of tokens: 80% [MASK], 10% random, 10% kept).",
+                        + "up to --seq-len tokens and masked afresh every epoch (15%% of tokens: 80%% [MASK], 10%% random, 10%% kept).",
                 "Writes DIR/metrics.jsonl (step, loss, lr, grad_norm, tokens_per_s), DIR/loss.png, "
                         + "DIR/checkpoint-N/ (model + optimizer state) and the final model in DIR/model/."})
 final class PretrainCommand implements Callable<Integer> {
