@@ -119,7 +119,7 @@ final class AttentionBenchCommand implements Callable<Integer> {
             }
         }
         s.backends = backends;
-        s.device = device(device);
+        s.device = withKernels(ComputeDevice.parse(device), device);
         boolean cuda = s.device.is_cuda();
         List<String> types = dtypes != null ? dtypes : cuda ? List.of("bfloat16", "float16") : List.of("float32");
         s.dtypes = types.stream().map(t -> dtype(t, cuda)).toList();
@@ -139,8 +139,8 @@ final class AttentionBenchCommand implements Callable<Integer> {
         return s;
     }
 
-    static Device device(String name) {
-        Device device = ComputeDevice.parse(name);
+    /** {@code device} (named {@code name} on the command line), if our CUDA kernels are built when it is a GPU. */
+    static Device withKernels(Device device, String name) {
         if (device.is_cuda() && !NativeLibrary.get().hasCuda()) {
             throw new InputException("--device " + name + ": libnezha_native was built without CUDA (no nvcc at build time)");
         }

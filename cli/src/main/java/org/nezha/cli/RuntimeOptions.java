@@ -40,8 +40,6 @@ final class RuntimeOptions {
     /** The checked device, precision and attention (a typo fails before any work). */
     Execution execution() {
         if (attention != null) AttentionBackends.byName(attention);
-        String localRank = System.getenv("LOCAL_RANK"); // set by nezha launch: one GPU per process
-        String name = device.equals("cuda") && localRank != null ? "cuda:" + localRank : device;
-        return new Execution(attention, ComputeDevice.parse(name), Precision.parse(precision));
+        return new Execution(attention, ComputeDevice.forThisProcess(device), Precision.parse(precision));
     }
 }

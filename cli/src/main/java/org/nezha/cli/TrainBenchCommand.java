@@ -21,6 +21,7 @@ import org.nezha.core.bench.TrainBenchmark;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.train.PhaseClock;
 import org.nezha.core.train.Precision;
@@ -121,8 +122,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             }
             if (l < 3) throw new InputException("--seq-len " + l + ": must be at least 3");
         }
-        s.device = AttentionBenchCommand.device(device.equals("cuda") && System.getenv("LOCAL_RANK") != null
-                ? "cuda:" + System.getenv("LOCAL_RANK") : device);
+        s.device = AttentionBenchCommand.withKernels(ComputeDevice.forThisProcess(device), device);
         List<String> names = precisions != null ? precisions : List.of(s.device.is_cuda() ? "bf16" : "fp32");
         s.precisions = names.stream().map(Precision::parse).toList();
         for (String a : attentions) AttentionBackends.byName(a);
