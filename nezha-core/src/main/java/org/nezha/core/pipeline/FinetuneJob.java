@@ -142,7 +142,8 @@ public final class FinetuneJob {
             BestSoFar best = new BestSoFar();
             long start = System.nanoTime();
             try (TrainingLog log = new TrainingLog(metricsFile, progress);
-                    Prefetcher<TaskBatch> prefetched = new Prefetcher<>("finetune-batches", batches::next, 4)) {
+                    Prefetcher<HostBatch> prefetched = new Prefetcher<>("finetune-batches",
+                            () -> HostBatch.prepare(batches.next(), execution.device().is_cuda()), 4)) {
                 progress.begin("finetune", maxSteps);
                 trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
                     if (!dp.isMain()) return; // rank 0 evaluates and keeps the best model
@@ -205,14 +206,22 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
+    /** A labelled batch prepared ahead in host memory (pinned for a GPU). */
+    private record HostBatch(BatchTensors inputs, Tensor labels) {
+        static HostBatch prepare(TaskBatch batch, boolean pinned) {
+            return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
+                    Tensors.hostLongs(batch.labels(), pinned, batch.labels().length));
+        }
+    }
+
     /** Labelled micro-batches for the trainer, on the model's device. */
-    private record ClassificationTask(NezhaForSequenceClassification model, Prefetcher<TaskBatch> batches, Device device)
+    private record ClassificationTask(NezhaForSequenceClassification model, Prefetcher<HostBatch> batches, Device device)
             implements Trainer.Task {
         @Override
         public Trainer.Forward forward() {
-            TaskBatch batch = batches.next();
-            BatchTensors inputs = BatchTensors.of(batch.inputs(), device);
-            Tensor labels = Tensors.longs(batch.labels(), device, batch.labels().length);
+            HostBatch batch = batches.next();
+            BatchTensors inputs = batch.inputs().to(device);
+            Tensor labels = Tensors.onDevice(batch.labels(), device);
             Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
             return new Trainer.Forward(model.loss(logits, labels), inputs.realTokens());
         }

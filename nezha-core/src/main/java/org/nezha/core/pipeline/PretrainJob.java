@@ -142,7 +142,7 @@ public final class PretrainJob {
             long start = System.nanoTime();
             try (TrainingLog log = new TrainingLog(metricsFile, progress);
                     Prefetcher<Positioned> batches = new Prefetcher<>("mlm-batches",
-                            () -> new Positioned(batcher.next(), batcher.position()), 4)) {
+                            () -> Positioned.prepare(batcher, execution.device().is_cuda()), 4)) {
                 MaskedLmTask task = new MaskedLmTask(model, batches, execution.device());
                 progress.begin("pretrain", s.maxSteps);
                 trainer.run(task, log.listener(step -> {
@@ -166,8 +166,19 @@ public final class PretrainJob {
         }
     }
 
-    /** A batch prepared ahead, with where the batcher stood after it (what a checkpoint resumes from). */
-    private record Positioned(MlmBatch batch, BatchPosition after) {}
+    /**
+     * A batch prepared ahead in host memory (pinned for a GPU), with where the batcher stood after it
+     * (what a checkpoint resumes from).
+     */
+    private record Positioned(BatchTensors inputs, Tensor positions, Tensor labels, BatchPosition after) {
+        static Positioned prepare(MlmBatcher batcher, boolean pinned) {
+            MlmBatch batch = batcher.next();
+            int n = batch.maskedLabels().length;
+            return new Positioned(BatchTensors.onHost(batch.inputs(), pinned),
+                    Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n),
+                    batcher.position());
+        }
+    }
 
     /** Masked-LM micro-batches for the trainer, on the model's device. */
     private static final class MaskedLmTask implements Trainer.Task {
@@ -187,11 +198,9 @@ public final class PretrainJob {
         public Trainer.Forward forward() {
             Positioned p = batches.next();
             next = p.after();
-            MlmBatch batch = p.batch();
-            BatchTensors inputs = BatchTensors.of(batch.inputs(), device);
-            int n = batch.maskedLabels().length;
-            Tensor positions = Tensors.longs(batch.maskedFlatPositions(), device, n);
-            Tensor labels = Tensors.longs(batch.maskedLabels(), device, n);
+            BatchTensors inputs = p.inputs().to(device);
+            Tensor positions = Tensors.onDevice(p.positions(), device);
+            Tensor labels = Tensors.onDevice(p.labels(), device);
             Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels, true);
             return new Trainer.Forward(loss, inputs.realTokens());
         }

@@ -3,6 +3,7 @@ package org.nezha.core.tensor;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -27,6 +28,26 @@ public final class Tensors {
             if (device == null || device.is_cpu()) return cpu;
             return cpu.pin_memory().to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
         }
+    }
+
+    /**
+     * A new int64 host tensor holding a copy of {@code values}, in pinned memory when {@code pinned} (bound
+     * for a GPU). Made on a background thread, it belongs to no PointerScope until {@link #onDevice}.
+     */
+    public static Tensor hostLongs(long[] values, boolean pinned, long... shape) {
+        Tensor host = longs(values, null, shape);
+        return pinned ? host.pin_memory() : host;
+    }
+
+    /**
+     * A host tensor from {@link #hostLongs} on {@code device}: the host tensor joins the current
+     * PointerScope (freed with the step), and for a GPU the copy is asynchronous on the current stream.
+     */
+    public static Tensor onDevice(Tensor host, Device device) {
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) scope.attach(host);
+        if (device.is_cpu()) return host;
+        return host.to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
     }
 
     /** A new float32 tensor of the given shape holding a copy of {@code values} (CPU). */
