@@ -91,6 +91,12 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the contents of a non-empty output directory.")
     boolean overwrite;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue from a checkpoint-N directory of an earlier run with the same data, config and options: "
+                    + "weights, optimizer state, step, data position, fp16 loss scale and the CPU random state. "
+                    + "metrics.jsonl is appended to; --output may be the earlier run's directory.")
+    Path resume;
+
     @Mixin RuntimeOptions runtime;
 
     @Override
@@ -128,6 +134,7 @@ final class PretrainCommand implements Callable<Integer> {
         s.checkpointEvery = checkpointEvery;
         s.keepCheckpoints = keepCheckpoints;
         s.overwrite = overwrite;
+        s.resume = resume;
         return s;
     }
 }

@@ -18,12 +18,14 @@ import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
+import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
- * (optimizer state) and {@code trainer_state.json} (step, data position), swapped in atomically;
- * keeps only the newest few.
+ * (optimizer state), {@code trainer_state.json} (step, data position, fp16 loss scale) and
+ * {@code rng.safetensors} (the CPU generator), swapped in atomically; keeps only the newest few.
+ * {@link Checkpoint} reads one back.
  */
 final class CheckpointWriter {
     static final String PREFIX = "checkpoint-";
@@ -37,15 +39,18 @@ final class CheckpointWriter {
     private final Path vocab;
     private final TokenizerOptions tokenizerOptions;
     private final Optimizer optimizer;
+    private final DynamicLossScaler scaler;
 
+    /** {@code scaler}: fp16's loss scaler, or null. */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
-            Optimizer optimizer) {
+            Optimizer optimizer, DynamicLossScaler scaler) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
         this.vocab = vocab;
         this.tokenizerOptions = tokenizerOptions;
         this.optimizer = optimizer;
+        this.scaler = scaler;
     }
 
     Path write(long step, BatchPosition next) {
@@ -57,6 +62,9 @@ final class CheckpointWriter {
             state.put("global_step", step);
             state.put("next_epoch", next.epoch());
             state.put("next_batch", next.batchIndex());
+            state.put("optimizer_steps", optimizer.stepCount()); // fewer than global_step when fp16 skipped updates
+            if (scaler != null) state.put("loss_scaler", scaler.state());
+            SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(), Map.of());
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
         });
         prune();

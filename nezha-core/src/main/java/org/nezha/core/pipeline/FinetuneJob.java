@@ -141,7 +141,7 @@ public final class FinetuneJob {
             Path bestDir = s.output.resolve(BEST_MODEL);
             BestSoFar best = new BestSoFar();
             long start = System.nanoTime();
-            try (TrainingLog log = new TrainingLog(metricsFile, progress);
+            try (TrainingLog log = new TrainingLog(metricsFile, false, progress);
                     Prefetcher<HostBatch> prefetched = new Prefetcher<>("finetune-batches",
                             () -> HostBatch.prepare(batches.next(), execution.device().is_cuda()), 4)) {
                 progress.begin("finetune", maxSteps);

@@ -67,6 +67,8 @@ public final class PretrainJob {
         public int checkpointEvery = 0;
         public int keepCheckpoints = 2;
         public boolean overwrite;
+        /** A checkpoint-N directory to continue from (same data, config and settings), or null. */
+        public Path resume;
     }
 
     /** What the run produced; the paths are null on data-parallel ranks other than 0 (they write nothing). */
@@ -97,7 +99,11 @@ public final class PretrainJob {
         Vocab vocab = Vocab.load(s.vocab);
         ModelChecks.vocabularyFits(vocab, s.vocab, config, s.modelConfig);
         ModelChecks.sequenceLengthFits(s.seqLen, 3, config, s.modelConfig);
-        ModelChecks.outputDirectoryUsable(s.output, s.overwrite);
+        ModelChecks.outputDirectoryUsable(s.output, s.overwrite || s.resume != null);
+        Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
+        if (resumeFrom != null && resumeFrom.step() >= s.maxSteps) {
+            throw InputException.in(s.resume, "is at step " + resumeFrom.step() + ", not before --max-steps " + s.maxSteps);
+        }
         for (Path f : s.train) if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
@@ -136,18 +142,26 @@ public final class PretrainJob {
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer);
+                    optimizer, trainer.lossScaler());
+            long startStep = 0;
+            if (resumeFrom != null) {
+                resumeFrom.restore(model, optimizer, trainer.lossScaler());
+                batcher.seek(resumeFrom.next().epoch(), resumeFrom.next().batchIndex());
+                startStep = resumeFrom.step();
+                progress.info("resuming from " + s.resume + " at step " + startStep);
+            }
 
             Path metricsFile = dp.isMain() ? s.output.resolve(METRICS) : null;
             long start = System.nanoTime();
-            try (TrainingLog log = new TrainingLog(metricsFile, progress);
+            BatchPosition first = batcher.position(); // read before the preparing thread moves the batcher on
+            try (TrainingLog log = new TrainingLog(metricsFile, resumeFrom != null, progress);
                     Prefetcher<Positioned> batches = new Prefetcher<>("mlm-batches",
                             () -> Positioned.prepare(batcher, execution.device().is_cuda()), 4)) {
-                MaskedLmTask task = new MaskedLmTask(model, batches, execution.device());
+                MaskedLmTask task = new MaskedLmTask(model, batches, execution.device(), first);
                 progress.begin("pretrain", s.maxSteps);
                 trainer.run(task, log.listener(step -> {
                     if (dp.isMain()) checkpoints.write(step, task.next);
-                }), 0);
+                }), startStep);
                 progress.end();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!dp.isMain()) {
@@ -186,12 +200,13 @@ public final class PretrainJob {
         private final Prefetcher<Positioned> batches;
         private final Device device;
         /** The batcher position after the last batch trained on. */
-        BatchPosition next = new BatchPosition(0, 0);
+        BatchPosition next;
 
-        MaskedLmTask(NezhaForMaskedLM model, Prefetcher<Positioned> batches, Device device) {
+        MaskedLmTask(NezhaForMaskedLM model, Prefetcher<Positioned> batches, Device device, BatchPosition start) {
             this.model = model;
             this.batches = batches;
             this.device = device;
+            this.next = start;
         }
 
         @Override

@@ -24,9 +24,12 @@ final class TrainingLog implements AutoCloseable {
     private Trainer.StepLog last;
     private Trainer.StepLog first;
 
-    /** {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0). */
-    TrainingLog(Path metricsFile, Progress progress) {
-        this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, false);
+    /**
+     * {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0);
+     * {@code append}: add to an existing file (a resumed run).
+     */
+    TrainingLog(Path metricsFile, boolean append, Progress progress) {
+        this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, append);
         this.progress = progress;
     }
 

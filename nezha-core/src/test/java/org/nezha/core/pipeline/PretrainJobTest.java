@@ -2,6 +2,7 @@ package org.nezha.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.nezha.core.InputException;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
@@ -76,6 +78,50 @@ class PretrainJobTest {
         for (String name : wa.keySet()) {
             assertArrayEquals(Tensors.toFloats(wa.get(name)), Tensors.toFloats(wb.get(name)), name);
         }
+    }
+
+    /** Stopping at a checkpoint and resuming gives the weights of the run that never stopped (dropout on). */
+    @ParameterizedTest
+    @ValueSource(strings = {"fp32", "fp16"})
+    void resumingFromACheckpointContinuesAsIfNeverStopped(String precision, @TempDir Path dir) {
+        Execution execution = new Execution("fused", new org.bytedeco.pytorch.Device("cpu"),
+                org.nezha.core.train.Precision.parse(precision));
+        PretrainJob.Settings straight = settings(dir.resolve("straight"), 12);
+        straight.checkpointEvery = 6;
+        var full = new PretrainJob(straight, execution, Progress.SILENT).run();
+
+        PretrainJob.Settings resumed = settings(dir.resolve("resumed"), 12);
+        resumed.resume = dir.resolve("straight/checkpoint-6");
+        var rest = new PretrainJob(resumed, execution, Progress.SILENT).run();
+
+        var want = SafeTensors.read(full.modelDir().resolve(ModelDirectory.WEIGHTS));
+        var got = SafeTensors.read(rest.modelDir().resolve(ModelDirectory.WEIGHTS));
+        for (String name : want.keySet()) {
+            assertArrayEquals(Tensors.toFloats(want.get(name)), Tensors.toFloats(got.get(name)), name);
+        }
+    }
+
+    @Test
+    void resumeRejectsWhatItCannotContinue(@TempDir Path dir) throws Exception {
+        PretrainJob.Settings first = settings(dir.resolve("first"), 4);
+        first.checkpointEvery = 2;
+        new PretrainJob(first, Execution.cpu("fused"), Progress.SILENT).run();
+
+        PretrainJob.Settings notACheckpoint = settings(dir.resolve("a"), 8);
+        notACheckpoint.resume = dir.resolve("first/model");
+        var e = assertThrows(InputException.class, () -> new PretrainJob(notACheckpoint, Execution.cpu("fused"), Progress.SILENT).run());
+        assertEquals(dir.resolve("first/model") + ": not a checkpoint directory: optimizer.safetensors is missing", e.getMessage());
+
+        PretrainJob.Settings otherOptimizer = settings(dir.resolve("b"), 8);
+        otherOptimizer.resume = dir.resolve("first/checkpoint-2");
+        otherOptimizer.optimizer = "lamb";
+        e = assertThrows(InputException.class, () -> new PretrainJob(otherOptimizer, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().endsWith("holds AdamW state, but this run uses LAMB (--optimizer)"), e.getMessage());
+
+        PretrainJob.Settings finished = settings(dir.resolve("c"), 4);
+        finished.resume = dir.resolve("first/checkpoint-4");
+        e = assertThrows(InputException.class, () -> new PretrainJob(finished, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().endsWith("is at step 4, not before --max-steps 4"), e.getMessage());
     }
 
     static JsonNode parse(String line) {

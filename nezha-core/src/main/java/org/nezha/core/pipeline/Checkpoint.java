@@ -1,0 +1,84 @@
+package org.nezha.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import org.nezha.core.InputException;
+import org.nezha.core.data.BatchPosition;
+import org.nezha.core.io.SafeTensors;
+import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.NezhaModel;
+import org.nezha.core.train.DynamicLossScaler;
+import org.nezha.core.train.Optimizer;
+
+/**
+ * A {@code checkpoint-STEP/} directory read back for {@code --resume}: the weights, the optimizer
+ * state, the step, where the data stands, the fp16 loss scale and the CPU random-number generator
+ * (dropout), so the run continues as if it had never stopped. (The CUDA generator is not reachable
+ * from JavaCPP: on a GPU, dropout after a resume draws fresh masks.)
+ */
+record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, Map<String, Double> lossScaler) {
+    static final String RNG = "rng.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The CPU generator's state, for {@link CheckpointWriter}. */
+    static Map<String, Tensor> randomState() {
+        return Map.of("cpu", torch.getDefaultCPUGenerator().get_state());
+    }
+
+    static Checkpoint read(Path dir) {
+        ModelDirectory.requireDirectory(dir);
+        for (String file : new String[] {ModelDirectory.WEIGHTS, CheckpointWriter.OPTIMIZER, CheckpointWriter.TRAINER_STATE, RNG}) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                throw InputException.in(dir, "not a checkpoint directory: " + file + " is missing");
+            }
+        }
+        Path stateFile = dir.resolve(CheckpointWriter.TRAINER_STATE);
+        try {
+            JsonNode state = JSON.readTree(stateFile.toFile());
+            for (String field : new String[] {"global_step", "next_epoch", "next_batch", "optimizer_steps"}) {
+                if (!state.path(field).canConvertToLong()) throw InputException.in(stateFile, "has no number \"" + field + "\"");
+            }
+            Map<String, Double> scaler = null;
+            if (state.has("loss_scaler")) {
+                scaler = new LinkedHashMap<>();
+                for (var e : state.get("loss_scaler").properties()) scaler.put(e.getKey(), e.getValue().asDouble());
+            }
+            return new Checkpoint(dir, state.get("global_step").asLong(),
+                    new BatchPosition(state.get("next_epoch").asInt(), state.get("next_batch").asInt()),
+                    state.get("optimizer_steps").asLong(), scaler);
+        } catch (IOException e) {
+            throw InputException.in(stateFile, "unreadable: " + e.getMessage());
+        }
+    }
+
+    /** Puts the model, optimizer, loss scaler (null without fp16) and CPU generator back where the checkpoint left them. */
+    void restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler) {
+        var report = ModelDirectory.loadWeights(dir, model);
+        if (!report.missing().isEmpty()) {
+            throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst());
+        }
+        Path optimizerFile = dir.resolve(CheckpointWriter.OPTIMIZER);
+        String saved = SafeTensors.readMetadata(optimizerFile).get("optimizer");
+        if (!optimizer.name().equals(saved)) {
+            throw InputException.in(optimizerFile, "holds " + saved + " state, but this run uses " + optimizer.name()
+                    + " (--optimizer)");
+        }
+        try {
+            optimizer.loadState(SafeTensors.read(optimizerFile), optimizerSteps);
+        } catch (IllegalArgumentException e) {
+            throw InputException.in(optimizerFile, e.getMessage());
+        }
+        if (scaler != null && lossScaler != null) scaler.load(lossScaler);
+        torch.getDefaultCPUGenerator().set_state(SafeTensors.read(dir.resolve(RNG)).get("cpu"));
+    }
+}
