@@ -23,7 +23,6 @@ import org.nezha.bindings.NativeLibrary;
 import org.nezha.core.InputException;
 import org.nezha.core.bench.AttentionBenchmark;
 import org.nezha.core.tensor.ComputeDevice;
-import org.nezha.core.tensor.CpuThreads;
 
 /** {@code nezha bench attention}: times the attention backends forward and forward + backward. */
 @Command(name = "attention", mixinStandardHelpOptions = true, sortOptions = false,
@@ -134,8 +133,7 @@ final class AttentionBenchCommand implements Callable<Integer> {
         if (repeats < 1) throw new InputException("--repeats must be at least 1");
         s.warmup = warmup;
         s.repeats = repeats;
-        if (threads < 0) throw new InputException("--threads must be >= 0");
-        CpuThreads.use(threads);
+        RuntimeOptions.useThreads(threads);
         return s;
     }
 

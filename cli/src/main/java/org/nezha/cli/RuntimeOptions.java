@@ -3,9 +3,9 @@ package org.nezha.cli;
 import picocli.CommandLine.Option;
 
 import org.nezha.core.InputException;
+import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.pipeline.Execution;
-import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.train.Precision;
 
@@ -33,6 +33,11 @@ final class RuntimeOptions {
 
     /** Applies the thread setting to libtorch; rejects bad values with one clear line. */
     void apply() {
+        useThreads(threads);
+    }
+
+    /** {@code --threads}: libtorch's CPU threads, 0 for its default (shared by every command that has the option). */
+    static void useThreads(int threads) {
         if (threads < 0) throw new InputException("--threads must be >= 0, got " + threads);
         CpuThreads.use(threads);
     }
@@ -40,6 +45,6 @@ final class RuntimeOptions {
     /** The checked device, precision and attention (a typo fails before any work). */
     Execution execution() {
         if (attention != null) AttentionBackends.byName(attention);
-        return new Execution(attention, ComputeDevice.forThisProcess(device), Precision.parse(precision));
+        return new Execution(attention, DistributedEnvironment.fromSystem().device(device), Precision.parse(precision));
     }
 }

@@ -20,9 +20,8 @@ import org.nezha.core.InputException;
 import org.nezha.core.bench.TrainBenchmark;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.distributed.DataParallelTraining;
+import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.model.AttentionBackends;
-import org.nezha.core.tensor.ComputeDevice;
-import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.train.PhaseClock;
 import org.nezha.core.train.Precision;
 
@@ -122,7 +121,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             }
             if (l < 3) throw new InputException("--seq-len " + l + ": must be at least 3");
         }
-        s.device = AttentionBenchCommand.withKernels(ComputeDevice.forThisProcess(device), device);
+        s.device = AttentionBenchCommand.withKernels(DistributedEnvironment.fromSystem().device(device), device);
         List<String> names = precisions != null ? precisions : List.of(s.device.is_cuda() ? "bf16" : "fp32");
         s.precisions = names.stream().map(Precision::parse).toList();
         for (String a : attentions) AttentionBackends.byName(a);
@@ -135,8 +134,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         if (warmup < 1) throw new InputException("--warmup must be at least 1 (the first update allocates the optimizer state)");
         s.steps = steps;
         s.warmup = warmup;
-        if (threads < 0) throw new InputException("--threads must be >= 0");
-        CpuThreads.use(threads);
+        RuntimeOptions.useThreads(threads);
         return s;
     }
 

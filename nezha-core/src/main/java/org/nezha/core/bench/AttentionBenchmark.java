@@ -1,5 +1,7 @@
 package org.nezha.core.bench;
 
+import static org.nezha.core.bench.BenchRows.finite;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -84,10 +86,6 @@ public final class AttentionBenchmark {
             m.put("fwd_bwd_ratio", finite(fwdBwdRatio));
             if (error != null) m.put("error", error);
             return m;
-        }
-
-        private static Double finite(double x) {
-            return Double.isFinite(x) ? x : null;
         }
     }
 
@@ -181,7 +179,7 @@ public final class AttentionBenchmark {
             fwdBwd = median(times);
             peak = meter.peakBytes();
         } catch (RuntimeException e) {
-            error = firstLine(e.getMessage() == null ? e.toString() : e.getMessage());
+            error = BenchRows.firstLine(e);
         }
         return new Row(backend, device, dtypeName(dtype), shape[0], shape[1], shape[2], shape[3], s.maxRelativePosition,
                 fwd, fwdBwd, peak, null, Double.NaN, Double.NaN, error);
@@ -244,10 +242,5 @@ public final class AttentionBenchmark {
 
     private static String fmt(double ms) {
         return Double.isFinite(ms) ? String.format("%.3f", ms) : "-";
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

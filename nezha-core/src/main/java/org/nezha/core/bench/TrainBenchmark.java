@@ -1,5 +1,7 @@
 package org.nezha.core.bench;
 
+import static org.nezha.core.bench.BenchRows.finite;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -91,10 +93,6 @@ public final class TrainBenchmark {
             m.put("peak_mem_bytes", peakMemBytes);
             if (error != null) m.put("error", error);
             return m;
-        }
-
-        private static Double finite(double v) {
-            return Double.isFinite(v) ? v : null;
         }
     }
 
@@ -191,16 +189,10 @@ public final class TrainBenchmark {
             // with peers, a rank that skipped to the next case would no longer match their collectives
             if (s.dataParallel.worldSize() > 1) throw e;
             return new Row(seqLen, batch, precision.optionName(), attention, s.dataParallel.worldSize(),
-                    s.device.str().getString(), s.optimizer, Double.NaN, Map.of(), flops, peak, -1, firstLine(e));
+                    s.device.str().getString(), s.optimizer, Double.NaN, Map.of(), flops, peak, -1, BenchRows.firstLine(e));
         } finally {
             frees.forEach(Runnable::run);
         }
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** Milliseconds per phase, waiting for the device at each mark so a phase's kernels count to it. */

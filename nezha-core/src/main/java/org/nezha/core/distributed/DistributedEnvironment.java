@@ -2,7 +2,10 @@ package org.nezha.core.distributed;
 
 import java.util.Map;
 
+import org.bytedeco.pytorch.Device;
+
 import org.nezha.core.InputException;
+import org.nezha.core.tensor.ComputeDevice;
 
 /**
  * Where this process sits in a data-parallel job, read from the environment that {@code nezha launch}
@@ -59,6 +62,11 @@ public record DistributedEnvironment(String masterAddr, int masterPort, int worl
 
     public boolean isMain() {
         return rank == 0;
+    }
+
+    /** The {@code --device} named {@code name}; in a data-parallel job a plain {@code cuda} is this process's GPU, cuda:LOCAL_RANK. */
+    public Device device(String name) {
+        return ComputeDevice.parse(distributed && name.equals("cuda") ? "cuda:" + localRank : name);
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {

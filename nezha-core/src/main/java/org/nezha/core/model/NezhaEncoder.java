@@ -1,5 +1,6 @@
 package org.nezha.core.model;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,6 +32,8 @@ public final class NezhaEncoder {
     private SegmentedGraph graph;
     /** Told during a backward when a layer's parameter gradients are final (data-parallel all-reduce); null: nobody. */
     private Consumer<Collection<Tensor>> gradientsReady;
+    /** What {@link #gradientsReady} is handed after each layer's backward, by layer index. */
+    private List<List<Tensor>> handovers;
 
     public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
         CpuThreads.avoidOversubscription();
@@ -90,9 +93,16 @@ public final class NezhaEncoder {
     /**
      * Calls {@code listener} during each backward with every layer's parameters as soon as their
      * gradients are final, last layer first. The forward then cuts the graph between layers for any
-     * attention backend, so the backward finishes one layer at a time.
+     * attention backend, so the backward finishes one layer at a time. Call once the whole model
+     * (heads included) has registered its parameters.
      */
     public void onGradientsReady(Consumer<Collection<Tensor>> listener) {
+        List<List<Tensor>> lists = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) lists.add(params.withPrefix(PREFIX + "encoder.layer." + i + "."));
+        // heads and pooler above the encoder are final once the top segment's backward ran; the word
+        // embeddings (tied to the MLM decoder) and the embeddings below are final only at the very end
+        lists.getLast().addAll(params.outside(PREFIX + "embeddings.", PREFIX + "encoder.layer."));
+        this.handovers = lists;
         this.gradientsReady = listener;
     }
 
@@ -146,12 +156,7 @@ public final class NezhaEncoder {
             x = graph.cut(x); // the residual stream enters each layer as a leaf
             // stages run in reverse: this one after the layer's own backward (and its attention stage), before the cut's
             if (gradientsReady != null) {
-                List<Tensor> own = params.withPrefix(l);
-                // heads and pooler above the encoder are final once the top segment's backward ran; the word
-                // embeddings (tied to the MLM decoder) and the embeddings below are final only at the very end
-                if (index == config.numHiddenLayers() - 1) {
-                    own.addAll(params.outside(PREFIX + "embeddings.", PREFIX + "encoder.layer."));
-                }
+                List<Tensor> own = handovers.get(index);
                 graph.onBackward(() -> gradientsReady.accept(own));
             }
         }

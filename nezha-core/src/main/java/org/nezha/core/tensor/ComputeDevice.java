@@ -9,15 +9,6 @@ import org.nezha.core.InputException;
 public final class ComputeDevice {
     private ComputeDevice() {}
 
-    /**
-     * As {@link #parse}, but a plain {@code cuda} in a process that {@code nezha launch} started (LOCAL_RANK
-     * set) means that process's own GPU, {@code cuda:LOCAL_RANK}.
-     */
-    public static Device forThisProcess(String name) {
-        String localRank = System.getenv("LOCAL_RANK");
-        return parse(name.equals("cuda") && localRank != null ? "cuda:" + localRank : name);
-    }
-
     /** The device named by {@code name}; a CUDA device must exist (GPU build of libtorch, a visible GPU). */
     public static Device parse(String name) {
         if (name.equals("cpu")) return new Device("cpu");

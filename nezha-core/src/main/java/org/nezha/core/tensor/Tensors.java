@@ -23,11 +23,9 @@ public final class Tensors {
      * current stream (libtorch's pinned allocator keeps the buffer until the copy is done).
      */
     public static Tensor longs(long[] values, Device device, long... shape) {
-        try (LongPointer data = new LongPointer(values)) {
-            Tensor cpu = torch.from_blob(data, shape, new TensorOptions(ScalarType.Long)).clone();
-            if (device == null || device.is_cpu()) return cpu;
-            return cpu.pin_memory().to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
-        }
+        boolean gpu = device != null && !device.is_cpu();
+        Tensor host = hostLongs(values, gpu, shape);
+        return gpu ? copyAsync(host, device) : host;
     }
 
     /**
@@ -35,8 +33,10 @@ public final class Tensors {
      * for a GPU). Made on a background thread, it belongs to no PointerScope until {@link #onDevice}.
      */
     public static Tensor hostLongs(long[] values, boolean pinned, long... shape) {
-        Tensor host = longs(values, null, shape);
-        return pinned ? host.pin_memory() : host;
+        try (LongPointer data = new LongPointer(values)) {
+            Tensor host = torch.from_blob(data, shape, new TensorOptions(ScalarType.Long)).clone();
+            return pinned ? host.pin_memory() : host;
+        }
     }
 
     /**
@@ -46,8 +46,11 @@ public final class Tensors {
     public static Tensor onDevice(Tensor host, Device device) {
         PointerScope scope = PointerScope.getInnerScope();
         if (scope != null) scope.attach(host);
-        if (device.is_cpu()) return host;
-        return host.to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
+        return device.is_cpu() ? host : copyAsync(host, device);
+    }
+
+    private static Tensor copyAsync(Tensor pinnedLongs, Device device) {
+        return pinnedLongs.to(device, ScalarType.Long, true, false, new MemoryFormatOptional());
     }
 
     /** A new float32 tensor of the given shape holding a copy of {@code values} (CPU). */
