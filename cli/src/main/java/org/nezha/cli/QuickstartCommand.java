@@ -108,7 +108,7 @@ final class QuickstartCommand implements Callable<Integer> {
         long predictStart = System.nanoTime();
         SequenceClassifier.Predictions predictions = classifier.predict(dev, f.seqLen, 64, progress);
         double predictSeconds = (System.nanoTime() - predictStart) / 1e9;
-        ClassificationMetrics metrics = classifier.score(gold, predictions);
+        ClassificationMetrics metrics = classifier.score(gold, predictions.predicted());
         Path evalJson = output.resolve("eval.json");
         JsonFiles.write(evalJson, metrics.toMap(classifier.labels().labels()));
         Path csv = output.resolve("predictions.csv");

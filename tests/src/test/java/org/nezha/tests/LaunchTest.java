@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,17 +74,32 @@ class LaunchTest {
         assertTrue(summaries.getFirst().startsWith("[rank 0] "), r.toString());
     }
 
-    /** Uneven shards (17 and 16 examples, batch 16) still give every rank the same steps, so the run completes. */
+    /**
+     * Uneven shards (17 and 16 examples, batch 16) still give every rank the same steps, so the run
+     * completes; the dev set (11 and 10 examples) is scored by both ranks, and put back together it gives
+     * what one process scores for the best model.
+     */
     @Test
     void dataParallelFinetuningWithUnevenShards() throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 33, dir.resolve("train.tsv"));
-        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 20, dir.resolve("dev.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 21, dir.resolve("dev.tsv"));
         Cli r = Cli.run("launch", "--nproc-per-node", "2", "--master-port", Integer.toString(freePort()), "--", "finetune",
                 "--task", "pair", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab", Fixtures.VOCAB.toString(),
                 "--train", train.toString(), "--dev", dev.toString(), "--output", dir.resolve("fine").toString(),
                 "--epochs", "2", "--batch-size", "16", "--seq-len", "32", "--threads", "1");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(java.nio.file.Files.isDirectory(dir.resolve("fine/best")), r.toString());
+
+        Cli eval = Cli.run("eval", "--model", dir.resolve("fine/best").toString(), "--data", dev.toString(),
+                "--seq-len", "32", "--threads", "1");
+        assertEquals(0, eval.exitCode(), eval.toString());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode alone = json.readTree(eval.out());
+        JsonNode together = json.readTree(dir.resolve("fine/dev_metrics.json").toFile());
+        assertEquals(21, together.get("examples").asInt(), together.toString());
+        for (String field : List.of("examples", "accuracy", "macro_f1", "per_class", "confusion_matrix")) {
+            assertEquals(alone.get(field), together.get(field), field);
+        }
     }
 
     /** A rank killed mid-training ends the whole launch with a failure, promptly, instead of leaving the other waiting. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.Backend;
@@ -98,7 +99,7 @@ public final class DataParallelGroup implements AutoCloseable {
         return worldSize;
     }
 
-    /** Rank 0: the process that logs, evaluates and writes checkpoints. */
+    /** Rank 0: the process that logs and writes checkpoints and models. */
     public boolean isMain() {
         return rank == 0;
     }
@@ -118,6 +119,15 @@ public final class DataParallelGroup implements AutoCloseable {
         pending.forEach(PendingCollective::await);
         try (NoGradGuard guard = new NoGradGuard()) { // the tensors may be parameters
             for (Tensor t : tensors) t.div_(Tensors.scalar(worldSize));
+        }
+    }
+
+    /** The element-wise sum of every rank's {@code values} (all ranks pass arrays of the same length). */
+    public long[] sumOverRanks(long[] values) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor t = Tensors.longs(values, new Device(device), values.length);
+            launch("all-reduce", () -> backend.allreduce(new TensorVector(t))).await();
+            return Tensors.toLongs(t);
         }
     }
 

@@ -24,7 +24,7 @@ public final class DataParallelTraining implements AutoCloseable {
     private final DataParallelGroup group;
     private GradientReducer reducer;
 
-    private DataParallelTraining(DataParallelGroup group) {
+    DataParallelTraining(DataParallelGroup group) {
         this.group = group;
     }
 
@@ -58,15 +58,42 @@ public final class DataParallelTraining implements AutoCloseable {
         return group == null ? 1 : group.worldSize();
     }
 
-    /** This rank's share of {@code items}: every world-size-th one, starting at its rank. */
+    /** This rank's share of the training {@code items}: every world-size-th one, starting at its rank; never empty. */
     public <T> List<T> shard(List<T> items) {
-        if (group == null) return items;
-        List<T> mine = new ArrayList<>();
-        for (int i = rank(); i < items.size(); i += worldSize()) mine.add(items.get(i));
+        List<T> mine = evaluationShard(items);
         if (mine.isEmpty()) {
             throw new InputException("rank " + rank() + " of " + worldSize() + " gets no data: " + items.size() + " items");
         }
         return mine;
+    }
+
+    /**
+     * This rank's share of the items to evaluate, laid out like {@link #shard} but possibly empty (a dev
+     * set smaller than the world); {@link #gather} puts the ranks' results back together.
+     */
+    public <T> List<T> evaluationShard(List<T> items) {
+        if (group == null) return items;
+        List<T> mine = new ArrayList<>();
+        for (int i = rank(); i < items.size(); i += worldSize()) mine.add(items.get(i));
+        return mine;
+    }
+
+    /**
+     * Every rank's per-item results for its {@link #evaluationShard} of {@code total} items, in item
+     * order, on every rank (one all-reduce, so every rank must call it).
+     */
+    public int[] gather(int[] mine, int total) {
+        if (group == null) return mine;
+        int expected = total <= rank() ? 0 : Math.ceilDiv(total - rank(), worldSize());
+        if (mine.length != expected) {
+            throw new IllegalArgumentException("rank " + rank() + " has " + mine.length + " results for " + expected + " items");
+        }
+        long[] placed = new long[total]; // zeros where another rank's results go, so the sum is the union
+        for (int j = 0, i = rank(); i < total; i += worldSize(), j++) placed[i] = mine[j];
+        long[] all = group.sumOverRanks(placed);
+        int[] result = new int[total];
+        for (int i = 0; i < total; i++) result[i] = Math.toIntExact(all[i]);
+        return result;
     }
 
     /**

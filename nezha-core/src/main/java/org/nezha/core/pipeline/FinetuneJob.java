@@ -76,7 +76,7 @@ public final class FinetuneJob {
         public boolean overwrite;
     }
 
-    /** What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 evaluates). */
+    /** What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model). */
     public record Result(Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
             double devMajorityAccuracy, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
             int devExamples, List<String> labels) {}
@@ -139,6 +139,7 @@ public final class FinetuneJob {
             if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
+            List<TaskExample> myDev = dp.evaluationShard(dev);
             BestSoFar best = new BestSoFar();
             long start = System.nanoTime();
             try (TrainingLog log = new TrainingLog(metricsFile, false, progress);
@@ -146,9 +147,11 @@ public final class FinetuneJob {
                             () -> HostBatch.prepare(batches.next(), execution.device().is_cuda()), 4)) {
                 progress.begin("finetune", maxSteps);
                 trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
-                    if (!dp.isMain()) return; // rank 0 evaluates and keeps the best model
-                    ClassificationMetrics m = classifier.score(devGold,
-                            classifier.predict(dev, s.seqLen, s.evalBatchSize, Progress.SILENT));
+                    // every rank predicts its share of dev (no rank idles past the collective timeout); rank 0 keeps the best model
+                    int[] predicted = dp.gather(myDev.isEmpty() ? new int[0]
+                            : classifier.predict(myDev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), dev.size());
+                    if (!dp.isMain()) return;
+                    ClassificationMetrics m = classifier.score(devGold, predicted);
                     Map<String, Object> scores = m.toMap(labels.labels());
                     double value = ((Number) scores.get(s.metric)).doubleValue();
                     log.onEvaluation(step, scores, value);

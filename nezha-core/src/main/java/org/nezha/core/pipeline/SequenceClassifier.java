@@ -157,15 +157,15 @@ public final class SequenceClassifier {
         return gold;
     }
 
-    /** Scores predictions against gold label indices (from {@link #goldLabels}). */
-    public ClassificationMetrics score(int[] gold, Predictions predictions) {
-        return ClassificationMetrics.compute(gold, predictions.predicted(), labels.size());
+    /** Scores predicted label indices against gold ones (from {@link #goldLabels}). */
+    public ClassificationMetrics score(int[] gold, int[] predicted) {
+        return ClassificationMetrics.compute(gold, predicted, labels.size());
     }
 
     /** Predicts and scores labelled examples (labels are checked before any compute). */
     public ClassificationMetrics evaluate(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
         int[] gold = goldLabels(examples);
-        return score(gold, predict(examples, seqLen, batchSize, progress));
+        return score(gold, predict(examples, seqLen, batchSize, progress).predicted());
     }
 
     private static int argmax(float[] values) {

@@ -48,6 +48,7 @@ final class GroupWorker {
             expect("all-reduce mean of a parameter", a, new double[] {0, 1, 2, 3, 4});
         }
         gradientReducer(group);
+        evaluationShards(new DataParallelTraining(group));
         group.barrier();
         group.close();
     }
@@ -83,6 +84,18 @@ final class GroupWorker {
                         expect("step " + step + " grad " + i, p.get(i).grad(), Tensors.toDoubles(gradient(p.get(i), i, meanFactor)));
                     }
                 }
+            }
+        }
+    }
+
+    /** Each rank scores its share of the items (uneven, or none at all); every rank gets all results back in item order. */
+    private static void evaluationShards(DataParallelTraining dp) {
+        for (List<Integer> items : List.of(List.of(10, 11, 12, 13, 14), List.of(7))) {
+            int[] mine = dp.evaluationShard(items).stream().mapToInt(i -> i * 2).toArray();
+            int[] all = dp.gather(mine, items.size());
+            int[] expected = items.stream().mapToInt(i -> i * 2).toArray();
+            if (!java.util.Arrays.equals(all, expected)) {
+                throw new AssertionError("gathered " + java.util.Arrays.toString(all) + ", expected " + java.util.Arrays.toString(expected));
             }
         }
     }
