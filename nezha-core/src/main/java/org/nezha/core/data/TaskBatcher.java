@@ -1,27 +1,25 @@
 package org.nezha.core.data;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * Classification batches. Examples are encoded once, up front and in parallel; batches are then
  * padded to their longest row. Training batches are reshuffled every epoch from the seed;
- * evaluation batches keep file order. Like {@link MlmBatcher}, iteration is endless and resumable.
+ * evaluation batches keep file order.
  */
-public final class TaskBatcher implements Iterator<TaskBatch> {
+public final class TaskBatcher extends EpochBatcher<TaskBatch> {
     private final List<EncodedPair> encoded;
     private final long[] labels; // null: batches carry no labels
     private final int padId;
-    private final EpochSchedule schedule;
 
     private TaskBatcher(List<TaskExample> examples, LabelSet labelSet, PairEncoder encoder, int maxLen, int padId,
             EpochSchedule schedule) {
+        super(schedule);
         this.labels = labelSet == null ? null : labelIndices(examples, labelSet);
         this.encoded = encodeAll(examples, encoder, maxLen);
         this.padId = padId;
-        this.schedule = schedule;
     }
 
     /** Training order: a fresh shuffle every epoch. */
@@ -64,12 +62,7 @@ public final class TaskBatcher implements Iterator<TaskBatch> {
         return encoded.size();
     }
 
-    /** Batches per epoch; the last may hold fewer examples. */
-    public int batchesPerEpoch() {
-        return schedule.batchesPerEpoch();
-    }
-
-    /** Batch {@code batchIndex} of {@code epoch}; does not move the cursor. */
+    @Override
     public TaskBatch batch(int epoch, int batchIndex) {
         int[] members = schedule.members(epoch, batchIndex);
         List<int[]> ids = new ArrayList<>(members.length);
@@ -82,26 +75,5 @@ public final class TaskBatcher implements Iterator<TaskBatch> {
             if (batchLabels != null) batchLabels[row] = labels[members[row]];
         }
         return new TaskBatch(PaddedBatch.of(ids, types, padId, 0), batchLabels, members);
-    }
-
-    /** The batch {@link #next} returns next. */
-    public BatchPosition position() {
-        return schedule.position();
-    }
-
-    public void seek(int epoch, int batchIndex) {
-        schedule.seek(epoch, batchIndex);
-    }
-
-    /** Always true: iteration runs on into the next epoch; the caller decides when to stop. */
-    @Override
-    public boolean hasNext() {
-        return true;
-    }
-
-    @Override
-    public TaskBatch next() {
-        BatchPosition position = schedule.advance();
-        return batch(position.epoch(), position.batchIndex());
     }
 }
