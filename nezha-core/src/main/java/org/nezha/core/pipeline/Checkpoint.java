@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -22,17 +23,29 @@ import org.nezha.core.train.Optimizer;
 
 /**
  * A {@code checkpoint-STEP/} directory read back for {@code --resume}: the weights, the optimizer
- * state, the step, where the data stands, the fp16 loss scale and the CPU random-number generator
- * (dropout), so the run continues as if it had never stopped. (The CUDA generator is not reachable
- * from JavaCPP: on a GPU, dropout after a resume draws fresh masks.)
+ * state, the step, where the data stands, the fp16 loss scale and the random-number generators
+ * (the CPU one seeds the fused attention's dropout, the training GPU's one draws the other dropout
+ * masks there), so the run continues as if it had never stopped.
  */
 record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, Map<String, Double> lossScaler) {
     static final String RNG = "rng.safetensors";
+    private static final String CPU_GENERATOR = "cpu", GPU_GENERATOR = "gpu";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The CPU generator's state, for {@link CheckpointWriter}. */
-    static Map<String, Tensor> randomState() {
-        return Map.of("cpu", torch.getDefaultCPUGenerator().get_state());
+    /** The generators' states, for {@link CheckpointWriter}: the CPU's, and {@code device}'s when it is a GPU. */
+    static Map<String, Tensor> randomState(Device device) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        state.put(CPU_GENERATOR, torch.getDefaultCPUGenerator().get_state());
+        if (!device.is_cpu()) state.put(GPU_GENERATOR, torch.globalContext().defaultGenerator(device).get_state());
+        return state;
+    }
+
+    /** Sets the generators saved by {@link #randomState}; a GPU state is used only when training on a GPU again. */
+    static void restoreRandomState(Path file, Device device) {
+        Map<String, Tensor> state = SafeTensors.read(file);
+        torch.getDefaultCPUGenerator().set_state(state.get(CPU_GENERATOR));
+        Tensor gpu = state.get(GPU_GENERATOR);
+        if (gpu != null && !device.is_cpu()) torch.globalContext().defaultGenerator(device).set_state(gpu);
     }
 
     static Checkpoint read(Path dir) {
@@ -61,8 +74,8 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         }
     }
 
-    /** Puts the model, optimizer, loss scaler (null without fp16) and CPU generator back where the checkpoint left them. */
-    void restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler) {
+    /** Puts the model, optimizer, loss scaler (null without fp16) and generators back where the checkpoint left them. */
+    void restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device) {
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst());
@@ -79,6 +92,6 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
             throw InputException.in(optimizerFile, e.getMessage());
         }
         if (scaler != null && lossScaler != null) scaler.load(lossScaler);
-        torch.getDefaultCPUGenerator().set_state(SafeTensors.read(dir.resolve(RNG)).get("cpu"));
+        restoreRandomState(dir.resolve(RNG), device);
     }
 }

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.bytedeco.pytorch.Device;
+
 import org.nezha.core.InputException;
 import org.nezha.core.data.BatchPosition;
 import org.nezha.core.io.SafeTensors;
@@ -24,7 +26,7 @@ import org.nezha.core.train.Optimizer;
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
  * (optimizer state), {@code trainer_state.json} (step, data position, fp16 loss scale) and
- * {@code rng.safetensors} (the CPU generator), swapped in atomically; keeps only the newest few.
+ * {@code rng.safetensors} (the CPU and GPU generators), swapped in atomically; keeps only the newest few.
  * {@link Checkpoint} reads one back.
  */
 final class CheckpointWriter {
@@ -40,10 +42,11 @@ final class CheckpointWriter {
     private final TokenizerOptions tokenizerOptions;
     private final Optimizer optimizer;
     private final DynamicLossScaler scaler;
+    private final Device device;
 
-    /** {@code scaler}: fp16's loss scaler, or null. */
+    /** {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is saved too). */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
-            Optimizer optimizer, DynamicLossScaler scaler) {
+            Optimizer optimizer, DynamicLossScaler scaler, Device device) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
@@ -51,6 +54,7 @@ final class CheckpointWriter {
         this.tokenizerOptions = tokenizerOptions;
         this.optimizer = optimizer;
         this.scaler = scaler;
+        this.device = device;
     }
 
     Path write(long step, BatchPosition next) {
@@ -64,7 +68,7 @@ final class CheckpointWriter {
             state.put("next_batch", next.batchIndex());
             state.put("optimizer_steps", optimizer.stepCount()); // fewer than global_step when fp16 skipped updates
             if (scaler != null) state.put("loss_scaler", scaler.state());
-            SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(), Map.of());
+            SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(device), Map.of());
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
         });
         prune();

@@ -142,10 +142,10 @@ public final class PretrainJob {
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer, trainer.lossScaler());
+                    optimizer, trainer.lossScaler(), execution.device());
             long startStep = 0;
             if (resumeFrom != null) {
-                resumeFrom.restore(model, optimizer, trainer.lossScaler());
+                resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device());
                 batcher.seek(resumeFrom.next().epoch(), resumeFrom.next().batchIndex());
                 startStep = resumeFrom.step();
                 progress.info("resuming from " + s.resume + " at step " + startStep);
