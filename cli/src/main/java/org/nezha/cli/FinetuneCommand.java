@@ -98,8 +98,22 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--metric", defaultValue = "accuracy", paramLabel = "NAME", description = "Dev metric that picks the best model: accuracy, macro_f1 or positive_f1. Default: ${DEFAULT-VALUE}.")
     String metric;
 
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+            description = "Write a resumable checkpoint-N directory every N updates (0 = none). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "N", description = "Keep the newest N checkpoints (0 = all). Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
     @Option(names = "--overwrite", description = "Replace the contents of a non-empty output directory.")
     boolean overwrite;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue from a checkpoint-N directory of an earlier run with the same data, config and options: "
+                    + "weights, optimizer state, step, data position, fp16 loss scale and the random states. "
+                    + "With --output the earlier run's directory, its best model stays the one to beat and its "
+                    + "metrics.jsonl keeps the records up to the checkpoint.")
+    Path resume;
 
     @Mixin RuntimeOptions runtime;
 
@@ -137,7 +151,10 @@ final class FinetuneCommand implements Callable<Integer> {
         s.logEvery = logEvery;
         s.evalEvery = evalEvery;
         s.metric = metric;
+        s.checkpointEvery = checkpointEvery;
+        s.keepCheckpoints = keepCheckpoints;
         s.overwrite = overwrite;
+        s.resume = resume;
         return s;
     }
 }

@@ -93,8 +93,8 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue from a checkpoint-N directory of an earlier run with the same data, config and options: "
-                    + "weights, optimizer state, step, data position, fp16 loss scale and the CPU random state. "
-                    + "metrics.jsonl is appended to; --output may be the earlier run's directory.")
+                    + "weights, optimizer state, step, data position, fp16 loss scale and the random states. "
+                    + "--output may be the earlier run's directory: its metrics.jsonl then keeps the records up to the checkpoint.")
     Path resume;
 
     @Mixin RuntimeOptions runtime;

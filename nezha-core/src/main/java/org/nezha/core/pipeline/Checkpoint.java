@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
 import org.nezha.core.data.BatchPosition;
+import org.nezha.core.data.EpochBatcher;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
@@ -74,8 +76,24 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         }
     }
 
-    /** Puts the model, optimizer, loss scaler (null without fp16) and generators back where the checkpoint left them. */
-    void restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device) {
+    /** Refuses a checkpoint the run has nothing left to do after. */
+    void requireBefore(long lastStep) {
+        if (step >= lastStep) throw InputException.in(dir, "is at step " + step + ", and this run ends at step " + lastStep);
+    }
+
+    /** Refuses a checkpoint of a classifier for other labels (or of no classifier at all). */
+    void requireLabels(List<String> labels) {
+        List<String> saved = ModelDirectory.readConfig(dir).labels();
+        if (!saved.equals(labels)) {
+            throw InputException.in(dir.resolve(ModelDirectory.CONFIG), "is for labels " + saved + ", but the training data has " + labels);
+        }
+    }
+
+    /**
+     * Puts the model, optimizer, loss scaler (null without fp16), generators and batcher back where the
+     * checkpoint left them; returns the step to continue from.
+     */
+    long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher) {
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst());
@@ -93,5 +111,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         }
         if (scaler != null && lossScaler != null) scaler.load(lossScaler);
         restoreRandomState(dir.resolve(RNG), device);
+        batcher.seek(next.epoch(), next.batchIndex());
+        return step;
     }
 }

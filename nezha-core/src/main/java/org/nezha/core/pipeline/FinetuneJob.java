@@ -1,10 +1,7 @@
 package org.nezha.core.pipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +13,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.LabelSet;
-import org.nezha.core.data.Prefetcher;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
 import org.nezha.core.data.TaskDataReader;
@@ -73,7 +69,11 @@ public final class FinetuneJob {
         public int evalEvery = 0;
         public String metric = "accuracy";
         public int evalBatchSize = 64;
+        public int checkpointEvery = 0;
+        public int keepCheckpoints = 2;
         public boolean overwrite;
+        /** A checkpoint-N directory of an earlier run to continue from (same data, config and settings), or null. */
+        public Path resume;
     }
 
     /** What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model). */
@@ -101,13 +101,15 @@ public final class FinetuneJob {
                 : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
         ModelChecks.sequenceLengthFits(s.seqLen, SequenceClassifier.minimumSeqLen(s.task), base, configSource);
-        ModelChecks.outputDirectoryUsable(s.output, s.overwrite);
+        ModelChecks.outputDirectoryUsable(s.output, s.overwrite || s.resume != null);
+        Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
 
         List<TaskExample> train = TaskDataReader.read(s.train, s.task);
         List<TaskExample> dev = TaskDataReader.read(s.dev, s.task);
         LabelSet labels = LabelSet.fromExamples(train);
         NezhaConfig config = base.withLabels(labels.labels()).withArchitectures("NezhaForSequenceClassification")
                 .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
+        if (resumeFrom != null) resumeFrom.requireLabels(labels.labels());
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
@@ -116,7 +118,7 @@ public final class FinetuneJob {
                     AttentionBackends.select(execution.attention(), config));
             SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task, execution);
             int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
-            if (s.init != null) loadPretrained(s.init, base, labels, model);
+            if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, labels, model);
             model.parameters().moveTo(execution.device());
             progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
                     train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
@@ -128,43 +130,54 @@ public final class FinetuneJob {
             long updatesPerEpoch = Math.max(1, Math.ceilDiv(largestShard, s.batchSize) / s.gradientAccumulation);
             long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
             int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
+            if (resumeFrom != null) resumeFrom.requireBefore(maxSteps);
             Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
             LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
                     LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
-                    new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, evalEvery),
+                    new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery,
+                            s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
+            CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
+                    tokenizer.options(), optimizer, trainer.lossScaler(), execution.device());
+            long startStep = 0;
+            if (resumeFrom != null) {
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches);
+                progress.info("resuming from " + s.resume + " at step " + startStep);
+            }
 
             if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
             List<TaskExample> myDev = dp.evaluationShard(dev);
-            BestSoFar best = new BestSoFar();
             long start = System.nanoTime();
-            try (TrainingLog log = new TrainingLog(metricsFile, false, progress);
-                    Prefetcher<HostBatch> prefetched = new Prefetcher<>("finetune-batches",
-                            () -> HostBatch.prepare(batches.next(), execution.device().is_cuda()), 4)) {
+            boolean pinned = execution.device().is_cuda();
+            try (TrainingLog log = new TrainingLog(metricsFile, startStep, s.metric, progress);
+                    ResumableBatches<TaskBatch, HostBatch> prefetched = new ResumableBatches<>("finetune-batches", batches,
+                            batch -> HostBatch.prepare(batch, pinned), 4)) {
+                // resuming in the same directory: best/ and its scores stay the ones to beat
+                BestModel best = new BestModel(bestDir, s.output.resolve(DEV_METRICS), s.metric, resumeFrom != null && dp.isMain(),
+                        () -> ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options()));
                 progress.begin("finetune", maxSteps);
                 trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
-                    // every rank predicts its share of dev (no rank idles past the collective timeout); rank 0 keeps the best model
-                    int[] predicted = dp.gather(myDev.isEmpty() ? new int[0]
-                            : classifier.predict(myDev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), dev.size());
-                    if (!dp.isMain()) return;
-                    ClassificationMetrics m = classifier.score(devGold, predicted);
-                    Map<String, Object> scores = m.toMap(labels.labels());
-                    double value = ((Number) scores.get(s.metric)).doubleValue();
-                    log.onEvaluation(step, scores, value);
-                    progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
-                            m.accuracy(), m.macroF1(), value > best.value ? " (best so far)" : ""));
-                    if (value > best.value) {
-                        best.value = value;
-                        best.step = step;
-                        best.scores = scores;
-                        ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options());
-                        JsonFiles.write(s.output.resolve(DEV_METRICS), withStep(step, scores));
+                    if (step % evalEvery == 0 || step == maxSteps) {
+                        // every rank predicts its share of dev (no rank idles past the collective timeout)
+                        int[] predicted = dp.gather(myDev.isEmpty() ? new int[0]
+                                : classifier.predict(myDev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), dev.size());
+                        if (dp.isMain()) {
+                            ClassificationMetrics m = classifier.score(devGold, predicted);
+                            Map<String, Object> scores = m.toMap(labels.labels());
+                            log.onEvaluation(step, scores);
+                            boolean better = best.offer(step, scores);
+                            progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
+                                    m.accuracy(), m.macroF1(), better ? " (best so far)" : ""));
+                        }
                     }
-                }), 0);
+                    if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
+                        checkpoints.write(step, prefetched.position());
+                    }
+                }), startStep);
                 progress.end();
                 if (!dp.isMain()) {
                     dp.awaitOthers();
@@ -173,9 +186,9 @@ public final class FinetuneJob {
                 }
                 Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
                 LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
-                        List.of(log.lossSeries(), log.evaluationSeries("dev " + s.metric)));
+                        List.of(log.lossSeries(), log.evaluationSeries()));
                 dp.awaitOthers();
-                return new Result(bestDir, best.step, best.scores, s.metric, majorityAccuracy(devGold, labels.size()),
+                return new Result(bestDir, best.step(), best.scores(), s.metric, majorityAccuracy(devGold, labels.size()),
                         metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
                         labels.labels());
             }
@@ -195,6 +208,7 @@ public final class FinetuneJob {
         }
         ModelChecks.positive("--lr", s.learningRate);
         if (s.epochs < 1 && s.maxSteps < 1) throw new InputException("--epochs must be at least 1, got " + s.epochs);
+        if (s.checkpointEvery < 0) throw new InputException("--checkpoint-every must be >= 0, got " + s.checkpointEvery);
         if (s.warmupRatio < 0 || s.warmupRatio >= 1) throw new InputException("--warmup-ratio must be in [0, 1), got " + s.warmupRatio);
     }
 
@@ -218,8 +232,8 @@ public final class FinetuneJob {
     }
 
     /** Labelled micro-batches for the trainer, on the model's device. */
-    private record ClassificationTask(NezhaForSequenceClassification model, Prefetcher<HostBatch> batches, Device device)
-            implements Trainer.Task {
+    private record ClassificationTask(NezhaForSequenceClassification model, ResumableBatches<TaskBatch, HostBatch> batches,
+            Device device) implements Trainer.Task {
         @Override
         public Trainer.Forward forward() {
             HostBatch batch = batches.next();
@@ -235,6 +249,11 @@ public final class FinetuneJob {
         }
     }
 
+    /** The trainer stops at multiples of this for both evaluations and checkpoints. */
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
     /** Accuracy of always answering the most frequent dev label: the bar a useful model must clear. */
     static double majorityAccuracy(int[] gold, int numLabels) {
         int[] counts = new int[numLabels];
@@ -242,16 +261,4 @@ public final class FinetuneJob {
         return (double) Arrays.stream(counts).max().orElse(0) / gold.length;
     }
 
-    private static final class BestSoFar {
-        double value = Double.NEGATIVE_INFINITY;
-        long step;
-        Map<String, Object> scores;
-    }
-
-    private static Map<String, Object> withStep(long step, Map<String, Object> scores) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("step", step);
-        out.putAll(scores);
-        return out;
-    }
 }

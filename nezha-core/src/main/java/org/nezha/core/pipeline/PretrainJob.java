@@ -11,11 +11,9 @@ import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
-import org.nezha.core.data.BatchPosition;
 import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
-import org.nezha.core.data.Prefetcher;
 import org.nezha.core.data.PretrainingCorpus;
 import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
@@ -101,9 +99,7 @@ public final class PretrainJob {
         ModelChecks.sequenceLengthFits(s.seqLen, 3, config, s.modelConfig);
         ModelChecks.outputDirectoryUsable(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
-        if (resumeFrom != null && resumeFrom.step() >= s.maxSteps) {
-            throw InputException.in(s.resume, "is at step " + resumeFrom.step() + ", not before --max-steps " + s.maxSteps);
-        }
+        if (resumeFrom != null) resumeFrom.requireBefore(s.maxSteps);
         for (Path f : s.train) if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
@@ -145,22 +141,19 @@ public final class PretrainJob {
                     optimizer, trainer.lossScaler(), execution.device());
             long startStep = 0;
             if (resumeFrom != null) {
-                resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device());
-                batcher.seek(resumeFrom.next().epoch(), resumeFrom.next().batchIndex());
-                startStep = resumeFrom.step();
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
             Path metricsFile = dp.isMain() ? s.output.resolve(METRICS) : null;
             long start = System.nanoTime();
-            BatchPosition first = batcher.position(); // read before the preparing thread moves the batcher on
-            try (TrainingLog log = new TrainingLog(metricsFile, resumeFrom != null, progress);
-                    Prefetcher<Positioned> batches = new Prefetcher<>("mlm-batches",
-                            () -> Positioned.prepare(batcher, execution.device().is_cuda()), 4)) {
-                MaskedLmTask task = new MaskedLmTask(model, batches, execution.device(), first);
+            boolean pinned = execution.device().is_cuda();
+            try (TrainingLog log = new TrainingLog(metricsFile, startStep, null, progress);
+                    ResumableBatches<MlmBatch, HostBatch> batches = new ResumableBatches<>("mlm-batches", batcher,
+                            batch -> HostBatch.prepare(batch, pinned), 4)) {
                 progress.begin("pretrain", s.maxSteps);
-                trainer.run(task, log.listener(step -> {
-                    if (dp.isMain()) checkpoints.write(step, task.next);
+                trainer.run(new MaskedLmTask(model, batches, execution.device()), log.listener(step -> {
+                    if (dp.isMain()) checkpoints.write(step, batches.position());
                 }), startStep);
                 progress.end();
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -180,42 +173,24 @@ public final class PretrainJob {
         }
     }
 
-    /**
-     * A batch prepared ahead in host memory (pinned for a GPU), with where the batcher stood after it
-     * (what a checkpoint resumes from).
-     */
-    private record Positioned(BatchTensors inputs, Tensor positions, Tensor labels, BatchPosition after) {
-        static Positioned prepare(MlmBatcher batcher, boolean pinned) {
-            MlmBatch batch = batcher.next();
+    /** A masked-LM batch prepared ahead in host memory (pinned for a GPU). */
+    private record HostBatch(BatchTensors inputs, Tensor positions, Tensor labels) {
+        static HostBatch prepare(MlmBatch batch, boolean pinned) {
             int n = batch.maskedLabels().length;
-            return new Positioned(BatchTensors.onHost(batch.inputs(), pinned),
-                    Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n),
-                    batcher.position());
+            return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
+                    Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n));
         }
     }
 
     /** Masked-LM micro-batches for the trainer, on the model's device. */
-    private static final class MaskedLmTask implements Trainer.Task {
-        private final NezhaForMaskedLM model;
-        private final Prefetcher<Positioned> batches;
-        private final Device device;
-        /** The batcher position after the last batch trained on. */
-        BatchPosition next;
-
-        MaskedLmTask(NezhaForMaskedLM model, Prefetcher<Positioned> batches, Device device, BatchPosition start) {
-            this.model = model;
-            this.batches = batches;
-            this.device = device;
-            this.next = start;
-        }
-
+    private record MaskedLmTask(NezhaForMaskedLM model, ResumableBatches<MlmBatch, HostBatch> batches, Device device)
+            implements Trainer.Task {
         @Override
         public Trainer.Forward forward() {
-            Positioned p = batches.next();
-            next = p.after();
-            BatchTensors inputs = p.inputs().to(device);
-            Tensor positions = Tensors.onDevice(p.positions(), device);
-            Tensor labels = Tensors.onDevice(p.labels(), device);
+            HostBatch batch = batches.next();
+            BatchTensors inputs = batch.inputs().to(device);
+            Tensor positions = Tensors.onDevice(batch.positions(), device);
+            Tensor labels = Tensors.onDevice(batch.labels(), device);
             Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels, true);
             return new Trainer.Forward(loss, inputs.realTokens());
         }

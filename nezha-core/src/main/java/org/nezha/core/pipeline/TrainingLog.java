@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.nezha.core.train.Trainer;
 
 /**
@@ -21,16 +23,33 @@ final class TrainingLog implements AutoCloseable {
     private final List<Double> rates = new ArrayList<>();
     private final List<Long> evalSteps = new ArrayList<>();
     private final List<Double> evalValues = new ArrayList<>();
+    private final String plottedScore;
     private Trainer.StepLog last;
     private Trainer.StepLog first;
 
     /**
-     * {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0);
-     * {@code append}: add to an existing file (a resumed run).
+     * {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0).
+     * {@code resumedAt}: 0 starts the file afresh; a resumed run's step keeps the file's records up to
+     * it (later ones are logged again) and puts them back in the curves. {@code plottedScore}: the
+     * evaluation score the curve shows (null without evaluations).
      */
-    TrainingLog(Path metricsFile, boolean append, Progress progress) {
-        this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, append);
+    TrainingLog(Path metricsFile, long resumedAt, String plottedScore, Progress progress) {
+        this.plottedScore = plottedScore;
         this.progress = progress;
+        if (metricsFile != null && resumedAt > 0) MetricsLog.keepUpTo(metricsFile, resumedAt).forEach(this::replay);
+        this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, resumedAt > 0);
+    }
+
+    /** An earlier run's record, into the curves. */
+    private void replay(JsonNode record) {
+        long step = record.get("step").asLong();
+        if ("dev".equals(record.path("split").asText()) && record.path(plottedScore).isNumber()) {
+            evalSteps.add(step);
+            evalValues.add(record.get(plottedScore).asDouble());
+        } else if ("train".equals(record.path("split").asText()) && record.path("loss").isNumber()) {
+            steps.add(step);
+            losses.add(record.get("loss").asDouble());
+        }
     }
 
     /** The trainer's listener: progress and logs here, {@code onCheckpoint} for the job's own checkpoint or evaluation. */
@@ -72,15 +91,15 @@ final class TrainingLog implements AutoCloseable {
         if (metrics != null) metrics.write(record);
     }
 
-    /** An evaluation record ({@code split} = dev) and, for the curve, one chosen value. */
-    void onEvaluation(long step, Map<String, Object> scores, double plotted) {
+    /** An evaluation record ({@code split} = dev); its {@code plottedScore} goes into the curve. */
+    void onEvaluation(long step, Map<String, Object> scores) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("split", "dev");
         record.put("step", step);
         record.putAll(scores);
         if (metrics != null) metrics.write(record);
         evalSteps.add(step);
-        evalValues.add(plotted);
+        evalValues.add(((Number) scores.get(plottedScore)).doubleValue());
     }
 
     Trainer.StepLog firstLog() {
@@ -101,8 +120,8 @@ final class TrainingLog implements AutoCloseable {
         return new LossCurve.Series("training loss", steps, losses);
     }
 
-    LossCurve.Series evaluationSeries(String name) {
-        return new LossCurve.Series(name, evalSteps, evalValues);
+    LossCurve.Series evaluationSeries() {
+        return new LossCurve.Series("dev " + plottedScore, evalSteps, evalValues);
     }
 
     @Override
