@@ -117,16 +117,20 @@ Tol tolerance(int dt) {
   return {4e-2, 4e-2, 8e-2};
 }
 
-// max |got - ref| / max |ref| over a [B, L, ?, H, d]-strided tensor; NaN in got -> infinity
-double compare(const std::vector<double>& ref, const std::vector<double>& got, size_t count_limit = 0) {
-  double maxref = 0, maxdiff = 0;
-  const size_t n = count_limit ? count_limit : ref.size();
-  for (size_t x = 0; x < n; ++x) {
-    maxref = std::fmax(maxref, std::fabs(ref[x]));
+double max_abs(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::fmax(m, std::fabs(x));
+  return m;
+}
+
+// max |got - ref| / scale (scale: the reference's magnitude; 1 where it is zero); NaN or inf in got -> infinity
+double compare(const std::vector<double>& ref, const std::vector<double>& got, double scale) {
+  double maxdiff = 0;
+  for (size_t x = 0; x < ref.size(); ++x) {
     if (std::isnan(got[x]) || std::isinf(got[x])) return INFINITY;
     maxdiff = std::fmax(maxdiff, std::fabs(got[x] - ref[x]));
   }
-  return maxdiff / (maxref > 1e-30 ? maxref : 1.0);
+  return maxdiff / (scale > 1e-30 ? scale : 1.0);
 }
 
 void fill_params(nezha_attention_params* p, const Case& c) {
@@ -298,7 +302,7 @@ bool run_case(const Case& c, std::mt19937& rng) {
           ro_c.push_back(ro[n]);
           go_c.push_back(decode_one(&ho[n * es], c.dt));
         }
-    eo = compare(ro_c, go_c);
+    eo = compare(ro_c, go_c, max_abs(ro_c));
     // lse: absolute; -inf must match
     for (int b = 0; b < B; ++b)
       for (int h = 0; h < H; ++h)
@@ -314,20 +318,22 @@ bool run_case(const Case& c, std::mt19937& rng) {
           }
         }
     if (c.backward) {
-      for (int which = 0; which < 3; ++which) {
-        std::vector<double> r, g;
-        r.reserve(no);
-        g.reserve(no);
+      // dq, dk and dv are parts of one gradient tensor and are measured against its magnitude: with a
+      // single unmasked key (L = 1) dq and dk are zero in exact arithmetic, and a reference of rounding
+      // noise would turn a half-precision kernel's equally tiny residue into a huge relative error
+      std::vector<double> r[3], g[3];
+      for (int which = 0; which < 3; ++which)
         for (int b = 0; b < B; ++b)
           for (int i = 0; i < L; ++i)
             for (int x = 0; x < H * d; ++x) {
               const size_t n = ((size_t)b * L + i) * row + (size_t)which * H * d + x;
-              r.push_back(rdqkv[n]);
-              g.push_back(decode_one(&hg[n * es], c.dt));
+              r[which].push_back(rdqkv[n]);
+              g[which].push_back(decode_one(&hg[n * es], c.dt));
             }
-        const double e = compare(r, g);
-        (which == 0 ? edq : which == 1 ? edk : edv) = e;
-      }
+      const double scale = std::fmax(max_abs(r[0]), std::fmax(max_abs(r[1]), max_abs(r[2])));
+      edq = compare(r[0], g[0], scale);
+      edk = compare(r[1], g[1], scale);
+      edv = compare(r[2], g[2], scale);
     }
     ok = eo <= tol.o && el <= tol.lse && edq <= tol.grad && edk <= tol.grad && edv <= tol.grad;
     if (!ok) why = "tolerance";
@@ -469,7 +475,15 @@ int main() {
     std::printf("attention_cuda (quick): %d cases, %d failed\n", cases, failures);
     return failures == 0 ? 0 : 1;
   }
-  const int Ls[8] = {1, 7, 64, 77, 129, 300, 513, 1024};
+#ifdef NEZHA_CUDA_EMULATION
+  // Built with the CPU emulator (tests/cuda_emulation, thousands of times slower than a GPU): the
+  // sequence lengths of the CPU tests, one case past 512 below, and no timing.
+  const std::vector<int> Ls = {1, 7, 64, 77, 129, 300};
+  const bool emulated = true;
+#else
+  const std::vector<int> Ls = {1, 7, 64, 77, 129, 300, 513, 1024};
+  const bool emulated = false;
+#endif
   for (int dt : dts) {
     for (int d : {64, 32, 128}) {
       for (int K : {0, 2, 64}) {
@@ -492,13 +506,18 @@ int main() {
     run_case(Case{2, 130, 2, 32, 1, true, 0.0, dt, true, 0, 3, false}, rng);
     run_case(Case{2, 45, 2, 128, 64, false, 0.1, dt, true, 0, 1, true}, rng);
   }
-  // long sequences: forward only, B=1, H=2
-  for (int dt : {NEZHA_FLOAT16, NEZHA_BFLOAT16})
-    for (int L : {2048, 4096}) run_case(Case{1, L, 2, 64, 64, true, 0.1, dt, false, 0}, rng);
-  run_case(Case{1, 2048, 2, 64, 64, false, 0.0, NEZHA_FLOAT16, true, 0}, rng);
-  check_rejections();
-  bench(NEZHA_FLOAT16);
-  bench(NEZHA_BFLOAT16);
+  if (emulated) {
+    for (int dt : dts) run_case(Case{1, 513, 1, 64, 64, true, 0.1, dt, true, 0}, rng);
+    check_rejections();
+  } else {
+    // long sequences: forward only, B=1, H=2
+    for (int dt : {NEZHA_FLOAT16, NEZHA_BFLOAT16})
+      for (int L : {2048, 4096}) run_case(Case{1, L, 2, 64, 64, true, 0.1, dt, false, 0}, rng);
+    run_case(Case{1, 2048, 2, 64, 64, false, 0.0, NEZHA_FLOAT16, true, 0}, rng);
+    check_rejections();
+    bench(NEZHA_FLOAT16);
+    bench(NEZHA_BFLOAT16);
+  }
   std::printf("attention_cuda: %d cases, %d failed\n", cases, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,404 @@
+// The emulator's scheduler (fibers per thread block) and its runtime API; see cuda_emulator.h.
+#include "cuda_emulator.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cuda_runtime.h"
+#include "fiber_switch.h"
+
+namespace nezha_emu {
+namespace {
+
+constexpr size_t kStackBytes = 256 * 1024;
+
+enum class State { Runnable, AtWarpBarrier, AtBlockBarrier, Done };
+
+struct Fiber {
+  FiberContext context;
+  ThreadIndex index;
+  State state = State::Runnable;
+  const char* waiting_at = nullptr;
+};
+
+// Memory with a PROT_NONE page right after it: the usable bytes end at the guard, so an overrun
+// faults at once instead of corrupting something else.
+struct Guarded {
+  void* base = nullptr;
+  size_t mapped = 0;
+  unsigned char* user = nullptr;
+
+  static Guarded allocate(size_t bytes, size_t alignment) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+    const size_t body = (rounded + page - 1) / page * page;
+    Guarded g;
+    g.mapped = body + page;
+    g.base = mmap(nullptr, g.mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (g.base == MAP_FAILED) fail("cannot map %zu bytes", g.mapped);
+    unsigned char* guard = static_cast<unsigned char*>(g.base) + body;
+    if (mprotect(guard, page, PROT_NONE) != 0) fail("cannot protect the guard page");
+    g.user = guard - rounded;
+    return g;
+  }
+  void release() {
+    if (base != nullptr) munmap(base, mapped);
+    base = nullptr;
+  }
+};
+
+struct Warp {
+  unsigned long long releases = 0, served = 0;  // warp barriers released; the last one warp_scratch served
+  std::vector<unsigned char> scratch;
+};
+
+struct Block {
+  std::vector<Fiber> fibers;
+  std::vector<Warp> warps;
+  std::vector<float> exchange;  // 32 slots per warp, for shuffles
+  unsigned char* shared = nullptr;
+};
+
+FiberContext scheduler_context;
+Fiber* running = nullptr;
+Block* block = nullptr;
+const std::function<void()>* thread_body = nullptr;
+std::map<const void*, int> max_dynamic_shared;
+cudaError_t last_error = cudaSuccess;
+
+void yield_to_scheduler() { switch_fiber(running->context, scheduler_context); }
+
+void fiber_main() {
+  (*thread_body)();
+  running->state = State::Done;
+  yield_to_scheduler();  // never resumed
+}
+
+size_t linear(const ThreadIndex& t) {
+  return t.thread_idx.x + (size_t)t.block_dim.x * (t.thread_idx.y + (size_t)t.block_dim.y * t.thread_idx.z);
+}
+
+const char* state_name(const Fiber& f) {
+  switch (f.state) {
+    case State::Runnable: return "runnable";
+    case State::AtWarpBarrier: return f.waiting_at;
+    case State::AtBlockBarrier: return "__syncthreads";
+    default: return "exited";
+  }
+}
+
+// Releases one group of waiting fibers; false when none can go on.
+bool release_barrier(Block& b, const dim3& blk) {
+  const size_t n = b.fibers.size();
+  for (size_t w0 = 0; w0 < n; w0 += 32) {
+    const size_t w1 = w0 + 32 < n ? w0 + 32 : n;
+    const char* what = nullptr;
+    bool all_waiting = true, any_live = false;
+    for (size_t t = w0; t < w1; ++t) {
+      const Fiber& f = b.fibers[t];
+      if (f.state == State::Done) continue;
+      any_live = true;
+      if (f.state != State::AtWarpBarrier) {
+        all_waiting = false;
+        break;
+      }
+      if (what == nullptr) what = f.waiting_at;
+      if (std::strcmp(what, f.waiting_at) != 0) {
+        fail("block (%u,%u,%u) warp %zu diverges at a warp collective: lane %zu at %s, lane %zu at %s", blk.x, blk.y,
+             blk.z, w0 / 32, (size_t)0, what, t - w0, f.waiting_at);
+      }
+    }
+    if (any_live && all_waiting) {
+      for (size_t t = w0; t < w1; ++t)
+        if (b.fibers[t].state == State::AtWarpBarrier) b.fibers[t].state = State::Runnable;
+      ++b.warps[w0 / 32].releases;
+      return true;
+    }
+  }
+  bool all_at_block = true, any_live = false;
+  for (const Fiber& f : b.fibers) {
+    if (f.state == State::Done) continue;
+    any_live = true;
+    if (f.state != State::AtBlockBarrier) all_at_block = false;
+  }
+  if (any_live && all_at_block) {
+    for (Fiber& f : b.fibers)
+      if (f.state == State::AtBlockBarrier) f.state = State::Runnable;
+    return true;
+  }
+  return false;
+}
+
+// A fault inside a kernel (a guard page hit, or a misaligned 16-byte vector access, which the
+// host faults on as the device does) is reported with the thread that made it.
+void report_fault(int signal, siginfo_t* info, void*) {
+  char message[256];
+  int n;
+  if (running != nullptr) {
+    const ThreadIndex& t = running->index;
+    n = std::snprintf(message, sizeof message,
+                      "cuda emulator: %s at %p in block (%u,%u,%u) thread (%u,%u,%u): out of bounds (past a buffer's end) "
+                      "or a misaligned vector access\n",
+                      signal == SIGSEGV ? "memory fault" : "bus error", info->si_addr, t.block_idx.x, t.block_idx.y,
+                      t.block_idx.z, t.thread_idx.x, t.thread_idx.y, t.thread_idx.z);
+  } else {
+    n = std::snprintf(message, sizeof message, "cuda emulator: memory fault at %p outside a kernel\n", info->si_addr);
+  }
+  if (n > 0) (void)!write(STDERR_FILENO, message, (size_t)n);
+  _exit(134);
+}
+
+void install_fault_report() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  static std::vector<char> alternate(64 * 1024);  // the faulting fiber's stack may be the problem
+  stack_t st{};
+  st.ss_sp = alternate.data();
+  st.ss_size = alternate.size();
+  sigaltstack(&st, nullptr);
+  struct sigaction action {};
+  action.sa_sigaction = report_fault;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigaction(SIGSEGV, &action, nullptr);
+  sigaction(SIGBUS, &action, nullptr);
+}
+
+}  // namespace
+
+[[noreturn]] void fail(const char* format, ...) {
+  std::va_list args;
+  va_start(args, format);
+  std::fprintf(stderr, "cuda emulator: ");
+  std::vfprintf(stderr, format, args);
+  std::fprintf(stderr, "\n");
+  va_end(args);
+  std::fflush(stderr);
+  std::abort();
+}
+
+const ThreadIndex& current() {
+  if (running == nullptr) fail("a device built-in was used outside a kernel");
+  return running->index;
+}
+
+void warp_barrier(const char* what) {
+  running->state = State::AtWarpBarrier;
+  running->waiting_at = what;
+  yield_to_scheduler();
+}
+
+void block_barrier() {
+  running->state = State::AtBlockBarrier;
+  yield_to_scheduler();
+}
+
+float shuffle_xor(float value, int lane_mask) {
+  const size_t t = linear(running->index), warp = t / 32, lane = t % 32;
+  if (lane_mask < 0 || lane_mask > 31) fail("__shfl_xor_sync: lane mask %d", lane_mask);
+  float* slots = &block->exchange[warp * 32];
+  slots[lane] = value;
+  warp_barrier("__shfl_xor_sync");
+  const float result = slots[lane ^ (size_t)lane_mask];
+  warp_barrier("__shfl_xor_sync (read)");  // nobody writes the slots again before all have read
+  return result;
+}
+
+void* warp_scratch(size_t bytes, bool* first) {
+  Warp& w = block->warps[linear(running->index) / 32];
+  *first = w.served != w.releases;
+  w.served = w.releases;
+  if (w.scratch.size() < bytes) w.scratch.resize(bytes);
+  return w.scratch.data();
+}
+
+unsigned char* dynamic_shared_memory() { return block->shared; }
+
+void set_max_dynamic_shared(const void* kernel, int bytes) { max_dynamic_shared[kernel] = bytes; }
+
+void Launch::execute(const void* kernel, const std::function<void()>& body) {
+  install_fault_report();
+  const size_t threads = (size_t)block_.x * block_.y * block_.z;
+  if (threads == 0 || threads > 1024 || grid_.x == 0 || grid_.y == 0 || grid_.z == 0 || grid_.y > 65535 ||
+      grid_.z > 65535) {
+    last_error = cudaErrorInvalidValue;
+    return;
+  }
+  auto limit = max_dynamic_shared.find(kernel);
+  const size_t allowed = limit == max_dynamic_shared.end() ? kDefaultSharedLimit : (size_t)limit->second;
+  if (shared_bytes_ > allowed) {  // the device refuses such a launch too
+    last_error = cudaErrorInvalidValue;
+    return;
+  }
+  static std::vector<Guarded> stacks;  // kept for later launches: mapping them anew cost more than the kernels
+  while (stacks.size() < threads) stacks.push_back(Guarded::allocate(kStackBytes, 64));
+  Guarded shared = Guarded::allocate(shared_bytes_ > 0 ? shared_bytes_ : 1, 128);
+  Block b;
+  b.fibers.resize(threads);
+  b.warps.resize((threads + 31) / 32);
+  b.exchange.assign((threads + 31) / 32 * 32, 0.f);
+  b.shared = shared.user;
+  block = &b;
+  thread_body = &body;
+  for (unsigned bz = 0; bz < grid_.z; ++bz)
+    for (unsigned by = 0; by < grid_.y; ++by)
+      for (unsigned bx = 0; bx < grid_.x; ++bx) {
+        std::memset(b.shared, 0xFF, shared_bytes_);  // NaN in every float type: unwritten reads show
+        for (size_t t = 0; t < threads; ++t) {
+          Fiber& f = b.fibers[t];
+          f.index.thread_idx = uint3{(unsigned)(t % block_.x), (unsigned)(t / block_.x % block_.y),
+                                     (unsigned)(t / ((size_t)block_.x * block_.y))};
+          f.index.block_idx = uint3{bx, by, bz};
+          f.index.block_dim = block_;
+          f.index.grid_dim = grid_;
+          f.state = State::Runnable;
+          prepare_fiber(f.context, stacks[t].user, kStackBytes, fiber_main);
+        }
+        for (;;) {
+          bool ran = false;
+          for (Fiber& f : b.fibers) {
+            if (f.state != State::Runnable) continue;
+            running = &f;
+            switch_fiber(scheduler_context, f.context);
+            ran = true;
+          }
+          running = nullptr;
+          if (ran) continue;
+          bool all_done = true;
+          for (const Fiber& f : b.fibers) all_done = all_done && f.state == State::Done;
+          if (all_done) break;
+          if (!release_barrier(b, dim3(bx, by, bz))) {
+            std::string states;
+            for (size_t t = 0; t < threads; t += 32) states += " " + std::string(state_name(b.fibers[t]));
+            fail("block (%u,%u,%u) deadlocks: no barrier can be released (lane 0 of each warp:%s)", bx, by, bz,
+                 states.c_str());
+          }
+        }
+      }
+  block = nullptr;
+  thread_body = nullptr;
+  shared.release();
+}
+
+namespace {
+std::map<void*, Guarded> allocations;
+}
+
+}  // namespace nezha_emu
+
+using nezha_emu::Guarded;
+
+const char* cudaGetErrorString(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument (emulated)";
+    case cudaErrorMemoryAllocation: return "out of memory (emulated)";
+    case cudaErrorInvalidDevice: return "invalid device ordinal (emulated)";
+    default: return "unknown error (emulated)";
+  }
+}
+
+cudaError_t cudaGetLastError() {
+  const cudaError_t e = nezha_emu::last_error;
+  nezha_emu::last_error = cudaSuccess;
+  return e;
+}
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  *count = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDevice(int* device) {
+  *device = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : cudaErrorInvalidDevice; }
+
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int device) {
+  if (device != 0) return cudaErrorInvalidDevice;
+  if (attribute != cudaDevAttrMaxSharedMemoryPerBlockOptin) return cudaErrorInvalidValue;
+  *value = nezha_emu::kMaxSharedOptin;
+  return cudaSuccess;
+}
+
+cudaError_t cudaFuncSetAttribute(const void* kernel, cudaFuncAttribute attribute, int value) {
+  if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize || value < 0 || value > nezha_emu::kMaxSharedOptin)
+    return cudaErrorInvalidValue;
+  nezha_emu::set_max_dynamic_shared(kernel, value);
+  return cudaSuccess;
+}
+
+// Device memory: 256-byte aligned like cudaMalloc's, filled with 0xFF (NaN) so that results
+// that depend on memory nobody wrote show up.
+cudaError_t cudaMalloc(void** pointer, size_t bytes) {
+  Guarded g = Guarded::allocate(bytes > 0 ? bytes : 1, 256);
+  std::memset(g.user, 0xFF, bytes);
+  nezha_emu::allocations[g.user] = g;
+  *pointer = g.user;
+  return cudaSuccess;
+}
+
+cudaError_t cudaFree(void* pointer) {
+  if (pointer == nullptr) return cudaSuccess;
+  auto it = nezha_emu::allocations.find(pointer);
+  if (it == nezha_emu::allocations.end()) return cudaErrorInvalidValue;
+  it->second.release();
+  nezha_emu::allocations.erase(it);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind) {
+  std::memcpy(dst, src, bytes);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemset(void* pointer, int value, size_t bytes) {
+  std::memset(pointer, value, bytes);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemsetAsync(void* pointer, int value, size_t bytes, cudaStream_t) { return cudaMemset(pointer, value, bytes); }
+
+cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned) {
+  static int streams = 0;
+  *stream = reinterpret_cast<cudaStream_t>(&++streams);  // any distinct non-null handle
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+
+struct CUevent_st {
+  std::chrono::steady_clock::time_point at;
+};
+
+cudaError_t cudaEventCreate(cudaEvent_t* event) {
+  *event = new CUevent_st();
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
+  event->at = std::chrono::steady_clock::now();
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+  *ms = std::chrono::duration<float, std::milli>(end->at - start->at).count();
+  return cudaSuccess;
+}
