@@ -5,12 +5,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -97,46 +99,110 @@ const char* state_name(const Fiber& f) {
   }
 }
 
-// Releases one group of waiting fibers; false when none can go on.
-bool release_barrier(Block& b, const dim3& blk) {
-  const size_t n = b.fibers.size();
-  for (size_t w0 = 0; w0 < n; w0 += 32) {
-    const size_t w1 = w0 + 32 < n ? w0 + 32 : n;
-    const char* what = nullptr;
-    bool all_waiting = true, any_live = false;
-    for (size_t t = w0; t < w1; ++t) {
-      const Fiber& f = b.fibers[t];
-      if (f.state == State::Done) continue;
-      any_live = true;
-      if (f.state != State::AtWarpBarrier) {
-        all_waiting = false;
-        break;
-      }
-      if (what == nullptr) what = f.waiting_at;
-      if (std::strcmp(what, f.waiting_at) != 0) {
-        fail("block (%u,%u,%u) warp %zu diverges at a warp collective: lane %zu at %s, lane %zu at %s", blk.x, blk.y,
-             blk.z, w0 / 32, (size_t)0, what, t - w0, f.waiting_at);
-      }
-    }
-    if (any_live && all_waiting) {
-      for (size_t t = w0; t < w1; ++t)
-        if (b.fibers[t].state == State::AtWarpBarrier) b.fibers[t].state = State::Runnable;
-      ++b.warps[w0 / 32].releases;
-      return true;
+// What a warp can do next: run the lanes that are runnable, have the warp collective that all its
+// live lanes wait at released, or nothing until a __syncthreads is released.
+enum class WarpNext { RunLanes, ReleaseCollective, Wait };
+
+WarpNext warp_next(const Block& b, size_t warp, const dim3& blk) {
+  const size_t w0 = warp * 32, w1 = std::min(w0 + 32, b.fibers.size());
+  size_t first_waiting = w1;
+  bool any_live = false, all_at_collective = true;
+  for (size_t t = w0; t < w1; ++t) {
+    const Fiber& f = b.fibers[t];
+    if (f.state == State::Done) continue;
+    if (f.state == State::Runnable) return WarpNext::RunLanes;
+    any_live = true;
+    if (f.state != State::AtWarpBarrier) {
+      all_at_collective = false;
+    } else if (first_waiting == w1) {
+      first_waiting = t;
+    } else if (std::strcmp(b.fibers[first_waiting].waiting_at, f.waiting_at) != 0) {
+      fail("block (%u,%u,%u) warp %zu diverges at a warp collective: lane %zu at %s, lane %zu at %s", blk.x, blk.y,
+           blk.z, warp, first_waiting - w0, b.fibers[first_waiting].waiting_at, t - w0, f.waiting_at);
     }
   }
-  bool all_at_block = true, any_live = false;
+  return any_live && all_at_collective ? WarpNext::ReleaseCollective : WarpNext::Wait;
+}
+
+// " warp 0 at __syncthreads + __syncwarp; warp 1 at __syncthreads": the distinct places each warp's lanes wait.
+std::string waiting_points(const Block& b) {
+  std::string text;
+  for (size_t w0 = 0; w0 < b.fibers.size(); w0 += 32) {
+    std::vector<std::string> seen;
+    for (size_t t = w0; t < std::min(w0 + 32, b.fibers.size()); ++t) {
+      const std::string where = state_name(b.fibers[t]);
+      if (std::find(seen.begin(), seen.end(), where) == seen.end()) seen.push_back(where);
+    }
+    text += (w0 == 0 ? " warp " : "; warp ") + std::to_string(w0 / 32) + " at ";
+    for (size_t i = 0; i < seen.size(); ++i) text += (i == 0 ? "" : " + ") + seen[i];
+  }
+  return text;
+}
+
+// Releases __syncthreads when every live thread waits there; false when some do not.
+bool release_block_barrier(Block& b) {
+  bool any_live = false;
   for (const Fiber& f : b.fibers) {
     if (f.state == State::Done) continue;
+    if (f.state != State::AtBlockBarrier) return false;
     any_live = true;
-    if (f.state != State::AtBlockBarrier) all_at_block = false;
   }
-  if (any_live && all_at_block) {
-    for (Fiber& f : b.fibers)
-      if (f.state == State::AtBlockBarrier) f.state = State::Runnable;
-    return true;
+  for (Fiber& f : b.fibers)
+    if (f.state == State::AtBlockBarrier) f.state = State::Runnable;
+  return any_live;
+}
+
+// The schedule that brings races out: between two __syncthreads the warps run one after another, in
+// a random order, each as far as it can (to the barrier, or to its end), its lanes in a random order
+// between warp collectives. The first warp of a stretch sees nothing the others write in it, the last
+// sees all of it, so a missing barrier (either way round) shows as wrong results. Seeded by
+// NEZHA_EMULATOR_SEED (default 1): every run repeats.
+std::mt19937& schedule_random() {
+  static std::mt19937 random([] {
+    const char* seed = std::getenv("NEZHA_EMULATOR_SEED");
+    return seed != nullptr ? (unsigned)std::strtoul(seed, nullptr, 10) : 1u;
+  }());
+  return random;
+}
+
+void run_block(Block& b, const dim3& blk) {
+  const size_t warps = (b.fibers.size() + 31) / 32;
+  std::mt19937& random = schedule_random();
+  std::vector<size_t> ready, lanes;
+  std::vector<WarpNext> next(warps);
+  for (;;) {
+    ready.clear();
+    for (size_t w = 0; w < warps; ++w) {
+      next[w] = warp_next(b, w, blk);
+      if (next[w] != WarpNext::Wait) ready.push_back(w);
+    }
+    if (ready.empty()) {
+      if (release_block_barrier(b)) continue;
+      bool all_done = true;
+      for (const Fiber& f : b.fibers) all_done = all_done && f.state == State::Done;
+      if (all_done) return;
+      fail("block (%u,%u,%u) deadlocks: no barrier can be released (where each warp's lanes wait:%s)", blk.x, blk.y,
+           blk.z, waiting_points(b).c_str());
+    }
+    const size_t w = ready[random() % ready.size()];
+    const size_t w0 = w * 32, w1 = std::min(w0 + 32, b.fibers.size());
+    for (WarpNext step = next[w]; step != WarpNext::Wait; step = warp_next(b, w, blk)) {
+      if (step == WarpNext::ReleaseCollective) {
+        for (size_t t = w0; t < w1; ++t)
+          if (b.fibers[t].state == State::AtWarpBarrier) b.fibers[t].state = State::Runnable;
+        ++b.warps[w].releases;
+      }
+      lanes.clear();
+      for (size_t t = w0; t < w1; ++t)
+        if (b.fibers[t].state == State::Runnable) lanes.push_back(t);
+      std::shuffle(lanes.begin(), lanes.end(), random);
+      for (size_t t : lanes) {
+        running = &b.fibers[t];
+        switch_fiber(scheduler_context, running->context);
+      }
+      running = nullptr;
+    }
   }
-  return false;
 }
 
 // A fault inside a kernel (a guard page hit, or a misaligned 16-byte vector access, which the
@@ -183,8 +249,9 @@ void install_fault_report() {
   std::vfprintf(stderr, format, args);
   std::fprintf(stderr, "\n");
   va_end(args);
+  std::fflush(stdout);
   std::fflush(stderr);
-  std::abort();
+  std::_Exit(134);  // as the fault report does: a diagnosed failure, not a crash to dump
 }
 
 const ThreadIndex& current() {
@@ -202,6 +269,8 @@ void block_barrier() {
   running->state = State::AtBlockBarrier;
   yield_to_scheduler();
 }
+
+unsigned lane_id() { return (unsigned)(linear(running->index) % 32); }
 
 float shuffle_xor(float value, int lane_mask) {
   const size_t t = linear(running->index), warp = t / 32, lane = t % 32;
@@ -264,26 +333,7 @@ void Launch::execute(const void* kernel, const std::function<void()>& body) {
           f.state = State::Runnable;
           prepare_fiber(f.context, stacks[t].user, kStackBytes, fiber_main);
         }
-        for (;;) {
-          bool ran = false;
-          for (Fiber& f : b.fibers) {
-            if (f.state != State::Runnable) continue;
-            running = &f;
-            switch_fiber(scheduler_context, f.context);
-            ran = true;
-          }
-          running = nullptr;
-          if (ran) continue;
-          bool all_done = true;
-          for (const Fiber& f : b.fibers) all_done = all_done && f.state == State::Done;
-          if (all_done) break;
-          if (!release_barrier(b, dim3(bx, by, bz))) {
-            std::string states;
-            for (size_t t = 0; t < threads; t += 32) states += " " + std::string(state_name(b.fibers[t]));
-            fail("block (%u,%u,%u) deadlocks: no barrier can be released (lane 0 of each warp:%s)", bx, by, bz,
-                 states.c_str());
-          }
-        }
+        run_block(b, dim3(bx, by, bz));
       }
   block = nullptr;
   thread_body = nullptr;

@@ -1,15 +1,17 @@
 // A CPU emulator for the CUDA subset the attention kernels use, so that kernels/src/attention.cu
 // itself (not a port of it) runs, and is tested, on machines without a GPU.
 //
-// Every thread of a block is a fiber (ucontext) on the calling OS thread; blocks run one after
-// another. A fiber runs until it reaches a synchronisation point: __syncthreads() waits for the
-// live threads of its block, and the warp-level operations (__syncwarp, shuffles, every wmma call)
-// wait for the live lanes of its warp, so the lanes of a warp act as one, as they do on the device.
+// Every thread of a block is a fiber on the calling OS thread; blocks run one after another. A fiber
+// runs until it reaches a synchronisation point: __syncthreads() waits for the live threads of its
+// block, and the warp-level operations (__syncwarp, shuffles, every wmma call) wait for the live
+// lanes of its warp. Between two __syncthreads the warps run one after another in a seeded random
+// order (see run_block), so a missing barrier shows up as wrong results.
 // What it checks beyond the results: a barrier the lanes reach at different operations (divergent
 // warp collectives), barriers that can never be released (deadlock), wmma pointer alignment and
 // leading dimensions, launches over the shared-memory limit, and, through guard pages and NaN
 // poison, shared/device memory overruns and reads of memory nobody wrote.
-// What it cannot show: data races (the schedule is fixed) and anything about speed.
+// What it cannot show: races that only an interleaving inside the code between two barriers would
+// expose (a fiber runs that stretch at once), and anything about speed.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -53,6 +55,8 @@ const ThreadIndex& current();
 // Synchronisation points (see the file comment); `what` names the operation for divergence reports.
 void warp_barrier(const char* what);
 void block_barrier();
+// The running thread's lane within its warp.
+unsigned lane_id();
 // Lane-to-lane exchange within the warp: each lane gets the value of lane (lane ^ lane_mask).
 float shuffle_xor(float value, int lane_mask);
 // For a warp collective whose result is the same in every lane (wmma::mma_sync), computed once per

@@ -1,6 +1,5 @@
 // Emulated nvcuda::wmma (m16n16k16): every lane holds the whole tile and every call is a warp
-// collective (it waits for the warp's live lanes first), so the lanes load before any of them
-// stores, as on the device. Products accumulate in fp32. Pointer alignment (256 bits) and leading
+// collective (it waits for the warp's live lanes first, as the CUDA documentation specifies). Products accumulate in fp32. Pointer alignment (256 bits) and leading
 // dimensions (a multiple of 16 bytes) are checked as the CUDA documentation requires.
 #pragma once
 #include <cstdint>
@@ -61,12 +60,18 @@ void load_matrix_sync(fragment<accumulator, M, N, K, float>& f, const float* p, 
       f.x[r * N + c] = layout == mem_row_major ? p[(size_t)r * ldm + c] : p[(size_t)c * ldm + r];
 }
 
+// As on the device, each lane stores only the elements it owns (here those of the tensor cores' fp32
+// accumulator layout: lane 4 * (row % 8) + (column % 8) / 2), and the call waits for the warp before
+// storing, not after: a lane reading what other lanes stored needs a __syncwarp first, and without
+// one the emulator's schedule lets it read stale memory.
 template <int M, int N, int K>
 void store_matrix_sync(float* p, const fragment<accumulator, M, N, K, float>& f, unsigned ldm, layout_t layout) {
   nezha_emu::warp_barrier("wmma::store_matrix_sync");
   detail::check_operand<float>("wmma::store_matrix_sync", p, ldm);
+  const unsigned lane = nezha_emu::lane_id();
   for (int r = 0; r < M; ++r)
     for (int c = 0; c < N; ++c) {
+      if ((unsigned)(4 * (r % 8) + (c % 8) / 2) != lane) continue;
       if (layout == mem_row_major)
         p[(size_t)r * ldm + c] = f.x[r * N + c];
       else
