@@ -319,22 +319,27 @@ void Launch::execute(const void* kernel, const std::function<void()>& body) {
   b.shared = shared.user;
   block = &b;
   thread_body = &body;
+  // blocks in a random order too: the device promises none, so a kernel must not depend on one
+  std::vector<dim3> order;
+  order.reserve((size_t)grid_.x * grid_.y * grid_.z);
   for (unsigned bz = 0; bz < grid_.z; ++bz)
     for (unsigned by = 0; by < grid_.y; ++by)
-      for (unsigned bx = 0; bx < grid_.x; ++bx) {
-        std::memset(b.shared, 0xFF, shared_bytes_);  // NaN in every float type: unwritten reads show
-        for (size_t t = 0; t < threads; ++t) {
-          Fiber& f = b.fibers[t];
-          f.index.thread_idx = uint3{(unsigned)(t % block_.x), (unsigned)(t / block_.x % block_.y),
-                                     (unsigned)(t / ((size_t)block_.x * block_.y))};
-          f.index.block_idx = uint3{bx, by, bz};
-          f.index.block_dim = block_;
-          f.index.grid_dim = grid_;
-          f.state = State::Runnable;
-          prepare_fiber(f.context, stacks[t].user, kStackBytes, fiber_main);
-        }
-        run_block(b, dim3(bx, by, bz));
-      }
+      for (unsigned bx = 0; bx < grid_.x; ++bx) order.push_back(dim3(bx, by, bz));
+  std::shuffle(order.begin(), order.end(), schedule_random());
+  for (const dim3& blk : order) {
+    std::memset(b.shared, 0xFF, shared_bytes_);  // NaN in every float type: unwritten reads show
+    for (size_t t = 0; t < threads; ++t) {
+      Fiber& f = b.fibers[t];
+      f.index.thread_idx = uint3{(unsigned)(t % block_.x), (unsigned)(t / block_.x % block_.y),
+                                 (unsigned)(t / ((size_t)block_.x * block_.y))};
+      f.index.block_idx = uint3{blk.x, blk.y, blk.z};
+      f.index.block_dim = block_;
+      f.index.grid_dim = grid_;
+      f.state = State::Runnable;
+      prepare_fiber(f.context, stacks[t].user, kStackBytes, fiber_main);
+    }
+    run_block(b, blk);
+  }
   block = nullptr;
   thread_body = nullptr;
   shared.release();
