@@ -211,6 +211,19 @@ struct Args {
   float* dsm;    // [B, H, L, 2K+1]
 };
 
+// Row i of head h of batch b in a [B, L, H, d] tensor seen through its (batch, position, head)
+// strides; Void is `const void` for inputs, `void` for outputs.
+template <typename T, typename Void>
+__device__ __forceinline__ T* head_row(Void* base, const long long* strides, int b, long long i, int h) {
+  return static_cast<T*>(base) + b * strides[0] + i * strides[1] + h * strides[2];
+}
+
+// A region of the CTA's dynamic shared memory at a layout offset.
+template <typename T>
+__device__ __forceinline__ T* smem_region(unsigned char* smem, size_t offset) {
+  return reinterpret_cast<T*>(smem + offset);
+}
+
 template <typename T>
 __host__ __device__ constexpr int pad_t() {
   return sizeof(T) == 4 ? 4 : 8;
@@ -285,17 +298,17 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
   const int tid = threadIdx.x, il = tid / TPR, qd = tid % TPR;
   const int i = i0 + il;
 
-  T* Qs = reinterpret_cast<T*>(smem + ly.oQ);
-  T* Ks = reinterpret_cast<T*>(smem + ly.oK);
-  T* Vs = reinterpret_cast<T*>(smem + ly.oV);
-  float* S = reinterpret_cast<float*>(smem + ly.oS);
-  T* P = reinterpret_cast<T*>(smem + ly.oP);
-  float* O = reinterpret_cast<float*>(smem + ly.oO);
-  float* QT = reinterpret_cast<float*>(smem + ly.oQT);
+  T* Qs = smem_region<T>(smem, ly.oQ);
+  T* Ks = smem_region<T>(smem, ly.oK);
+  T* Vs = smem_region<T>(smem, ly.oV);
+  float* S = smem_region<float>(smem, ly.oS);
+  T* P = smem_region<T>(smem, ly.oP);
+  float* O = smem_region<float>(smem, ly.oO);
+  float* QT = smem_region<float>(smem, ly.oQT);
 
-  const T* q = static_cast<const T*>(a.q) + b * a.qs[0] + h * a.qs[2];
-  const T* kp = static_cast<const T*>(a.k) + b * a.ks[0] + h * a.ks[2];
-  const T* vp = static_cast<const T*>(a.v) + b * a.vs[0] + h * a.vs[2];
+  const T* q = head_row<const T>(a.q, a.qs, b, 0, h);
+  const T* kp = head_row<const T>(a.k, a.ks, b, 0, h);
+  const T* vp = head_row<const T>(a.v, a.vs, b, 0, h);
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride : nullptr;
   const bool vec = a.vec != 0;
 
@@ -381,7 +394,7 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
 #pragma unroll
   for (int k = 0; k < CPT; ++k) O[il * ly.ldO + qd + TPR * k] *= inv_l;
   if (K > 0) {
-    T* W = reinterpret_cast<T*>(smem + ly.oW);
+    T* W = smem_region<T>(smem, ly.oW);
     int ldTb;
     const T* Tb = table_operand<T, D>(smem + ly.oTe, ly.ldT, a.table, 2 * K + 1, ly.Rp, &ldTb);
     for (int r = qd; r < ly.Rp; r += TPR) {
@@ -403,7 +416,7 @@ __global__ void __launch_bounds__(NT, 2) attn_fwd_kernel(Args a) {
   }
   __syncthreads();
 
-  T* out = static_cast<T*>(a.out_o) + b * a.os[0] + h * a.os[2];
+  T* out = head_row<T>(a.out_o, a.os, b, 0, h);
   for (int idx = tid; idx < BM * D; idx += NT) {
     const int row = idx / D, c = idx % D;
     const int ii = i0 + row;
@@ -474,8 +487,8 @@ __global__ void attn_bwd_dot_kernel(Args a) {
   const int h = (int)(row % a.H);
   const int i = (int)((row / a.H) % a.L);
   const int b = (int)(row / ((long long)a.H * a.L));
-  const T* o = static_cast<const T*>(a.o) + b * a.os[0] + (long long)i * a.os[1] + h * a.os[2];
-  const T* g = static_cast<const T*>(a.dout) + b * a.dos[0] + (long long)i * a.dos[1] + h * a.dos[2];
+  const T* o = head_row<const T>(a.o, a.os, b, i, h);
+  const T* g = head_row<const T>(a.dout, a.dos, b, i, h);
   float s = 0.f;
   for (int c = lane; c < D; c += 32) s += to_f(o[c]) * to_f(g[c]);
   s = row_sum<32>(s);
@@ -499,23 +512,23 @@ __global__ void __launch_bounds__(NT, 1) attn_bwd_kernel(Args a) {
   const int tid = threadIdx.x, il = tid / TPR, qd = tid % TPR;
   const int R = 2 * K + 1;
 
-  T* Ks = reinterpret_cast<T*>(smem + ly.oK);
-  T* Vs = reinterpret_cast<T*>(smem + ly.oV);
-  T* Qs = reinterpret_cast<T*>(smem + ly.oQ);
-  T* dOs = reinterpret_cast<T*>(smem + ly.odO);
-  float* Wb = reinterpret_cast<float*>(smem + ly.oWb);
-  float* Sb = reinterpret_cast<float*>(smem + ly.oS);
-  T* Pt = reinterpret_cast<T*>(smem + ly.oP);
-  T* dSt = reinterpret_cast<T*>(smem + ly.odS);
-  float* lse_s = reinterpret_cast<float*>(smem + ly.oLse);
-  float* D_s = reinterpret_cast<float*>(smem + ly.oD);
-  float* dKa = reinterpret_cast<float*>(smem + ly.odK);
-  float* dVa = reinterpret_cast<float*>(smem + ly.odV);
+  T* Ks = smem_region<T>(smem, ly.oK);
+  T* Vs = smem_region<T>(smem, ly.oV);
+  T* Qs = smem_region<T>(smem, ly.oQ);
+  T* dOs = smem_region<T>(smem, ly.odO);
+  float* Wb = smem_region<float>(smem, ly.oWb);
+  float* Sb = smem_region<float>(smem, ly.oS);
+  T* Pt = smem_region<T>(smem, ly.oP);
+  T* dSt = smem_region<T>(smem, ly.odS);
+  float* lse_s = smem_region<float>(smem, ly.oLse);
+  float* D_s = smem_region<float>(smem, ly.oD);
+  float* dKa = smem_region<float>(smem, ly.odK);
+  float* dVa = smem_region<float>(smem, ly.odV);
 
-  const T* qp = static_cast<const T*>(a.q) + b * a.qs[0] + h * a.qs[2];
-  const T* kp = static_cast<const T*>(a.k) + b * a.ks[0] + h * a.ks[2];
-  const T* vp = static_cast<const T*>(a.v) + b * a.vs[0] + h * a.vs[2];
-  const T* gp = static_cast<const T*>(a.dout) + b * a.dos[0] + h * a.dos[2];
+  const T* qp = head_row<const T>(a.q, a.qs, b, 0, h);
+  const T* kp = head_row<const T>(a.k, a.ks, b, 0, h);
+  const T* vp = head_row<const T>(a.v, a.vs, b, 0, h);
+  const T* gp = head_row<const T>(a.dout, a.dos, b, 0, h);
   const uint8_t* mask = a.mask ? a.mask + b * a.mask_stride : nullptr;
   const bool vec = a.vec != 0;
   const long long bh = (long long)b * H + h;
@@ -651,8 +664,8 @@ __global__ void __launch_bounds__(NT, 1) attn_bwd_kernel(Args a) {
     __syncthreads();
   }
 
-  T* dkp = static_cast<T*>(a.dk) + b * a.dks[0] + h * a.dks[2];
-  T* dvp = static_cast<T*>(a.dv) + b * a.dvs[0] + h * a.dvs[2];
+  T* dkp = head_row<T>(a.dk, a.dks, b, 0, h);
+  T* dvp = head_row<T>(a.dv, a.dvs, b, 0, h);
   if constexpr (half_t) {
     const int warp = tid >> 5, lane = tid & 31;
     float* stage = Sb + warp * 256;
@@ -703,7 +716,7 @@ __global__ void attn_bwd_dq_kernel(Args a) {
     const float* m = a.dsm + row * R;
     for (int r = 0; r < R; ++r) v = fmaf(m[r], a.table[r * D + c], v);
   }
-  T* dq = static_cast<T*>(a.dq) + b * a.dqs[0] + (long long)i * a.dqs[1] + h * a.dqs[2];
+  T* dq = head_row<T>(a.dq, a.dqs, b, i, h);
   dq[c] = from_f<T>(v);
 }
 
