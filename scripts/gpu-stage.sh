@@ -3,7 +3,7 @@
 # .devicepack/app (ignored by git): the project's jars without the JavaCPP ones, the nezha-core test
 # classes with JUnit's console launcher, and the native build (libnezha_native.so with the CUDA
 # kernels, the C-level tests). Then scripts/gpu-check.sh runs on the GPU machine:
-#   device run, carry [".devicepack/app"]:  bash scripts/gpu-check.sh
+#   device run, carry [".devicepack/app"]:  bash scripts/gpu-check.sh tests   (then: ... bench)
 # Needs nvcc here (the CUDA kernels are compiled on this side; the GPU machine only runs them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
