@@ -33,26 +33,31 @@ struct Fiber {
   const char* waiting_at = nullptr;
 };
 
-// Memory with a PROT_NONE page right after it: the usable bytes end at the guard, so an overrun
-// faults at once instead of corrupting something else.
+// Memory between two PROT_NONE pages, its usable bytes ending at the upper one: an overrun faults
+// at once, and an underrun reads the poisoned slack below (see poison) or faults at the lower page.
 struct Guarded {
   void* base = nullptr;
   size_t mapped = 0;
+  unsigned char* body = nullptr;  // the readable pages: slack, then the usable bytes
+  size_t body_bytes = 0;
   unsigned char* user = nullptr;
 
   static Guarded allocate(size_t bytes, size_t alignment) {
     const size_t page = (size_t)sysconf(_SC_PAGESIZE);
     const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-    const size_t body = (rounded + page - 1) / page * page;
     Guarded g;
-    g.mapped = body + page;
+    g.body_bytes = (rounded + page - 1) / page * page;
+    g.mapped = page + g.body_bytes + page;
     g.base = mmap(nullptr, g.mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (g.base == MAP_FAILED) fail("cannot map %zu bytes", g.mapped);
-    unsigned char* guard = static_cast<unsigned char*>(g.base) + body;
-    if (mprotect(guard, page, PROT_NONE) != 0) fail("cannot protect the guard page");
-    g.user = guard - rounded;
+    g.body = static_cast<unsigned char*>(g.base) + page;
+    if (mprotect(g.base, page, PROT_NONE) != 0 || mprotect(g.body + g.body_bytes, page, PROT_NONE) != 0)
+      fail("cannot protect the guard pages");
+    g.user = g.body + g.body_bytes - rounded;
     return g;
   }
+  // 0xFF bytes in every readable byte: NaN in every float type, so reads of memory nobody wrote show.
+  void poison() { std::memset(body, 0xFF, body_bytes); }
   void release() {
     if (base != nullptr) munmap(base, mapped);
     base = nullptr;
@@ -213,7 +218,8 @@ void report_fault(int signal, siginfo_t* info, void*) {
   if (running != nullptr) {
     const ThreadIndex& t = running->index;
     n = std::snprintf(message, sizeof message,
-                      "cuda emulator: %s at %p in block (%u,%u,%u) thread (%u,%u,%u): out of bounds (past a buffer's end) "
+                      "cuda emulator: %s at %p in block (%u,%u,%u) thread (%u,%u,%u): out of bounds (past either end of a buffer, "
+                      "or a thread's stack overflowing) "
                       "or a misaligned vector access\n",
                       signal == SIGSEGV ? "memory fault" : "bus error", info->si_addr, t.block_idx.x, t.block_idx.y,
                       t.block_idx.z, t.thread_idx.x, t.thread_idx.y, t.thread_idx.z);
@@ -327,7 +333,7 @@ void Launch::execute(const void* kernel, const std::function<void()>& body) {
       for (unsigned bx = 0; bx < grid_.x; ++bx) order.push_back(dim3(bx, by, bz));
   std::shuffle(order.begin(), order.end(), schedule_random());
   for (const dim3& blk : order) {
-    std::memset(b.shared, 0xFF, shared_bytes_);  // NaN in every float type: unwritten reads show
+    shared.poison();
     for (size_t t = 0; t < threads; ++t) {
       Fiber& f = b.fibers[t];
       f.index.thread_idx = uint3{(unsigned)(t % block_.x), (unsigned)(t / block_.x % block_.y),
@@ -399,7 +405,7 @@ cudaError_t cudaFuncSetAttribute(const void* kernel, cudaFuncAttribute attribute
 // that depend on memory nobody wrote show up.
 cudaError_t cudaMalloc(void** pointer, size_t bytes) {
   Guarded g = Guarded::allocate(bytes > 0 ? bytes : 1, 256);
-  std::memset(g.user, 0xFF, bytes);
+  g.poison();
   nezha_emu::allocations[g.user] = g;
   *pointer = g.user;
   return cudaSuccess;

@@ -1,6 +1,6 @@
 // The emulator's own checks, one scenario per run (ctest gives the scenario name and the message
 // it must print): a missing __syncthreads must show as a stale read, and the diagnostics for
-// deadlock, divergent warp collectives, shared-memory overruns, misaligned wmma operands and
+// deadlock, divergent warp collectives, shared-memory overruns and underruns, misaligned wmma operands and
 // over-limit launches must fire. Without these the emulated kernel tests could pass vacuously.
 #include <mma.h>
 
@@ -45,6 +45,11 @@ __global__ void shared_overrun(int bytes) {
   for (int i = 0; i <= bytes + 4096; ++i) s[i] = 0;  // runs into the guard page
 }
 
+__global__ void shared_underrun() {
+  unsigned char* s = nezha_emu::dynamic_shared_memory();
+  for (int i = 0; i <= 8192; ++i) s[-i] = 0;  // runs into the guard page below
+}
+
 __global__ void misaligned_wmma(const __half* p) {
   nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, __half, nvcuda::wmma::row_major> a;
   nvcuda::wmma::load_matrix_sync(a, p + 1, 16);
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
   if (scenario == "deadlock") nezha_emu::Launch(dim3(1), dim3(64)).run(half_warp_at_block_barrier);
   if (scenario == "divergence") nezha_emu::Launch(dim3(1), dim3(32)).run(divergent_collectives);
   if (scenario == "shared-overrun") nezha_emu::Launch(dim3(2), dim3(32), 1000).run(shared_overrun, 1000);
+  if (scenario == "shared-underrun") nezha_emu::Launch(dim3(1), dim3(32), 1000).run(shared_underrun);
   if (scenario == "wmma-alignment") {
     __half* p = nullptr;
     cudaMalloc(&p, 512 * sizeof(__half));
