@@ -3,7 +3,7 @@
 # (/opt/nezha-gpu/env.sh). Two parts, each sized for one device call of under 10 minutes:
 #   tests: the C-level CUDA attention test, the same under compute-sanitizer memcheck and racecheck,
 #          the JUnit CUDA tests (attention kernels; bf16/fp16 training tracking fp32; NCCL world
-#          size 1; the GPU generator in checkpoints)
+#          size 1; the GPU generator in checkpoints; --device selecting the current GPU)
 #   bench: `nezha bench attention` and `nezha bench train` on the GPU (NEZHA-base at the issue's
 #          shapes, and inside a world-size-1 NCCL group for the data-parallel overhead)
 # Usage: bash scripts/gpu-check.sh tests|bench|all. Every step runs under its own time limit, even
@@ -50,15 +50,23 @@ run_tests() {
   else
     echo "sanitizer: none on this machine" | tee -a "$summary"; failed=1
   fi
-  step junit_cuda 240 junit_cuda
-}
-junit_cuda() {  # the CUDA tests skip (abort) without a usable GPU: here that is a failure
-  java -cp "$cp" org.junit.platform.console.ConsoleLauncher execute \
-    --select-class org.nezha.core.model.FusedAttentionCudaTest \
+  # two JVMs: a fault in the never-run kernels is sticky for its CUDA context and would fail the rest
+  step junit_kernels 150 junit_cuda --select-class org.nezha.core.model.FusedAttentionCudaTest
+  step junit_training 180 junit_cuda \
     --select-method 'org.nezha.core.pipeline.MixedPrecisionTrainingTest#halfPrecisionLossTracksFp32OnCuda(java.lang.String, java.nio.file.Path)' \
     --select-method 'org.nezha.core.distributed.DataParallelTrainingTest#ncclWithOneRankTrainsLikeGlooOnTheCpu(java.nio.file.Path)' \
     --select-method 'org.nezha.core.pipeline.CheckpointRandomStateTest#gpuDrawsRepeatAfterRestoring(java.nio.file.Path)' \
-    --details=summary | tee /dev/stderr | grep -E '\[ +0 tests aborted +\]' >/dev/null
+    --select-method 'org.nezha.core.tensor.ComputeDeviceTest#aCudaDeviceBecomesTheCurrentOne()'
+}
+junit_cuda() {  # selectors...: passes only when the launcher does and no test was skipped (skipping means no usable GPU)
+  local log
+  log=$(mktemp)
+  # from nezha-core, where the tests' relative paths resolve (as under Maven); Maven's stack size
+  (cd "$root/nezha-core" && java -Xss4m -cp "$cp" org.junit.platform.console.ConsoleLauncher execute \
+    --fail-if-no-tests --details=summary "$@") > "$log" 2>&1
+  local rc=$?
+  cat "$log"
+  [ $rc -eq 0 ] && grep -qE '\[ +0 tests aborted +\]' "$log" && grep -qE '\[ +0 tests failed +\]' "$log"
 }
 
 run_bench() {
@@ -76,11 +84,11 @@ run_bench() {
 }
 bench_json() {  # file, options...: nezha bench attention --json into the archive
   local file=$1; shift
-  java -cp "$cp" org.nezha.cli.NezhaCli bench attention --json "$@" > "$work/$file"
+  java -Xss4m -cp "$cp" org.nezha.cli.NezhaCli bench attention --json "$@" > "$work/$file"
 }
 train_json() {  # file, options...: nezha bench train --json into the archive (NEZHA-base from data/configs)
   local file=$1; shift
-  java -Dnezha.home="$root" -cp "$cp" org.nezha.cli.NezhaCli bench train --json "$@" > "$work/$file"
+  java -Xss4m -Dnezha.home="$root" -cp "$cp" org.nezha.cli.NezhaCli bench train --json "$@" > "$work/$file"
 }
 train_nccl1() { (export WORLD_SIZE=1 RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29531; train_json "$@"); }
 

@@ -755,8 +755,8 @@ bool check_problem(const nezha_attention_params& p, std::string* message) {
     *message = "unsupported dtype " + std::to_string(p.dtype) + " for the CUDA attention";
     return false;
   }
-  if (p.head_dim != 32 && p.head_dim != 64 && p.head_dim != 128) {
-    *message = "CUDA attention supports head_dim 32, 64 and 128, not " + std::to_string(p.head_dim);
+  if (p.head_dim != 16 && p.head_dim != 32 && p.head_dim != 64 && p.head_dim != 128) {
+    *message = "CUDA attention supports head_dim 16, 32, 64 and 128, not " + std::to_string(p.head_dim);
     return false;
   }
   if (p.batch < 1 || p.seq_len < 1 || p.heads < 1 || p.max_relative_position < 0) {
@@ -856,13 +856,14 @@ template <int D>
 struct Tiles<float, D> {
   static constexpr int FBM = 32, FBN = 32, BBM = 32, BBN = 32;
 };
+// head_dim 16 takes 128-key backward tiles so that dK and dV still give every warp one fragment
 template <int D>
 struct Tiles<__half, D> {
-  static constexpr int FBM = 64, FBN = 64, BBM = D == 128 ? 32 : 64, BBN = 64;
+  static constexpr int FBM = 64, FBN = 64, BBM = D == 128 ? 32 : 64, BBN = D == 16 ? 128 : 64;
 };
 template <int D>
 struct Tiles<__nv_bfloat16, D> {
-  static constexpr int FBM = 64, FBN = 64, BBM = D == 128 ? 32 : 64, BBN = 64;
+  static constexpr int FBM = 64, FBN = 64, BBM = D == 128 ? 32 : 64, BBN = D == 16 ? 128 : 64;
 };
 
 template <typename T, int D>
@@ -931,6 +932,7 @@ bool backward_impl(const nezha_attention_params& p, std::string* message) {
 template <typename T>
 bool dispatch_fwd(const nezha_attention_params& p, std::string* m) {
   switch (p.head_dim) {
+    case 16: return forward_impl<T, 16>(p, m);
     case 32: return forward_impl<T, 32>(p, m);
     case 64: return forward_impl<T, 64>(p, m);
     default: return forward_impl<T, 128>(p, m);
@@ -939,6 +941,7 @@ bool dispatch_fwd(const nezha_attention_params& p, std::string* m) {
 template <typename T>
 bool dispatch_bwd(const nezha_attention_params& p, std::string* m) {
   switch (p.head_dim) {
+    case 16: return backward_impl<T, 16>(p, m);
     case 32: return backward_impl<T, 32>(p, m);
     case 64: return backward_impl<T, 64>(p, m);
     default: return backward_impl<T, 128>(p, m);

@@ -485,7 +485,7 @@ int main() {
   const bool emulated = false;
 #endif
   for (int dt : dts) {
-    for (int d : {64, 32, 128}) {
+    for (int d : {64, 32, 128, 16}) {
       for (int K : {0, 2, 64}) {
         if (K == 0 && d != 64) continue;
         for (int L : Ls) {
@@ -505,6 +505,7 @@ int main() {
     run_case(Case{2, 77, 3, 64, 2, true, 0.1, dt, true, 0, 1, true}, rng);
     run_case(Case{2, 130, 2, 32, 1, true, 0.0, dt, true, 0, 3, false}, rng);
     run_case(Case{2, 45, 2, 128, 64, false, 0.1, dt, true, 0, 1, true}, rng);
+    run_case(Case{2, 61, 2, 16, 2, true, 0.1, dt, true, 0, 1, true}, rng);
   }
   if (emulated) {
     for (int dt : dts) run_case(Case{1, 513, 1, 64, 64, true, 0.1, dt, true, 0}, rng);

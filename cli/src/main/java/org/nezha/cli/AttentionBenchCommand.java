@@ -56,7 +56,7 @@ final class AttentionBenchCommand implements Callable<Integer> {
     List<Integer> heads;
 
     @Option(names = "--head-dim", split = ",", defaultValue = "64", paramLabel = "D",
-            description = "Head sizes (CUDA kernels: 32, 64, 128). Default: ${DEFAULT-VALUE}.")
+            description = "Head sizes (CUDA kernels: 16, 32, 64, 128). Default: ${DEFAULT-VALUE}.")
     List<Integer> headDims;
 
     @Option(names = "--seq", split = ",", defaultValue = "128,512", paramLabel = "L",
@@ -118,7 +118,7 @@ final class AttentionBenchCommand implements Callable<Integer> {
             }
         }
         s.backends = backends;
-        s.device = withKernels(ComputeDevice.parse(device), device);
+        s.device = withKernels(ComputeDevice.select(device), device);
         boolean cuda = s.device.is_cuda();
         List<String> types = dtypes != null ? dtypes : cuda ? List.of("bfloat16", "float16") : List.of("float32");
         s.dtypes = types.stream().map(t -> dtype(t, cuda)).toList();

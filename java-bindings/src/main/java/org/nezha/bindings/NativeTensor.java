@@ -83,18 +83,31 @@ public record NativeTensor(String name, long address, long[] sizes, long[] strid
     }
 
     /**
-     * The address of libtorch's current CUDA stream on {@code device} (0 for the CPU). Reached by
+     * The address of libtorch's current CUDA stream on {@code device} (0 for the CPU, and 0 for the
+     * legacy default stream, whose handle is null: JavaCPP returns no object for it). Reached by
      * reflection because its Java type comes from the CUDA presets, present only in GPU builds.
      */
     public static long currentStream(int device) {
         if (device == CPU) return 0;
         try {
-            Class<?> cuda = Class.forName("org.bytedeco.pytorch.global.torch_cuda");
-            Object stream = cuda.getMethod("getCurrentCUDAStream", byte.class).invoke(null, (byte) device);
-            Method raw = stream.getClass().getMethod("stream");
-            return ((Pointer) raw.invoke(stream)).address();
-        } catch (ReflectiveOperationException e) {
+            Object stream = CudaStreams.CURRENT.invoke(null, (byte) device);
+            Pointer handle = (Pointer) stream.getClass().getMethod("stream").invoke(stream);
+            return handle == null ? 0 : handle.address();
+        } catch (ReflectiveOperationException | ExceptionInInitializerError | NoClassDefFoundError e) {
             throw new IllegalStateException("cannot get the current CUDA stream of cuda:" + device + " (is this a GPU build?)", e);
+        }
+    }
+
+    /** torch_cuda.getCurrentCUDAStream(byte), looked up once, on the first CUDA call. */
+    private static final class CudaStreams {
+        static final Method CURRENT;
+
+        static {
+            try {
+                CURRENT = Class.forName("org.bytedeco.pytorch.global.torch_cuda").getMethod("getCurrentCUDAStream", byte.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ class BenchAttentionTest {
 
     @Test
     void cudaWithoutAGpuIsAClearError() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(org.bytedeco.pytorch.global.torch.cuda_is_available(), "a GPU is present");
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.nezha.core.tensor.ComputeDevice.cudaAvailable(), "a GPU is present");
         Cli r = Cli.run(args("--device", "cuda"));
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.errorLine().startsWith("nezha: error: --device cuda: "), r.errorLine());

@@ -162,6 +162,7 @@ public final class DataParallelGroup implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (device.startsWith("cuda")) NcclBackend.shutdown(backend); // as destroy_process_group: before the native object goes
         backend.releaseReference();
         store.releaseReference();
     }

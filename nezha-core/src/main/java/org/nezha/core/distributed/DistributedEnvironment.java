@@ -66,7 +66,7 @@ public record DistributedEnvironment(String masterAddr, int masterPort, int worl
 
     /** The {@code --device} named {@code name}; in a data-parallel job a plain {@code cuda} is this process's GPU, cuda:LOCAL_RANK. */
     public Device device(String name) {
-        return ComputeDevice.parse(distributed && name.equals("cuda") ? "cuda:" + localRank : name);
+        return ComputeDevice.select(distributed && name.equals("cuda") ? "cuda:" + localRank : name);
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {

@@ -27,4 +27,9 @@ final class NcclBackend {
                     + "build with ./build -Pgpu)", e);
         }
     }
+
+    /** Ends the group's communicators and watchdog, so that releasing it neither warns nor aborts them. */
+    static void shutdown(Backend nccl) {
+        ((ProcessGroupNCCL) nccl).shutdown();
+    }
 }

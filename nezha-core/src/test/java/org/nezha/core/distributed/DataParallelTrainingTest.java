@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.nezha.core.io.SafeTensors;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.Tensors;
 
 /**
@@ -42,7 +42,7 @@ class DataParallelTrainingTest {
 
     @Test
     void ncclWithOneRankTrainsLikeGlooOnTheCpu(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(torch.cuda_is_available(), "no CUDA device");
+        Assumptions.assumeTrue(ComputeDevice.cudaAvailable(), "no CUDA device");
         Map<String, Tensor> cpu = train(dir.resolve("gloo"), 1, "fused", 1).get(0);
         Map<String, Tensor> gpu = train(dir.resolve("nccl"), 1, "fused", 1, "cuda:0").get(0);
         assertClose(cpu, gpu, "NCCL world size 1 on cuda:0 vs Gloo on the CPU", 1e-3);

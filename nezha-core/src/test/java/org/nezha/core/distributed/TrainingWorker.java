@@ -72,7 +72,8 @@ final class TrainingWorker {
             dp.awaitOthers();
         }
         System.out.println("done");
-        System.exit(0);
+        System.out.flush();
+        Runtime.getRuntime().halt(0); // libtorch's CUDA and NCCL teardown at exit can be slow or noisy; nothing is left to run
     }
 
     /** The given rows of the fixed global batch (the same on every rank). */

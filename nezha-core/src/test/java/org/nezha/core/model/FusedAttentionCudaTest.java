@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.nezha.bindings.NativeLibrary;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.Tensors;
 
 /**
@@ -26,7 +27,7 @@ import org.nezha.core.tensor.Tensors;
 class FusedAttentionCudaTest {
     /** Checked per case, so a CPU run lists every case as skipped. */
     static void needsCuda() {
-        assumeTrue(NativeLibrary.get().hasCuda() && torch.cuda_is_available(),
+        assumeTrue(NativeLibrary.get().hasCuda() && ComputeDevice.cudaAvailable(),
                 "no CUDA: libnezha_native without CUDA, or libtorch without a visible GPU");
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.io.SafeTensors;
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.tensor.Tensors;
 
 /** A checkpoint's generator states put back make the same random draws again: on the CPU, and on the training GPU. */
@@ -31,7 +32,7 @@ class CheckpointRandomStateTest {
 
     @Test
     void gpuDrawsRepeatAfterRestoring(@TempDir Path dir) {
-        Assumptions.assumeTrue(torch.cuda_is_available(), "no CUDA device");
+        Assumptions.assumeTrue(ComputeDevice.cudaAvailable(), "no CUDA device");
         Device gpu = new Device("cuda:0");
         Map<String, Tensor> saved = Checkpoint.randomState(gpu);
         assertEquals(2, saved.size(), "the CPU generator and the GPU's");

@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.nezha.core.tensor.ComputeDevice;
 import org.nezha.core.train.Precision;
 
 /**
@@ -79,7 +79,7 @@ class MixedPrecisionTrainingTest {
     @ParameterizedTest
     @CsvSource({"bf16", "fp16"})
     void halfPrecisionLossTracksFp32OnCuda(String precision, @TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(torch.cuda_is_available(), "no CUDA device");
+        Assumptions.assumeTrue(ComputeDevice.cudaAvailable(), "no CUDA device");
         Device gpu = new Device("cuda:0");
         double[] fp32 = run(dir.resolve("fp32"), new Execution("fused", gpu, Precision.FP32));
         double[] half = run(dir.resolve(precision), new Execution("fused", gpu, Precision.parse(precision)));
