@@ -6,7 +6,8 @@
 #          size 1; the GPU generator in checkpoints; --device selecting the current GPU)
 #   bench: `nezha bench attention` and `nezha bench train` on the GPU (NEZHA-base at the issue's
 #          shapes, and inside a world-size-1 NCCL group for the data-parallel overhead)
-# Usage: bash scripts/gpu-check.sh tests|bench|all. Every step runs under its own time limit, even
+# Usage: bash scripts/gpu-check.sh tests|bench|all (each part's limits add up to under 9 minutes, so a
+# call with timeout_s 600 ends even if a step hangs). Every step runs under its own time limit, even
 # when an earlier one failed. The device call returns at most 8 files, so the logs and JSON of all
 # steps go into one archive, $OUT/gpu-check-<part>.tgz, rewritten after every step (a call cut off
 # at its limit still returns the steps that finished), beside $OUT/summary-<part>.txt (one line per
@@ -41,18 +42,18 @@ step() {  # name seconds command...: runs with a time limit, logs to the archive
 nvidia-smi -L | tee "$work/gpu.txt"
 
 run_tests() {
-  step attention_cuda 180 "$app/native/test_attention_cuda"
+  step attention_cuda 90 "$app/native/test_attention_cuda"
   local sanitizer
   sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)
   if [ -n "$sanitizer" ]; then
-    step memcheck 120 env NEZHA_TEST_QUICK=1 "$sanitizer" --tool memcheck --error-exitcode 1 "$app/native/test_attention_cuda"
-    step racecheck 150 env NEZHA_TEST_QUICK=1 "$sanitizer" --tool racecheck --error-exitcode 1 "$app/native/test_attention_cuda"
+    step memcheck 60 env NEZHA_TEST_QUICK=1 "$sanitizer" --tool memcheck --error-exitcode 1 "$app/native/test_attention_cuda"
+    step racecheck 90 env NEZHA_TEST_QUICK=1 "$sanitizer" --tool racecheck --error-exitcode 1 "$app/native/test_attention_cuda"
   else
     echo "sanitizer: none on this machine" | tee -a "$summary"; failed=1
   fi
   # two JVMs: a fault in the never-run kernels is sticky for its CUDA context and would fail the rest
-  step junit_kernels 150 junit_cuda --select-class org.nezha.core.model.FusedAttentionCudaTest
-  step junit_training 180 junit_cuda \
+  step junit_kernels 120 junit_cuda --select-class org.nezha.core.model.FusedAttentionCudaTest
+  step junit_training 150 junit_cuda \
     --select-method 'org.nezha.core.pipeline.MixedPrecisionTrainingTest#halfPrecisionLossTracksFp32OnCuda(java.lang.String, java.nio.file.Path)' \
     --select-method 'org.nezha.core.distributed.DataParallelTrainingTest#ncclWithOneRankTrainsLikeGlooOnTheCpu(java.nio.file.Path)' \
     --select-method 'org.nezha.core.pipeline.CheckpointRandomStateTest#gpuDrawsRepeatAfterRestoring(java.nio.file.Path)' \
@@ -70,9 +71,9 @@ junit_cuda() {  # selectors...: passes only when the launcher does and no test w
 }
 
 run_bench() {
-  step bench_512 90 bench_json bench-attention-512.json --device cuda --dtype bfloat16,float16 \
+  step bench_512 80 bench_json bench-attention-512.json --device cuda --dtype bfloat16,float16 \
     --batch 32 --heads 12 --head-dim 64 --seq 128,512 --warmup 5 --repeats 20
-  step bench_long 90 bench_json bench-attention-long.json --device cuda --dtype bfloat16,float16 \
+  step bench_long 80 bench_json bench-attention-long.json --device cuda --dtype bfloat16,float16 \
     --batch 4 --heads 12 --head-dim 64 --seq 2048,4096 --warmup 3 --repeats 10
   step train_128 150 train_json bench-train-128.json --device cuda --precision bf16,fp16 --attention fused,eager \
     --seq-len 128 --batch-size 256 --steps 20 --warmup 5

@@ -958,7 +958,10 @@ bool nezha_kernels_attention_workspace(const nezha_attention_params& p, int64_t*
   return true;
 }
 
+// Both entry points first clear an error left by an earlier failed runtime call on this thread
+// (cudaGetLastError would report it after our next, healthy launch); a sticky fault still shows.
 bool nezha_kernels_attention_forward(const nezha_attention_params& p, std::string* message) {
+  (void)cudaGetLastError();
   if (!check_problem(p, message)) return false;
   DeviceGuard guard((int)p.device);
   if (!guard.ok) return cuda_fail(message, "cudaSetDevice", guard.err);
@@ -970,6 +973,7 @@ bool nezha_kernels_attention_forward(const nezha_attention_params& p, std::strin
 }
 
 bool nezha_kernels_attention_backward(const nezha_attention_params& p, std::string* message) {
+  (void)cudaGetLastError();
   if (!check_problem(p, message)) return false;
   DeviceGuard guard((int)p.device);
   if (!guard.ok) return cuda_fail(message, "cudaSetDevice", guard.err);

@@ -33,7 +33,8 @@ import org.nezha.core.tensor.ComputeDevice;
                         + "+ backward (training), on CUDA timed with CUDA events.",
                 "TFLOP/s counts 4·B·H·L²·d per forward (the two large products) and 2.5× that for forward + backward. "
                         + "Peak memory is the extra memory of one forward + backward (CUDA: caching allocator peak; CPU: "
-                        + "growth of the resident set). Ratios are time / sdpa's time for the same shape and dtype.",
+                        + "growth of the resident set); eager's [L, L, d] relative tensor, built once and kept as HF "
+                        + "keeps its relative-position buffer, is model state and not counted. Ratios are time / sdpa's time for the same shape and dtype.",
                 "Lists are comma-separated; every combination is measured. A case that fails (e.g. out of memory) "
                         + "is reported with its error and the rest go on."})
 final class AttentionBenchCommand implements Callable<Integer> {

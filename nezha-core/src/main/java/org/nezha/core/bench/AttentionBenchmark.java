@@ -219,6 +219,7 @@ public final class AttentionBenchmark {
 
         @Override
         public void close() {
+            if (relative != null) relative.releaseCaches(); // the next case must not start with this one's tables
             scope.close();
         }
     }

@@ -90,7 +90,7 @@ public final class TrainBenchmark {
             m.put("mfu", finite(mfu()));
             m.put("model_tflops_per_step", finite(modelTflopsPerStep));
             m.put("matmul_peak_tflops", finite(matmulPeakTflops));
-            m.put("peak_mem_bytes", peakMemBytes);
+            m.put("peak_mem_bytes", peakMemBytes < 0 ? null : peakMemBytes);
             if (error != null) m.put("error", error);
             return m;
         }

@@ -68,6 +68,12 @@ public final class RelativePositionTable {
         return depth;
     }
 
+    /** Frees the cached device tables and [L, L, d] embeddings (when a benchmark case ends). */
+    public synchronized void releaseCaches() {
+        byLength.values().forEach(Tensor::releaseReference);
+        byLength.clear();
+    }
+
     /** Bucket index matrix r[i][j] = clip(j − i, −K, K) + K, int64 [L, L]. */
     public Tensor bucketIndex(long length, Device device) {
         Tensor range = torch.arange(Tensors.integer(length), new TensorOptions(ScalarType.Long));
