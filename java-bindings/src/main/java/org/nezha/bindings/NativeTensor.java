@@ -91,20 +91,21 @@ public record NativeTensor(String name, long address, long[] sizes, long[] strid
         if (device == CPU) return 0;
         try {
             Object stream = CudaStreams.CURRENT.invoke(null, (byte) device);
-            Pointer handle = (Pointer) stream.getClass().getMethod("stream").invoke(stream);
+            Pointer handle = (Pointer) CudaStreams.HANDLE.invoke(stream);
             return handle == null ? 0 : handle.address();
         } catch (ReflectiveOperationException | ExceptionInInitializerError | NoClassDefFoundError e) {
             throw new IllegalStateException("cannot get the current CUDA stream of cuda:" + device + " (is this a GPU build?)", e);
         }
     }
 
-    /** torch_cuda.getCurrentCUDAStream(byte), looked up once, on the first CUDA call. */
+    /** torch_cuda.getCurrentCUDAStream(byte) and CUDAStream.stream(), looked up once, on the first CUDA call. */
     private static final class CudaStreams {
-        static final Method CURRENT;
+        static final Method CURRENT, HANDLE;
 
         static {
             try {
                 CURRENT = Class.forName("org.bytedeco.pytorch.global.torch_cuda").getMethod("getCurrentCUDAStream", byte.class);
+                HANDLE = CURRENT.getReturnType().getMethod("stream");
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
