@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import picocli.CommandLine.Option;
 
+import org.nezha.core.OptionChecks;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.pipeline.SequenceClassifier;
 
@@ -18,11 +19,19 @@ final class ClassifierOptions {
     @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B", description = "Examples per batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")
-    int seqLen;
+    @Option(names = "--seq-len", paramLabel = "L",
+            description = "Maximum tokens per example (longest-first truncation). Default: the length the model was "
+                    + "fine-tuned with (model_max_length in its tokenizer_config.json), else 128.")
+    Integer seqLen;
 
     SequenceClassifier load(RuntimeOptions runtime) {
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
         TaskKind kind = task == null ? null : Options.enumValue("--task", task, TaskKind.class);
         return SequenceClassifier.load(model, runtime.execution(), kind);
+    }
+
+    /** {@code --seq-len}, else what the model records. */
+    int seqLen(SequenceClassifier loaded) {
+        return seqLen != null ? seqLen : loaded.defaultSeqLen();
     }
 }

@@ -121,7 +121,7 @@ final class FinetuneCommand implements Callable<Integer> {
     public Integer call() {
         runtime.apply();
         FinetuneJob.Result r = new FinetuneJob(settings(), runtime.execution(),
-                new TerminalProgress(spec.commandLine().getErr())).run();
+                ConsoleProgress.on(spec.commandLine().getErr())).run();
         if (r.bestModelDir() != null) spec.commandLine().getOut().println(Summary.finetuning(r)); // rank 0 speaks for all
         spec.commandLine().getOut().flush();
         return 0;

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,6 +49,7 @@ import org.nezha.core.distributed.DistributedEnvironment;
 final class LaunchCommand implements Callable<Integer> {
     /** How long stopped processes get to exit (and write their last words) before they are killed. */
     private static final Duration GRACE = Duration.ofSeconds(5);
+    static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     @Spec CommandSpec spec;
 
@@ -84,7 +86,9 @@ final class LaunchCommand implements Callable<Integer> {
         Thread stopOnExit = new Thread(workers::stopAll, "nezha-launch-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            for (int local = 0; local < processesPerNode; local++) workers.start(rank(local), childCommand(), environment(local));
+            for (int local = 0; local < processesPerNode; local++) {
+                workers.start(rank(local), childCommand(), environment(local, System.getenv()));
+            }
             WorkerProcesses.Outcome outcome = workers.await();
             err.println(summary(outcome));
             return outcome.exitCode();
@@ -122,13 +126,20 @@ final class LaunchCommand implements Callable<Integer> {
         return nodeRank * processesPerNode + localRank;
     }
 
-    /** The variables {@link DistributedEnvironment} reads, for this machine's process {@code localRank}. */
-    Map<String, String> environment(int localRank) {
-        return Map.of(DistributedEnvironment.MASTER_ADDR, masterAddr == null ? DistributedEnvironment.DEFAULT_MASTER_ADDR : masterAddr,
-                DistributedEnvironment.MASTER_PORT, Integer.toString(masterPort),
-                DistributedEnvironment.WORLD_SIZE, Integer.toString(processesPerNode * nodes),
-                DistributedEnvironment.RANK, Integer.toString(rank(localRank)),
-                DistributedEnvironment.LOCAL_RANK, Integer.toString(localRank));
+    /**
+     * What process {@code localRank} gets on top of {@code inherited} (this process's environment): the
+     * variables {@link DistributedEnvironment} reads, and a passive OpenMP wait policy unless one is set
+     * (several processes share the CPU; libtorch's spinning threads would take cores from each other).
+     */
+    Map<String, String> environment(int localRank, Map<String, String> inherited) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(DistributedEnvironment.MASTER_ADDR, masterAddr == null ? DistributedEnvironment.DEFAULT_MASTER_ADDR : masterAddr);
+        env.put(DistributedEnvironment.MASTER_PORT, Integer.toString(masterPort));
+        env.put(DistributedEnvironment.WORLD_SIZE, Integer.toString(processesPerNode * nodes));
+        env.put(DistributedEnvironment.RANK, Integer.toString(rank(localRank)));
+        env.put(DistributedEnvironment.LOCAL_RANK, Integer.toString(localRank));
+        if (!inherited.containsKey(OMP_WAIT_POLICY)) env.put(OMP_WAIT_POLICY, "PASSIVE");
+        return env;
     }
 
     private static String summary(WorkerProcesses.Outcome outcome) {

@@ -1,14 +1,17 @@
 package org.nezha.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-import org.nezha.core.InputException;
-import org.nezha.core.distributed.DistributedException;
-
-/** {@code nezha <command>}: the entry point; every command's bad input ends in one line and a non-zero exit. */
+/**
+ * {@code nezha <command>}: the entry point; every command's bad input ends in one line and a non-zero
+ * exit ({@link Failures}).
+ */
 @Command(name = "nezha", mixinStandardHelpOptions = true, versionProvider = NezhaCli.Version.class,
         description = "NEZHA (and BERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
         subcommands = {QuickstartCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class,
@@ -18,7 +21,7 @@ public final class NezhaCli {
     public static final int EXIT_BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = run(args, new PrintWriter(System.out, true), Terminal.stderr());
         System.exit(code);
     }
 
@@ -27,33 +30,50 @@ public final class NezhaCli {
         CommandLine cli = new CommandLine(new NezhaCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExecutionStrategy(parseResult -> {
+            rejectUnknownCommand(parseResult); // picocli would let `nezha typo --help` print the top-level help
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cli.setParameterExceptionHandler((e, commandArgs) -> {
-            err.println("nezha: error: " + e.getMessage() + " (see 'nezha " + commandPath(e.getCommandLine()) + " --help')");
+            CommandLine where = e.getCommandLine();
+            if (e.getMessage().startsWith("Missing required subcommand")) {
+                err.println("nezha: error: '" + commandPath(where) + "' needs a command");
+                err.print(where.getUsageMessage());
+            } else if (e instanceof UnmatchedArgumentException u && unknownCommand(where, u.getUnmatched()) != null) {
+                err.println("nezha: error: " + unknownCommand(where, u.getUnmatched()));
+            } else {
+                err.println("nezha: error: " + e.getMessage() + " (see '" + commandPath(where) + " --help')");
+            }
+            err.flush();
             return EXIT_BAD_INPUT;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Throwable cause = e;
-            while (!(cause instanceof InputException) && cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof InputException) {
-                err.println("nezha: error: " + cause.getMessage());
-                return EXIT_BAD_INPUT;
-            }
-            if (cause instanceof DistributedException) { // a peer died or hung: one line, no stack trace
-                err.println("nezha: error: " + cause.getMessage());
-                return 1;
-            }
-            err.println("nezha: internal error: " + e);
-            e.printStackTrace(err);
-            return 1;
-        });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> Failures.report(e, err));
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) { // picocli hands on Exceptions only
+            return Failures.report(e, err);
+        }
     }
 
+    /** Unmatched words are errors even when --help was asked for too. */
+    private static void rejectUnknownCommand(ParseResult parseResult) {
+        ParseResult deepest = parseResult;
+        while (deepest.subcommand() != null) deepest = deepest.subcommand();
+        if (!deepest.unmatched().isEmpty()) {
+            throw new UnmatchedArgumentException(deepest.commandSpec().commandLine(), deepest.unmatched());
+        }
+    }
+
+    /** "unknown command 'X'; the commands are: …" when a word stands where a subcommand should, else null. */
+    private static String unknownCommand(CommandLine command, List<String> unmatched) {
+        if (command.getSubcommands().isEmpty() || unmatched.isEmpty() || unmatched.getFirst().startsWith("-")) return null;
+        return "unknown command '" + unmatched.getFirst() + "'; the commands are: "
+                + String.join(", ", command.getSubcommands().keySet()) + " (see '" + commandPath(command) + " --help')";
+    }
+
+    /** "nezha bench", the way a user types it. */
     private static String commandPath(CommandLine commandLine) {
-        String path = commandLine.getCommandSpec().qualifiedName(" ");
-        return path.startsWith("nezha ") ? path.substring("nezha ".length()) : "";
+        return commandLine.getCommandSpec().qualifiedName(" ");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

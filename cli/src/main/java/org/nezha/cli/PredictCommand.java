@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.pipeline.PredictionCsv;
 import org.nezha.core.pipeline.SequenceClassifier;
 
@@ -29,7 +30,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Examples to label.")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "OUT.csv", description = "Where to write the predictions (replaced atomically).")
+    @Option(names = "--output", required = true, paramLabel = "OUT.csv",
+            description = "Where to write the predictions: replaced whole (a temporary file is renamed over it); "
+                    + "missing parent directories are created.")
     Path output;
 
     @Mixin RuntimeOptions runtime;
@@ -37,11 +40,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         runtime.apply();
+        OutputPaths.requireWritableFile(output); // before the work, not after it
         SequenceClassifier model = classifier.load(runtime);
         List<TaskExample> examples = TaskDataReader.read(input, model.kind());
         long start = System.nanoTime();
-        SequenceClassifier.Predictions predictions = model.predict(examples, classifier.seqLen, classifier.batchSize,
-                new TerminalProgress(spec.commandLine().getErr()));
+        SequenceClassifier.Predictions predictions = model.predict(examples, classifier.seqLen(model), classifier.batchSize,
+                ConsoleProgress.on(spec.commandLine().getErr()));
         double seconds = (System.nanoTime() - start) / 1e9;
         PredictionCsv.write(output, examples, predictions, model.labels());
         spec.commandLine().getOut().println(String.format(Locale.ROOT, "predicted %,d examples in %s (%,.0f examples/s) -> %s",

@@ -104,7 +104,7 @@ final class PretrainCommand implements Callable<Integer> {
         runtime.apply();
         PretrainJob.Settings s = settings();
         var out = spec.commandLine().getOut();
-        PretrainJob.Result r = new PretrainJob(s, runtime.execution(), new TerminalProgress(spec.commandLine().getErr())).run();
+        PretrainJob.Result r = new PretrainJob(s, runtime.execution(), ConsoleProgress.on(spec.commandLine().getErr())).run();
         if (r.modelDir() != null) out.println(Summary.pretraining(r)); // rank 0 of a data-parallel job speaks for all
         out.flush();
         return 0;

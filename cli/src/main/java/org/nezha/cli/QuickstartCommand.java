@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
@@ -57,12 +59,15 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         runtime.apply();
+        OptionChecks.atLeast("--pretrain-steps", pretrainSteps, 1);
+        OptionChecks.atLeast("--finetune-epochs", finetuneEpochs, 1);
+        OutputPaths.requireUsableDirectory(output, true);
         Path data = dataDir != null ? dataDir : Path.of(System.getProperty("nezha.home", ".")).resolve("data");
         if (!Files.isDirectory(data.resolve("afqmc"))) {
             throw InputException.in(data, "bundled data not found (pass --data-dir pointing at the checkout's data/)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr());
+        ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr());
         long start = System.nanoTime();
 
         progress.info("== 1/3 pretraining a tiny NEZHA (masked LM) on " + data.resolve("corpus"));

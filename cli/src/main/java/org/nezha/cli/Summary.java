@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.nezha.core.pipeline.FinetuneJob;
+import org.nezha.core.pipeline.LoggedLoss;
 import org.nezha.core.pipeline.PretrainJob;
 
 /** The end-of-run summaries users read. */
@@ -13,11 +14,16 @@ final class Summary {
     static String pretraining(PretrainJob.Result r) {
         return String.format(Locale.ROOT, """
                 pretraining done: %d steps in %s, %,.0f tokens/s
-                  MLM loss        %.3f (first log) -> %.3f (last log)
+                  MLM loss        %s -> %s
                   model           %s
                   metrics         %s
-                  loss curve      %s""", r.steps(), duration(r.seconds()), r.tokensPerSecond(), r.firstLoss(),
-                r.finalLoss(), r.modelDir(), r.metricsFile(), r.lossCurve());
+                  loss curve      %s""", r.steps(), duration(r.seconds()), r.tokensPerSecond(), loss(r.firstLoss()),
+                loss(r.lastLoss()), r.modelDir(), r.metricsFile(), r.lossCurve());
+    }
+
+    /** "9.912 (step 10)": a logged loss names its step, so a resumed run's summary is not misread. */
+    private static String loss(LoggedLoss l) {
+        return l == null ? "none logged" : String.format(Locale.ROOT, "%.3f (step %d)", l.loss(), l.step());
     }
 
     static String finetuning(FinetuneJob.Result r) {

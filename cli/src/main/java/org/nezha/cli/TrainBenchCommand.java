@@ -22,6 +22,8 @@ import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.model.ModelSize;
+import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.PhaseClock;
 import org.nezha.core.train.Precision;
 
@@ -112,6 +114,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         Path config = modelConfig != null ? modelConfig
                 : Path.of(System.getProperty("nezha.home", ".")).resolve("data/configs/nezha-base.json");
         s.config = NezhaConfig.read(config).withArchitectures("NezhaForMaskedLM");
+        ModelSize.requireFits(s.config, ModelSize.Head.MASKED_LM, true, config);
         s.seqLens = positive("--seq-len", seqLens);
         s.batchSizes = positive("--batch-size", batchSizes);
         for (int l : s.seqLens) {
@@ -126,9 +129,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         s.precisions = names.stream().map(Precision::parse).toList();
         for (String a : attentions) AttentionBackends.byName(a);
         s.attentions = attentions;
-        if (!optimizer.equals("adamw") && !optimizer.equals("lamb")) {
-            throw new InputException("--optimizer " + optimizer + ": choose adamw or lamb");
-        }
+        Optimizers.requireKnown(optimizer);
         s.optimizer = optimizer;
         if (steps < 1) throw new InputException("--steps must be at least 1");
         if (warmup < 1) throw new InputException("--warmup must be at least 1 (the first update allocates the optimizer state)");

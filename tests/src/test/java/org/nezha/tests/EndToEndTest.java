@@ -1,11 +1,17 @@
 package org.nezha.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +28,7 @@ class EndToEndTest {
 
     @TempDir static Path dir;
     Path pretrained, finetuned, train, dev;
+    Cli pretrainRun, finetuneRun;
 
     @BeforeAll
     void pretrainAndFinetune() throws Exception {
@@ -30,6 +37,7 @@ class EndToEndTest {
                 "--max-steps", "12", "--batch-size", "8", "--seq-len", "64", "--lr", "1e-3", "--warmup", "2",
                 "--log-every", "4", "--checkpoint-every", "6", "--threads", "2");
         assertEquals(0, pre.exitCode(), pre.toString());
+        pretrainRun = pre;
         pretrained = dir.resolve("pre/model");
         train = Fixtures.head(Fixtures.AFQMC_TRAIN, 300, dir.resolve("train.tsv"));
         dev = Fixtures.head(Fixtures.AFQMC_DEV, 80, dir.resolve("dev.tsv"));
@@ -39,6 +47,7 @@ class EndToEndTest {
         assertEquals(0, fine.exitCode(), fine.toString());
         assertTrue(fine.out().contains("dev accuracy"), fine.out());
         finetuned = dir.resolve("fine/best");
+        finetuneRun = fine;
     }
 
     @Test
@@ -144,5 +153,67 @@ class EndToEndTest {
                 "--seq-len", "--lr", "--warmup", "--seed", "--device")) {
             assertTrue(pretrain.out().contains(option), option);
         }
+    }
+
+    /**
+     * Standard error here is not a terminal: progress is plain lines (no carriage-return redraws), one
+     * per phase end at least, and information lines stand on their own.
+     */
+    @Test
+    void progressIntoALogIsPlainLines() {
+        for (Cli run : List.of(pretrainRun, finetuneRun)) {
+            assertFalse(run.err().contains("\r"), run.err());
+            assertTrue(run.err().lines().allMatch(l -> !(l.contains("dev accuracy") && l.contains("finetune "))), run.err());
+        }
+        assertTrue(pretrainRun.err().lines().anyMatch(l -> l.matches("pretrain 12/12 \\(100%\\) .*, done, loss [0-9.]+")),
+                pretrainRun.err());
+        assertTrue(finetuneRun.err().lines().anyMatch(l -> l.matches("step [0-9]+: dev accuracy [0-9.]+, macro F1 .*")),
+                finetuneRun.err());
+        Cli eval = Cli.run("eval", "--model", finetuned.toString(), "--data", dev.toString());
+        assertTrue(eval.err().lines().anyMatch(l -> l.startsWith("eval 80/80 (100%)")), eval.err());
+    }
+
+    /** A model directory records the length it was fine-tuned with; eval and predict default to it. */
+    @Test
+    void evalAndPredictTruncateAsFineTuningDid() throws Exception {
+        assertEquals(64, JSON.readTree(finetuned.resolve("tokenizer_config.json").toFile()).get("model_max_length").asInt());
+        Path byDefault = dir.resolve("default-length.csv"), explicit = dir.resolve("explicit-length.csv"),
+                shorter = dir.resolve("short.csv");
+        for (Path csv : List.of(byDefault, explicit, shorter)) {
+            List<String> args = new ArrayList<>(List.of("predict", "--model", finetuned.toString(), "--input", dev.toString(),
+                    "--output", csv.toString()));
+            if (csv != byDefault) args.addAll(List.of("--seq-len", csv == explicit ? "64" : "12"));
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), r.toString());
+        }
+        assertEquals(Files.readAllLines(explicit), Files.readAllLines(byDefault));
+        assertNotEquals(Files.readAllLines(shorter), Files.readAllLines(byDefault), "the length matters on this data");
+    }
+
+    /** Everything a run writes gets the permissions the user's umask gives new files. */
+    @Test
+    void outputsHonourTheUmask() throws Exception {
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-reference")));
+        try (Stream<Path> files = Stream.concat(Files.walk(dir.resolve("fine")), Files.walk(dir.resolve("pre")))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), f.toString());
+            }
+        }
+    }
+
+    /** The summary of a resumed run reports the whole run's first logged loss, with its step. */
+    @Test
+    void aResumedRunsSummaryNamesTheSteps() throws Exception {
+        Path copy = dir.resolve("pre-resumed");
+        try (Stream<Path> files = Files.walk(dir.resolve("pre"))) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(dir.resolve("pre").relativize(f).toString()));
+        }
+        Cli resumed = Cli.run("pretrain", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", Fixtures.CORPUS.toString(), "--output", copy.toString(),
+                "--max-steps", "12", "--batch-size", "8", "--seq-len", "64", "--lr", "1e-3", "--warmup", "2",
+                "--log-every", "4", "--checkpoint-every", "6", "--threads", "2", "--resume", copy.resolve("checkpoint-6").toString());
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().lines().anyMatch(l -> l.matches(" *MLM loss +[0-9.]+ \\(step 4\\) -> [0-9.]+ \\(step 12\\)")),
+                resumed.out());
     }
 }

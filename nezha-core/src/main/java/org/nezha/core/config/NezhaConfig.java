@@ -3,7 +3,6 @@ package org.nezha.core.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -11,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.nezha.core.InputException;
+import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.io.IoErrors;
 
 /**
  * A Hugging Face {@code config.json} for NEZHA ({@code NezhaConfig}) or BERT ({@code BertConfig}).
@@ -29,7 +32,9 @@ public final class NezhaConfig {
     public static final String RELATIVE_FUNCTIONAL = "relative_functional";
     public static final String ABSOLUTE = "absolute";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** NaN and Infinity are read (Python's json writes them) so that the range checks can name them. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final ObjectNode tree;
 
@@ -47,7 +52,7 @@ public final class NezhaConfig {
             throw InputException.at(file, e.getLocation() == null ? 1 : e.getLocation().getLineNr(),
                     "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read: " + e.getMessage());
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
         if (node == null || !node.isObject()) throw InputException.in(file, "a config must be a JSON object");
         return fromTree((ObjectNode) node, file.toString());
@@ -75,17 +80,28 @@ public final class NezhaConfig {
     private String problem() {
         for (String field : List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
                 "intermediate_size")) {
-            JsonNode v = tree.get(field);
-            if (v == null) return "missing required field \"" + field + "\"";
-            if (!v.canConvertToExactIntegral() || v.asLong() <= 0) return "\"" + field + "\" must be a positive integer, got " + v;
+            if (tree.get(field) == null) return "missing required field \"" + field + "\"";
         }
-        for (String field : List.of("max_position_embeddings", "type_vocab_size", "max_relative_position")) {
+        for (String field : List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+                "intermediate_size", "max_position_embeddings", "type_vocab_size", "max_relative_position", "num_labels")) {
             JsonNode v = tree.get(field);
-            if (v != null && (!v.canConvertToExactIntegral() || v.asLong() <= 0)) return "\"" + field + "\" must be a positive integer, got " + v;
+            if (v != null && !(v.canConvertToExactIntegral() && v.canConvertToInt() && v.asInt() > 0)) {
+                return "\"" + field + "\" must be a positive integer below 2^31, got " + shown(v);
+            }
+        }
+        JsonNode pad = tree.get("pad_token_id");
+        if (pad != null && !pad.isNull() && !(pad.canConvertToExactIntegral() && pad.canConvertToInt())) {
+            return "\"pad_token_id\" must be an integer, got " + shown(pad);
         }
         for (String field : List.of("hidden_dropout_prob", "attention_probs_dropout_prob")) {
             JsonNode v = tree.get(field);
-            if (v != null && (!v.isNumber() || v.asDouble() < 0 || v.asDouble() >= 1)) return "\"" + field + "\" must be in [0, 1), got " + v;
+            if (v != null && !(v.isNumber() && v.asDouble() >= 0 && v.asDouble() < 1)) return "\"" + field + "\" must be in [0, 1), got " + shown(v);
+        }
+        for (String field : List.of("layer_norm_eps", "initializer_range")) {
+            JsonNode v = tree.get(field);
+            if (v != null && !(v.isNumber() && v.asDouble() > 0 && v.asDouble() < 1)) {
+                return "\"" + field + "\" must be a number in (0, 1), got " + shown(v);
+            }
         }
         if (hiddenSize() % numAttentionHeads() != 0) {
             return "hidden_size " + hiddenSize() + " is not a multiple of num_attention_heads " + numAttentionHeads();
@@ -106,6 +122,11 @@ public final class NezhaConfig {
             }
         }
         return null;
+    }
+
+    /** A value as the user wrote it: numbers bare (NaN, not "NaN"), anything else as JSON. */
+    private static String shown(JsonNode v) {
+        return v.isNumber() ? v.asText() : v.toString();
     }
 
     public int vocabSize() { return tree.get("vocab_size").asInt(); }
@@ -206,13 +227,7 @@ public final class NezhaConfig {
 
     /** Writes the config as pretty JSON through a temporary file and an atomic rename. */
     public void write(Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, toJson() + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw InputException.in(file, "cannot write: " + e.getMessage());
-        }
+        AtomicFiles.writeString(file, toJson() + "\n");
     }
 
     public String toJson() {

@@ -1,13 +1,13 @@
 package org.nezha.core.data;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.nezha.core.io.AtomicFiles;
 
 /**
  * Turns "one document per line" raw Chinese text into the sentence-per-line corpus format by
@@ -49,21 +49,22 @@ public final class SentenceSplitter {
      * per line with a blank line between documents; returns the number of documents written.
      */
     public static long convertDocumentPerLine(Path source, Path target) {
-        long documents = 0;
-        try (Utf8LineReader lines = Utf8LineReader.open(source);
-                BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-            for (String line; (line = lines.nextLine()) != null; ) {
-                List<String> sentences = splitSentences(line);
-                if (sentences.isEmpty()) continue;
-                if (documents++ > 0) out.newLine();
-                for (String sentence : sentences) {
-                    out.write(sentence);
-                    out.newLine();
+        long[] documents = {0};
+        AtomicFiles.writeStream(target, stream -> {
+            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            try (Utf8LineReader lines = Utf8LineReader.open(source)) {
+                for (String line; (line = lines.nextLine()) != null; ) {
+                    List<String> sentences = splitSentences(line);
+                    if (sentences.isEmpty()) continue;
+                    if (documents[0]++ > 0) out.newLine();
+                    for (String sentence : sentences) {
+                        out.write(sentence);
+                        out.newLine();
+                    }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
-        return documents;
+            out.flush();
+        });
+        return documents[0];
     }
 }

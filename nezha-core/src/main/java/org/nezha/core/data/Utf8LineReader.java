@@ -2,7 +2,6 @@ package org.nezha.core.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.nezha.core.InputException;
+import org.nezha.core.io.IoErrors;
 
 /**
  * Reads a text file line by line as strict UTF-8. A malformed byte is an error naming its line
@@ -42,7 +42,7 @@ final class Utf8LineReader implements AutoCloseable {
         try {
             return new Utf8LineReader(file, Files.newInputStream(file));
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read: " + e.getMessage());
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
     }
 
@@ -95,7 +95,7 @@ final class Utf8LineReader implements AutoCloseable {
             if (read < 0) endOfFile = true;
             else end += read;
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read: " + e.getMessage());
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
     }
 
@@ -104,7 +104,7 @@ final class Utf8LineReader implements AutoCloseable {
         try {
             in.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
     }
 }

@@ -5,9 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,7 +52,7 @@ public final class SafeTensors {
             }
             return tensors;
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read safetensors: " + e.getMessage());
+            throw InputException.in(file, "cannot read safetensors: " + IoErrors.reason(e));
         }
     }
 
@@ -66,13 +64,13 @@ public final class SafeTensors {
             if (meta != null) meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
             return out;
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read safetensors: " + e.getMessage());
+            throw InputException.in(file, "cannot read safetensors: " + IoErrors.reason(e));
         }
     }
 
     /**
-     * Writes the tensors (any device, any layout; stored contiguous) with {@code metadata}, through a
-     * temporary file renamed into place.
+     * Writes the tensors (any device, any layout; stored contiguous) with {@code metadata}, whole or not
+     * at all ({@link AtomicFiles}).
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
@@ -94,9 +92,7 @@ public final class SafeTensors {
             offset += bytes;
         }
         byte[] json = headerBytes(header);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        AtomicFiles.write(file, out -> {
             ByteBuffer prefix = ByteBuffer.allocate(8 + json.length).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(json.length).put(json).flip();
             writeFully(out, prefix);
@@ -110,17 +106,7 @@ public final class SafeTensors {
                     done += chunk;
                 }
             }
-            out.force(true);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw InputException.in(file, "cannot write safetensors: " + e.getMessage());
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw InputException.in(file, "cannot write safetensors: " + e.getMessage());
-        }
+        });
     }
 
     /** The header JSON, padded with spaces to a multiple of 8 bytes so tensor data stays aligned (as HF does). */
@@ -201,14 +187,6 @@ public final class SafeTensors {
 
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) channel.write(buffer);
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // the original error is the one worth reporting
-        }
     }
 
     /** safetensors dtype names and their libtorch types. */

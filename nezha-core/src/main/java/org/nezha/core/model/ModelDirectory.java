@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.io.CheckpointNames;
+import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.tokenizer.TokenizerOptions;
 
@@ -45,6 +46,7 @@ public final class ModelDirectory {
     public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions, Extras extras) {
         Path parent = dir.toAbsolutePath().getParent();
         Path staging = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(parent);
             deleteRecursively(staging);
@@ -54,12 +56,23 @@ public final class ModelDirectory {
             tokenizerOptions.write(staging.resolve(TOKENIZER_CONFIG));
             SafeTensors.write(staging.resolve(WEIGHTS), savedWeights(model), Map.of("format", "pt"));
             extras.writeInto(staging);
-            Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
             if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             deleteRecursively(old);
         } catch (IOException e) {
-            throw new InputException(dir + ": cannot write the model: " + e.getMessage(), e);
+            deleteQuietly(staging);
+            throw InputException.in(dir, "cannot write the model: " + IoErrors.reason(e));
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(staging); // no half-built model stays behind
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            deleteRecursively(path);
+        } catch (IOException ignored) {
+            // the failure that got us here is the one to report
         }
     }
 

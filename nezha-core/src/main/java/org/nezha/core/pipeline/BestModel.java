@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
+import org.nezha.core.io.IoErrors;
 
 /**
  * Fine-tuning's best dev score so far and the model that made it ({@code best/} and
@@ -66,7 +67,7 @@ final class BestModel {
         try {
             saved = JSON.readValue(scoresFile.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException e) {
-            throw InputException.in(scoresFile, "unreadable: " + e.getMessage());
+            throw InputException.in(scoresFile, "unreadable: " + IoErrors.reason(e));
         }
         if (!(saved.remove("step") instanceof Number savedStep)) throw InputException.in(scoresFile, "has no number \"step\"");
         if (!(saved.get(metric) instanceof Number savedValue)) throw InputException.in(scoresFile, "has no number \"" + metric + "\"");

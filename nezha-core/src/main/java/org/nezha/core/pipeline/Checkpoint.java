@@ -22,6 +22,7 @@ import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
+import org.nezha.core.io.IoErrors;
 
 /**
  * A {@code checkpoint-STEP/} directory read back for {@code --resume}: the weights, the optimizer
@@ -51,10 +52,12 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
     }
 
     static Checkpoint read(Path dir) {
-        ModelDirectory.requireDirectory(dir);
-        for (String file : new String[] {ModelDirectory.WEIGHTS, CheckpointWriter.OPTIMIZER, CheckpointWriter.TRAINER_STATE, RNG}) {
+        if (!Files.isDirectory(dir)) throw InputException.in(dir, "checkpoint directory not found");
+        for (String file : new String[] {CheckpointWriter.TRAINER_STATE, ModelDirectory.CONFIG, ModelDirectory.VOCAB,
+                ModelDirectory.WEIGHTS, CheckpointWriter.OPTIMIZER, RNG}) {
             if (!Files.isRegularFile(dir.resolve(file))) {
-                throw InputException.in(dir, "not a checkpoint directory: " + file + " is missing");
+                throw InputException.in(dir, "not a checkpoint directory: " + file + " is missing (--resume takes a "
+                        + "run's checkpoint-N directory)");
             }
         }
         Path stateFile = dir.resolve(CheckpointWriter.TRAINER_STATE);
@@ -72,7 +75,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
                     new BatchPosition(state.get("next_epoch").asInt(), state.get("next_batch").asInt()),
                     state.get("optimizer_steps").asLong(), scaler);
         } catch (IOException e) {
-            throw InputException.in(stateFile, "unreadable: " + e.getMessage());
+            throw InputException.in(stateFile, "unreadable: " + IoErrors.reason(e));
         }
     }
 

@@ -22,6 +22,7 @@ import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
+import org.nezha.core.io.IoErrors;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
@@ -43,6 +44,7 @@ final class CheckpointWriter {
     private final Optimizer optimizer;
     private final DynamicLossScaler scaler;
     private final Device device;
+    private Path lastWritten;
 
     /** {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is saved too). */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
@@ -55,6 +57,11 @@ final class CheckpointWriter {
         this.optimizer = optimizer;
         this.scaler = scaler;
         this.device = device;
+    }
+
+    /** The newest checkpoint this writer wrote, or null. */
+    Path lastWritten() {
+        return lastWritten;
     }
 
     Path write(long step, BatchPosition next) {
@@ -72,6 +79,7 @@ final class CheckpointWriter {
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
         });
         prune();
+        lastWritten = dir;
         return dir;
     }
 
@@ -83,7 +91,7 @@ final class CheckpointWriter {
                     .sorted(Comparator.comparingLong(CheckpointWriter::stepOf)).toList();
             for (int i = 0; i < checkpoints.size() - keep; i++) ModelDirectory.deleteRecursively(checkpoints.get(i));
         } catch (IOException e) {
-            throw InputException.in(outputDir, "cannot remove old checkpoints: " + e.getMessage());
+            throw InputException.in(outputDir, "cannot remove old checkpoints: " + IoErrors.reason(e));
         }
     }
 

@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
@@ -22,6 +24,7 @@ import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.ModelSize;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.model.ParameterStore;
 import org.nezha.core.tensor.Tensors;
@@ -32,6 +35,7 @@ import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Trainer;
+import org.nezha.core.train.TrainingDivergedException;
 
 /**
  * Fine-tunes a sequence classifier (pairs or single texts) from a pretrained model or from scratch,
@@ -100,8 +104,9 @@ public final class FinetuneJob {
         BertTokenizer tokenizer = s.init != null ? BertTokenizer.fromModelDir(s.init)
                 : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
+        ModelSize.requireFits(base, ModelSize.Head.SEQUENCE_CLASSIFICATION, true, configSource);
         ModelChecks.sequenceLengthFits(s.seqLen, SequenceClassifier.minimumSeqLen(s.task), base, configSource);
-        ModelChecks.outputDirectoryUsable(s.output, s.overwrite || s.resume != null);
+        OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
 
         List<TaskExample> train = TaskDataReader.read(s.train, s.task);
@@ -139,15 +144,17 @@ public final class FinetuneJob {
                             s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
+            // the saved model records its input length: eval and predict truncate as training did
+            TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(s.seqLen);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    tokenizer.options(), optimizer, trainer.lossScaler(), execution.device());
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device());
             long startStep = 0;
             if (resumeFrom != null) {
                 startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
-            if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
+            if (dp.isMain()) OutputPaths.createDirectory(s.output);
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
             List<TaskExample> myDev = dp.evaluationShard(dev);
@@ -158,41 +165,59 @@ public final class FinetuneJob {
                             batch -> HostBatch.prepare(batch, pinned), 4)) {
                 // resuming in the same directory: best/ and its scores stay the ones to beat
                 BestModel best = new BestModel(bestDir, s.output.resolve(DEV_METRICS), s.metric, resumeFrom != null && dp.isMain(),
-                        () -> ModelDirectory.save(bestDir, model, vocabFile, tokenizer.options()));
+                        () -> ModelDirectory.save(bestDir, model, vocabFile, savedTokenizer));
                 progress.begin("finetune", maxSteps);
-                trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
-                    if (step % evalEvery == 0 || step == maxSteps) {
-                        // every rank predicts its share of dev (no rank idles past the collective timeout)
-                        int[] predicted = dp.gather(myDev.isEmpty() ? new int[0]
-                                : classifier.predict(myDev, s.seqLen, s.evalBatchSize, Progress.SILENT).predicted(), dev.size());
-                        if (dp.isMain()) {
-                            ClassificationMetrics m = classifier.score(devGold, predicted);
-                            Map<String, Object> scores = m.toMap(labels.labels());
-                            log.onEvaluation(step, scores);
-                            boolean better = best.offer(step, scores);
-                            progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
-                                    m.accuracy(), m.macroF1(), better ? " (best so far)" : ""));
+                try {
+                    trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
+                        if (step % evalEvery == 0 || step == maxSteps) {
+                            // every rank predicts its share of dev (no rank idles past the collective timeout)
+                            int[] predicted = dp.gather(myDev.isEmpty() ? new int[0] : classifier.predict(myDev, s.seqLen,
+                                    s.evalBatchSize, progress.nested(step, "dev evaluation", log.status())).predicted(), dev.size());
+                            if (dp.isMain()) {
+                                ClassificationMetrics m = classifier.score(devGold, predicted);
+                                Map<String, Object> scores = m.toMap(labels.labels());
+                                log.onEvaluation(step, scores);
+                                boolean better = best.offer(step, scores);
+                                progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
+                                        m.accuracy(), m.macroF1(), better ? " (best so far)" : ""));
+                            }
                         }
+                        if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
+                            checkpoints.write(step, prefetched.position());
+                        }
+                    }), startStep);
+                } catch (TrainingDivergedException e) {
+                    progress.end();
+                    if (dp.isMain()) {
+                        log.onDivergence(e);
+                        writeCurve(log);
                     }
-                    if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
-                        checkpoints.write(step, prefetched.position());
-                    }
-                }), startStep);
+                    throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
+                            .advise("a longer --warmup-ratio (this run: " + s.warmupRatio + ")")
+                            .keep("best model so far (step " + best.step() + ")", best.scores() == null ? null : bestDir)
+                            .keep("last good checkpoint", checkpoints.lastWritten())
+                            .failure(e, metricsFile);
+                }
                 progress.end();
                 if (!dp.isMain()) {
                     dp.awaitOthers();
                     return new Result(null, 0, null, s.metric, Double.NaN, null, null, maxSteps,
                             (System.nanoTime() - start) / 1e9, train.size(), dev.size(), labels.labels());
                 }
-                Path curve = s.output.resolve(PretrainJob.LOSS_CURVE);
-                LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + s.metric,
-                        List.of(log.lossSeries(), log.evaluationSeries()));
+                Path curve = writeCurve(log);
                 dp.awaitOthers();
                 return new Result(bestDir, best.step(), best.scores(), s.metric, majorityAccuracy(devGold, labels.size()),
                         metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
                         labels.labels());
             }
         }
+    }
+
+    private Path writeCurve(TrainingLog log) {
+        Path curve = settings.output.resolve(PretrainJob.LOSS_CURVE);
+        LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + settings.metric,
+                List.of(log.lossSeries(), log.evaluationSeries()));
+        return curve;
     }
 
     private static void validateOptions(Settings s) {
@@ -206,10 +231,18 @@ public final class FinetuneJob {
         if (!SELECTION_METRICS.contains(s.metric)) {
             throw new InputException("--metric " + s.metric + ": choose one of " + SELECTION_METRICS);
         }
-        ModelChecks.positive("--lr", s.learningRate);
-        if (s.epochs < 1 && s.maxSteps < 1) throw new InputException("--epochs must be at least 1, got " + s.epochs);
-        if (s.checkpointEvery < 0) throw new InputException("--checkpoint-every must be >= 0, got " + s.checkpointEvery);
-        if (s.warmupRatio < 0 || s.warmupRatio >= 1) throw new InputException("--warmup-ratio must be in [0, 1), got " + s.warmupRatio);
+        if (s.maxSteps < 1) OptionChecks.atLeast("--epochs", s.epochs, 1);
+        OptionChecks.atLeast("--max-steps", s.maxSteps, 0);
+        OptionChecks.atLeast("--batch-size", s.batchSize, 1);
+        OptionChecks.positive("--lr", s.learningRate);
+        OptionChecks.fractionBelowOne("--warmup-ratio", s.warmupRatio);
+        Optimizers.check(s.optimizer, s.weightDecay, s.epsilon);
+        OptionChecks.atLeast("--grad-accum", s.gradientAccumulation, 1);
+        OptionChecks.nonNegative("--max-grad-norm", s.maxGradNorm);
+        OptionChecks.atLeast("--log-every", s.logEvery, 1);
+        OptionChecks.atLeast("--eval-every", s.evalEvery, 0);
+        OptionChecks.atLeast("--checkpoint-every", s.checkpointEvery, 0);
+        OptionChecks.atLeast("--keep-checkpoints", s.keepCheckpoints, 0);
     }
 
     /**

@@ -1,9 +1,6 @@
 package org.nezha.core.pipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -11,6 +8,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import org.nezha.core.io.AtomicFiles;
 
 /** Writes a PNG of one or more curves over training steps (loss, learning rate, dev metrics). */
 public final class LossCurve {
@@ -26,12 +25,6 @@ public final class LossCurve {
             XYSeries xy = chart.addSeries(s.name(), s.steps(), s.values());
             xy.setMarker(s.steps().size() > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".plot", ".png");
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.writeStream(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -2,11 +2,9 @@ package org.nezha.core.pipeline;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
+import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.io.IoErrors;
 
 /** Appends one JSON object per line ({@code metrics.jsonl}), flushed at once so a crash loses nothing logged. */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BufferedWriter out;
+    private final Path file;
 
     /**
      * For a run resumed at {@code step}: rewrites {@code file} (atomically) without the records of later
@@ -33,7 +34,7 @@ public final class MetricsLog implements AutoCloseable {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw InputException.in(file, "unreadable: " + e.getMessage());
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
         List<JsonNode> kept = new ArrayList<>();
         List<String> keptLines = new ArrayList<>();
@@ -53,25 +54,10 @@ public final class MetricsLog implements AutoCloseable {
                 keptLines.add(lines.get(i));
             }
         }
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".metrics", ".tmp");
-            Files.write(temp, keptLines, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw InputException.in(file, "cannot rewrite: " + e.getMessage());
-        } finally {
-            deleteQuietly(temp);
-        }
+        StringBuilder text = new StringBuilder();
+        for (String line : keptLines) text.append(line).append('\n');
+        AtomicFiles.writeString(file, text.toString());
         return kept;
-    }
-
-    private static void deleteQuietly(Path temp) {
-        try {
-            if (temp != null) Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            // only a stray temporary file is left
-        }
     }
 
     /** Opens {@code file}; {@code append} keeps earlier lines (resuming), otherwise the file starts empty. */
@@ -80,8 +66,9 @@ public final class MetricsLog implements AutoCloseable {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file, e);
+            throw InputException.in(file, "cannot write: " + IoErrors.reason(e));
         }
+        this.file = file;
     }
 
     public void write(Map<String, ?> record) {
@@ -90,7 +77,7 @@ public final class MetricsLog implements AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw InputException.in(file, "cannot write: " + IoErrors.reason(e));
         }
     }
 
@@ -99,7 +86,7 @@ public final class MetricsLog implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw InputException.in(file, "cannot write: " + IoErrors.reason(e));
         }
     }
 }

@@ -1,56 +1,45 @@
 package org.nezha.core.pipeline;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
-import org.nezha.core.InputException;
 import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.TaskExample;
+import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.io.OutputPaths;
 
 /**
  * Writes predictions as CSV: {@code id,label,prob_<label>…}, one row per input in input order. The
- * id is the input's own id column, else the example's number (from 1), as the reader assigns it. Written to a temporary file and renamed,
- * so a failed run never leaves a partial file.
+ * id is the input's own id column, else the example's number (from 1), as the reader assigns it. Missing
+ * parent directories are created; the file is written whole or not at all.
  */
 public final class PredictionCsv {
     private PredictionCsv() {}
 
     public static void write(Path out, List<TaskExample> examples, SequenceClassifier.Predictions predictions,
             LabelSet labels) {
-        Path parent = out.toAbsolutePath().getParent();
-        Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(parent);
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                StringBuilder header = new StringBuilder("id,label");
-                for (String label : labels.labels()) header.append(',').append(field("prob_" + label));
-                w.write(header.toString());
+        OutputPaths.createDirectory(out.toAbsolutePath().getParent());
+        AtomicFiles.writeStream(out, stream -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            StringBuilder header = new StringBuilder("id,label");
+            for (String label : labels.labels()) header.append(',').append(field("prob_" + label));
+            w.write(header.toString());
+            w.newLine();
+            for (int i = 0; i < examples.size(); i++) {
+                TaskExample e = examples.get(i);
+                StringBuilder row = new StringBuilder();
+                row.append(field(e.id()));
+                row.append(',').append(field(labels.label(predictions.predicted()[i])));
+                for (float p : predictions.probabilities()[i]) row.append(',').append(String.format(Locale.ROOT, "%.6f", p));
+                w.write(row.toString());
                 w.newLine();
-                for (int i = 0; i < examples.size(); i++) {
-                    TaskExample e = examples.get(i);
-                    StringBuilder row = new StringBuilder();
-                    row.append(field(e.id()));
-                    row.append(',').append(field(labels.label(predictions.predicted()[i])));
-                    for (float p : predictions.probabilities()[i]) row.append(',').append(String.format(Locale.ROOT, "%.6f", p));
-                    w.write(row.toString());
-                    w.newLine();
-                }
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write error is the one to report
-            }
-            throw InputException.in(out, "cannot write predictions: " + e.getMessage());
-        }
+            w.flush();
+        });
     }
 
     /** RFC 4180 quoting where needed. */

@@ -10,7 +10,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
@@ -20,6 +22,7 @@ import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.ModelSize;
 import org.nezha.core.model.NezhaForMaskedLM;
 import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -29,6 +32,7 @@ import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Trainer;
+import org.nezha.core.train.TrainingDivergedException;
 
 /**
  * Masked-LM pretraining from scratch: corpus → packed sequences → dynamically masked batches →
@@ -69,8 +73,11 @@ public final class PretrainJob {
         public Path resume;
     }
 
-    /** What the run produced; the paths are null on data-parallel ranks other than 0 (they write nothing). */
-    public record Result(Path modelDir, Path metricsFile, Path lossCurve, long steps, double firstLoss, double finalLoss,
+    /**
+     * What the run produced; the paths are null on data-parallel ranks other than 0 (they write nothing).
+     * The first loss is the whole run's, earlier records of a resumed run included.
+     */
+    public record Result(Path modelDir, Path metricsFile, Path lossCurve, long steps, LoggedLoss firstLoss, LoggedLoss lastLoss,
             double tokensPerSecond, double seconds, long sequences, long corpusTokens) {}
 
     public static final String FINAL_MODEL = "model";
@@ -90,17 +97,19 @@ public final class PretrainJob {
     public Result run() {
         Settings s = settings;
         if (s.train.isEmpty()) throw new InputException("--train: at least one corpus file is needed");
-        ModelChecks.positive("--lr", s.learningRate);
-        if (s.maxSteps < 1) throw new InputException("--max-steps must be at least 1, got " + s.maxSteps);
-        if (s.warmupSteps < 0) throw new InputException("--warmup must be >= 0, got " + s.warmupSteps);
+        validateOptions(s);
         NezhaConfig config = NezhaConfig.read(s.modelConfig).withArchitectures("NezhaForMaskedLM");
         Vocab vocab = Vocab.load(s.vocab);
         ModelChecks.vocabularyFits(vocab, s.vocab, config, s.modelConfig);
+        ModelSize.requireFits(config, ModelSize.Head.MASKED_LM, true, s.modelConfig);
         ModelChecks.sequenceLengthFits(s.seqLen, 3, config, s.modelConfig);
-        ModelChecks.outputDirectoryUsable(s.output, s.overwrite || s.resume != null);
+        OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
         if (resumeFrom != null) resumeFrom.requireBefore(s.maxSteps);
-        for (Path f : s.train) if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
+        for (Path f : s.train) {
+            if (Files.isDirectory(f)) throw InputException.in(f, "is a directory; give the corpus files");
+            if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
+        }
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
@@ -131,7 +140,7 @@ public final class PretrainJob {
                     config.positionEmbeddingType(), model.parameters().parameterCount(), model.encoder().attention().name(),
                     execution.precision().optionName(), execution.device().str().getString(), optimizer.name()));
 
-            if (dp.isMain()) ModelChecks.createOutputDirectory(s.output);
+            if (dp.isMain()) OutputPaths.createDirectory(s.output);
             LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, s.warmupSteps, s.maxSteps, s.decay, 1.0, 0.0);
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
                     new Trainer.Options(s.maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, s.checkpointEvery),
@@ -152,25 +161,57 @@ public final class PretrainJob {
                     ResumableBatches<MlmBatch, HostBatch> batches = new ResumableBatches<>("mlm-batches", batcher,
                             batch -> HostBatch.prepare(batch, pinned), 4)) {
                 progress.begin("pretrain", s.maxSteps);
-                trainer.run(new MaskedLmTask(model, batches, execution.device()), log.listener(step -> {
-                    if (dp.isMain()) checkpoints.write(step, batches.position());
-                }), startStep);
+                try {
+                    trainer.run(new MaskedLmTask(model, batches, execution.device()), log.listener(step -> {
+                        if (dp.isMain()) checkpoints.write(step, batches.position());
+                    }), startStep);
+                } catch (TrainingDivergedException e) {
+                    progress.end();
+                    if (dp.isMain()) {
+                        log.onDivergence(e);
+                        writeCurve(log);
+                    }
+                    throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
+                            .advise("a longer --warmup (this run: " + s.warmupSteps + ")")
+                            .keep("last good checkpoint", checkpoints.lastWritten())
+                            .failure(e, metricsFile);
+                }
                 progress.end();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!dp.isMain()) {
                     dp.awaitOthers();
-                    return new Result(null, null, null, s.maxSteps, log.firstLog().loss(), log.lastLog().loss(),
+                    return new Result(null, null, null, s.maxSteps, log.firstLoss(), log.lastLoss(),
                             log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
                 }
                 Path modelDir = s.output.resolve(FINAL_MODEL);
                 ModelDirectory.save(modelDir, model, s.vocab, tokenizerOptions);
-                Path curve = s.output.resolve(LOSS_CURVE);
-                LossCurve.writePng(curve, "NEZHA masked-LM pretraining", "loss", List.of(log.lossSeries()));
+                Path curve = writeCurve(log);
                 dp.awaitOthers();
-                return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLog().loss(), log.lastLog().loss(),
+                return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLoss(), log.lastLoss(),
                         log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
             }
         }
+    }
+
+    private Path writeCurve(TrainingLog log) {
+        Path curve = settings.output.resolve(LOSS_CURVE);
+        LossCurve.writePng(curve, "NEZHA masked-LM pretraining", "loss", List.of(log.lossSeries()));
+        return curve;
+    }
+
+    private static void validateOptions(Settings s) {
+        OptionChecks.atLeast("--max-steps", s.maxSteps, 1);
+        OptionChecks.atLeast("--batch-size", s.batchSize, 1);
+        OptionChecks.positive("--lr", s.learningRate);
+        OptionChecks.atLeast("--warmup", s.warmupSteps, 0);
+        Optimizers.check(s.optimizer, s.weightDecay, s.epsilon);
+        OptionChecks.atLeast("--grad-accum", s.gradientAccumulation, 1);
+        OptionChecks.nonNegative("--max-grad-norm", s.maxGradNorm);
+        OptionChecks.openFraction("--mask-prob", s.maskProb);
+        OptionChecks.atLeast("--max-predictions", s.maxPredictions, 1);
+        OptionChecks.atLeast("--log-every", s.logEvery, 1);
+        OptionChecks.atLeast("--checkpoint-every", s.checkpointEvery, 0);
+        OptionChecks.atLeast("--keep-checkpoints", s.keepCheckpoints, 0);
     }
 
     /** A masked-LM batch prepared ahead in host memory (pinned for a GPU). */

@@ -14,6 +14,39 @@ public interface Progress {
     /** A line of information for the user (data sizes, where outputs went). */
     void info(String line);
 
+    /**
+     * A sub-task inside the current phase (a dev evaluation during training) shown as that phase's
+     * status, "LABEL done/total", while the phase stays at {@code phaseDone}; its own begin and end
+     * do not replace the phase, and its end puts {@code statusAfter} back.
+     */
+    default Progress nested(long phaseDone, String label, String statusAfter) {
+        Progress outer = this;
+        return new Progress() {
+            private long total;
+
+            @Override
+            public void begin(String task, long total) {
+                this.total = total;
+                outer.advance(phaseDone, label + " 0/" + total);
+            }
+
+            @Override
+            public void advance(long done, String status) {
+                outer.advance(phaseDone, label + " " + done + "/" + total);
+            }
+
+            @Override
+            public void end() {
+                outer.advance(phaseDone, statusAfter);
+            }
+
+            @Override
+            public void info(String line) {
+                outer.info(line);
+            }
+        };
+    }
+
     /** Reports nothing (library use, tests). */
     Progress SILENT = new Progress() {
         @Override

@@ -22,6 +22,7 @@ import org.nezha.core.data.TaskKind;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.ModelSize;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.tensor.Tensors;
 import org.nezha.core.train.Precision;
@@ -35,6 +36,8 @@ import org.nezha.core.tokenizer.Encoding;
  */
 public final class SequenceClassifier {
     public static final String TASK_FIELD = "nezha_task";
+    /** Tokens per example when neither the caller nor the model directory says (BERT's GLUE default). */
+    static final int DEFAULT_SEQ_LEN = 128;
 
     private final NezhaForSequenceClassification model;
     private final BertTokenizer tokenizer;
@@ -67,6 +70,7 @@ public final class SequenceClassifier {
         TaskKind kind = kindOverride != null ? kindOverride : taskKind(config, configFile);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
+        ModelSize.requireFits(config, ModelSize.Head.SEQUENCE_CLASSIFICATION, false, configFile);
         NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
                 AttentionBackends.select(execution.attention(), config));
         var report = ModelDirectory.loadWeights(dir, model);
@@ -100,6 +104,12 @@ public final class SequenceClassifier {
         return model;
     }
 
+    /** The tokens per example the model was fine-tuned with, else 128 (or less, if the model takes less). */
+    public int defaultSeqLen() {
+        Integer recorded = tokenizer.options().modelMaxLength();
+        return recorded != null ? recorded : Math.min(DEFAULT_SEQ_LEN, model.config().maxPositionEmbeddings());
+    }
+
     /** Tokenizes pairs (or single texts when b is null) as BERT does: [CLS] a [SEP] b [SEP], longest-first truncation. */
     static PairEncoder pairEncoder(BertTokenizer tokenizer) {
         return (a, b, maxLen) -> {
@@ -117,13 +127,18 @@ public final class SequenceClassifier {
     public record Predictions(int[] predicted, float[][] probabilities) {}
 
     public Predictions predict(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
+        return predict("predict", examples, seqLen, batchSize, progress);
+    }
+
+    /** {@code phase}: what the progress bar calls this pass. */
+    private Predictions predict(String phase, List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
         ModelChecks.sequenceLengthFits(seqLen, minimumSeqLen(kind), model.config(), "the model's config.json");
         TaskBatcher batches = TaskBatcher.inOrder(examples, null, pairEncoder(tokenizer), seqLen,
                 tokenizer.vocab().padId(), batchSize);
         int[] predicted = new int[examples.size()];
         float[][] probabilities = new float[examples.size()][];
         int numLabels = labels.size();
-        progress.begin("predict", examples.size());
+        progress.begin(phase, examples.size());
         long done = 0;
         for (int i = 0; i < batches.batchesPerEpoch(); i++) {
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
@@ -165,7 +180,7 @@ public final class SequenceClassifier {
     /** Predicts and scores labelled examples (labels are checked before any compute). */
     public ClassificationMetrics evaluate(List<TaskExample> examples, int seqLen, int batchSize, Progress progress) {
         int[] gold = goldLabels(examples);
-        return score(gold, predict(examples, seqLen, batchSize, progress).predicted());
+        return score(gold, predict("eval", examples, seqLen, batchSize, progress).predicted());
     }
 
     private static int argmax(float[] values) {

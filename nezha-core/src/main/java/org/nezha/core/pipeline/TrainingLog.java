@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.nezha.core.train.Trainer;
+import org.nezha.core.train.TrainingDivergedException;
 
 /**
  * The user-facing side of a training run: live progress, one {@code metrics.jsonl} line per logged
@@ -25,7 +26,6 @@ final class TrainingLog implements AutoCloseable {
     private final List<Double> evalValues = new ArrayList<>();
     private final String plottedScore;
     private Trainer.StepLog last;
-    private Trainer.StepLog first;
 
     /**
      * {@code metricsFile} null: keep the series but write nothing (a data-parallel rank other than 0).
@@ -74,11 +74,15 @@ final class TrainingLog implements AutoCloseable {
 
     /** The bar shows the last logged loss: reading every step's loss would make each step wait for the device. */
     void onUpdate(long step) {
-        progress.advance(step, last == null ? "" : String.format(Locale.ROOT, "loss %.4f", last.loss()));
+        progress.advance(step, status());
+    }
+
+    /** The progress status: the last logged loss. */
+    String status() {
+        return last == null ? "" : String.format(Locale.ROOT, "loss %.4f", last.loss());
     }
 
     void onLog(Trainer.StepLog log) {
-        if (first == null) first = log;
         last = log;
         if (Double.isFinite(log.loss())) { // a window of only skipped (fp16 overflow) updates has no loss
             steps.add(log.step());
@@ -102,12 +106,29 @@ final class TrainingLog implements AutoCloseable {
         evalValues.add(((Number) scores.get(plottedScore)).doubleValue());
     }
 
-    Trainer.StepLog firstLog() {
-        return first;
+    /**
+     * Records that the run stopped because it diverged; the value, NaN or infinite, is not JSON and
+     * is written as text.
+     */
+    void onDivergence(TrainingDivergedException e) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("split", "train");
+        record.put("step", e.step());
+        record.put("event", "diverged");
+        record.put("quantity", e.quantity());
+        record.put("value", Double.toString(e.value()));
+        record.put("last_finite_step", e.lastFiniteStep() > 0 ? e.lastFiniteStep() : null);
+        record.put("last_finite_loss", e.lastFiniteStep() > 0 ? e.lastFiniteLoss() : null);
+        if (metrics != null) metrics.write(record);
     }
 
-    Trainer.StepLog lastLog() {
-        return last;
+    /** The first logged loss of the whole run, a resumed run's earlier records included (null before any log). */
+    LoggedLoss firstLoss() {
+        return losses.isEmpty() ? null : new LoggedLoss(steps.getFirst(), losses.getFirst());
+    }
+
+    LoggedLoss lastLoss() {
+        return losses.isEmpty() ? null : new LoggedLoss(steps.getLast(), losses.getLast());
     }
 
     /** Mean tokens/s over the logged windows, leaving out the first (it includes start-up). */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nezha.core.InputException;
+import org.nezha.core.io.IoErrors;
 
 /**
  * A WordPiece vocabulary: one token per line of {@code vocab.txt}, the id being the 0-based line
@@ -108,7 +109,7 @@ public final class Vocab {
         } catch (NoSuchFileException e) {
             throw InputException.in(file, "vocabulary file not found");
         } catch (IOException e) {
-            throw InputException.in(file, "cannot read vocabulary: " + e.getMessage());
+            throw InputException.in(file, "cannot read vocabulary: " + IoErrors.reason(e));
         }
     }
 

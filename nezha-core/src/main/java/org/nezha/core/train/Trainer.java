@@ -1,6 +1,7 @@
 package org.nezha.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,9 @@ public final class Trainer {
     private PhaseClock clock = PhaseClock.NONE;
     /** Gradients are handed to {@link #sync} only in an update's last micro-step (accumulation adds up locally first). */
     private boolean lastMicroStep;
+    /** The last update whose loss was read and finite (0: none yet), for a divergence's message. */
+    private long lastFiniteStep;
+    private double lastFiniteLoss = Double.NaN;
 
     public Trainer(Map<String, Tensor> parameters, Optimizer optimizer, LearningRateSchedule schedule, Options options,
             Precision precision, Device device) {
@@ -125,7 +129,12 @@ public final class Trainer {
         return scaler;
     }
 
-    /** Runs updates {@code startStep} … maxSteps − 1 (startStep &gt; 0 when resuming). */
+    /**
+     * Runs updates {@code startStep} … maxSteps − 1 (startStep &gt; 0 when resuming).
+     *
+     * @throws TrainingDivergedException when a loss or gradient norm is found not finite (checked at
+     *     every log and before every checkpoint; the listener hears of nothing after the first bad update)
+     */
     public void run(Task task, Listener listener, long startStep) {
         Window window = new Window(System.nanoTime());
         long start = window.startNanos;
@@ -151,7 +160,7 @@ public final class Trainer {
                 clock.phaseEnded(PhaseClock.Phase.COMMUNICATION);
                 boolean finite = scaler == null || unscaleAndUpdateScale();
                 if (finite) {
-                    window.add(loss, clipGradients(options.maxGradNorm()));
+                    window.add(step + 1, loss, clipGradients(options.maxGradNorm()));
                     optimizer.step(lr);
                 }
                 optimizer.zeroGrad();
@@ -159,13 +168,33 @@ public final class Trainer {
             }
             long done = step + 1;
             listener.onUpdate(done);
-            if (done % options.logEvery() == 0 || done == options.maxSteps()) {
-                listener.onLog(window.close(done, lr, start, scaler, sync));
+            boolean logDue = done % options.logEvery() == 0 || done == options.maxSteps();
+            boolean checkpointDue = (options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0)
+                    || done == options.maxSteps();
+            if (logDue || checkpointDue) requireFinite(window); // nothing is logged or saved from a diverged run
+            if (logDue) {
+                listener.onLog(window.close(done, lr, start, scaler));
                 window = new Window(System.nanoTime());
             }
-            if ((options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0) || done == options.maxSteps()) {
-                listener.onCheckpoint(done);
+            if (checkpointDue) listener.onCheckpoint(done);
+        }
+    }
+
+    /**
+     * Reads the window's losses (averaged over processes) and norms, once, and stops the run at the
+     * first that is not finite; otherwise remembers the last good loss for the next failure's message.
+     */
+    private void requireFinite(Window window) {
+        window.read(sync);
+        for (int i = 0; i < window.size(); i++) {
+            long step = window.steps.get(i);
+            double loss = window.lossValues[i], norm = window.normValues[i];
+            if (!Double.isFinite(loss)) throw new TrainingDivergedException(step, "loss", loss, lastFiniteStep, lastFiniteLoss);
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException(step, "gradient norm", norm, lastFiniteStep, lastFiniteLoss);
             }
+            lastFiniteStep = step;
+            lastFiniteLoss = loss;
         }
     }
 
@@ -203,39 +232,56 @@ public final class Trainer {
         }
     }
 
-    /** Sums over the updates since the last log, kept on the device until the log reads them once. */
+    /**
+     * The updates since the last log. Their losses and norms stay on the device (retained past each
+     * update's scope) until one read at a log or checkpoint; a stop at every update would make each
+     * step wait for the device.
+     */
     private static final class Window {
         final long startNanos;
         long tokens;
-        int updates;
-        Tensor lossSum, normSum;
+        final List<Long> steps = new ArrayList<>();
+        private final List<Tensor> losses = new ArrayList<>(), norms = new ArrayList<>();
+        double[] lossValues, normValues;
 
         Window(long startNanos) {
             this.startNanos = startNanos;
         }
 
-        void add(Tensor loss, Tensor norm) {
-            updates++;
-            lossSum = retained(lossSum == null ? loss : lossSum.add(loss), lossSum);
-            normSum = retained(normSum == null ? norm : normSum.add(norm), normSum);
+        int size() {
+            return steps.size();
         }
 
-        private static Tensor retained(Tensor next, Tensor previous) {
-            next.retainReference();
-            if (previous != null) previous.releaseReference();
-            return next;
+        void add(long step, Tensor loss, Tensor norm) {
+            loss.retainReference();
+            norm.retainReference();
+            steps.add(step);
+            losses.add(loss);
+            norms.add(norm);
+            lossValues = null;
         }
 
-        /** The log of the window; the loss is averaged over data-parallel processes (all skip the same updates). */
-        StepLog close(long step, double lr, long runStart, DynamicLossScaler scaler, GradientSync sync) {
-            long now = System.nanoTime();
-            double loss = updates == 0 ? Double.NaN : sync.averageOverProcesses(lossSum).item_double() / updates;
-            double norm = updates == 0 ? Double.NaN : normSum.item_double() / updates;
-            if (lossSum != null) lossSum.releaseReference();
-            if (normSum != null) normSum.releaseReference();
-            if (updates > 0 && !Double.isFinite(loss)) {
-                throw new IllegalStateException("loss became " + loss + " by step " + step);
+        /** Reads the values (a collective under data parallel: every process reads at the same steps). */
+        void read(GradientSync sync) {
+            if (lossValues != null) return;
+            if (steps.isEmpty()) {
+                lossValues = normValues = new double[0];
+                return;
             }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor stacked = torch.stack(new TensorVector(losses.toArray(Tensor[]::new)));
+                lossValues = Tensors.toDoubles(sync.averageOverProcesses(stacked));
+                normValues = Tensors.toDoubles(torch.stack(new TensorVector(norms.toArray(Tensor[]::new))));
+            }
+        }
+
+        /** The log of the window (read and checked already); the loss is averaged over data-parallel processes. */
+        StepLog close(long step, double lr, long runStart, DynamicLossScaler scaler) {
+            long now = System.nanoTime();
+            double loss = Arrays.stream(lossValues).average().orElse(Double.NaN); // NaN: every update skipped (fp16)
+            double norm = Arrays.stream(normValues).average().orElse(Double.NaN);
+            losses.forEach(Tensor::releaseReference);
+            norms.forEach(Tensor::releaseReference);
             return new StepLog(step, loss, lr, norm, tokens / ((now - startNanos) / 1e9), (now - runStart) / 1e9,
                     scaler == null ? 0 : scaler.scale(), scaler == null ? 0 : scaler.skippedSteps());
         }

@@ -64,4 +64,23 @@ class NezhaConfigTest {
         e = assertThrows(InputException.class, () -> NezhaConfig.read(type));
         assertTrue(e.getMessage().contains("position_embedding_type \"relative_key\" is not supported"), e.getMessage());
     }
+
+    /** Every number is checked for type and range, NaN and infinities (Python's json writes them) included. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "\"layer_norm_eps\": 1e-12                | \"layer_norm_eps\": NaN                 | \"layer_norm_eps\" must be a number in (0, 1), got NaN",
+            "\"layer_norm_eps\": 1e-12                | \"layer_norm_eps\": -1e-12              | \"layer_norm_eps\" must be a number in (0, 1), got -1.0E-12",
+            "\"layer_norm_eps\": 1e-12                | \"layer_norm_eps\": 1e999                | \"layer_norm_eps\" must be a number in (0, 1), got Infinity",
+            "\"initializer_range\": 0.02              | \"initializer_range\": Infinity          | \"initializer_range\" must be a number in (0, 1), got Infinity",
+            "\"initializer_range\": 0.02              | \"initializer_range\": \"0.02\"          | \"initializer_range\" must be a number in (0, 1), got \"0.02\"",
+            "\"hidden_dropout_prob\": 0.1             | \"hidden_dropout_prob\": NaN             | \"hidden_dropout_prob\" must be in [0, 1), got NaN",
+            "\"vocab_size\": 21128                    | \"vocab_size\": 4294967296               | \"vocab_size\" must be a positive integer below 2^31, got 4294967296",
+            "\"max_relative_position\": 64            | \"max_relative_position\": 64.5          | \"max_relative_position\" must be a positive integer below 2^31, got 64.5",
+            "\"pad_token_id\": 0                      | \"pad_token_id\": \"0\"                  | \"pad_token_id\" must be an integer, got \"0\"",
+    })
+    void numbersOutOfRangeAreOneLineErrors(String field, String bad, String problem) {
+        InputException e = assertThrows(InputException.class,
+                () -> NezhaConfig.parse(HF_NEZHA_BASE.replace(field.strip(), bad.strip()), "config.json"));
+        assertEquals("config.json: " + problem.strip(), e.getMessage());
+    }
 }

@@ -18,9 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.InputException;
+import org.nezha.core.RunFailedException;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
+import org.nezha.core.train.TrainingDivergedException;
 
 class PretrainJobTest {
     static final Path CONFIG = Path.of("src/test/resources/configs/nezha-test.json");
@@ -129,6 +131,46 @@ class PretrainJobTest {
             return JSON.readTree(line);
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A learning rate far too high: the run stops with one line naming the step, the last finite loss,
+     * what to try and the last good checkpoint; metrics.jsonl records the failure; no model and no
+     * half-written directory is left, and the checkpoint kept holds finite weights.
+     */
+    @Test
+    void aDivergingRunFailsCleanlyAndKeepsItsLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        PretrainJob.Settings s = settings(dir, 30);
+        s.learningRate = 1e4;
+        s.warmupSteps = 10;
+        s.logEvery = 1;
+        s.checkpointEvery = 1;
+        s.keepCheckpoints = 0;
+        RunFailedException e = assertThrows(RunFailedException.class,
+                () -> new PretrainJob(s, Execution.cpu("fused"), Progress.SILENT).run());
+        TrainingDivergedException cause = (TrainingDivergedException) e.getCause();
+        long step = cause.step();
+        Path checkpoint = dir.resolve("checkpoint-" + (step - 1));
+        assertTrue(e.getMessage().startsWith("training diverged: the " + cause.quantity() + " became "), e.getMessage());
+        assertTrue(e.getMessage().contains("at step " + step + " (last finite loss "), e.getMessage());
+        assertTrue(e.getMessage().contains("Try a lower --lr (this run: 10000.0), a longer --warmup (this run: 10)."), e.getMessage());
+        assertTrue(e.getMessage().contains("Last good checkpoint: " + checkpoint + "."), e.getMessage());
+        assertTrue(e.getMessage().endsWith("The failure is recorded in " + dir.resolve("metrics.jsonl") + "."), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+
+        JsonNode last = parse(Files.readAllLines(dir.resolve("metrics.jsonl")).getLast());
+        assertEquals("diverged", last.get("event").asText());
+        assertEquals(step, last.get("step").asLong());
+        assertEquals(step - 1, last.get("last_finite_step").asLong());
+        assertTrue(Files.notExists(dir.resolve(PretrainJob.FINAL_MODEL)));
+        assertTrue(Files.notExists(dir.resolve("checkpoint-" + step)));
+        assertTrue(Files.isRegularFile(dir.resolve(PretrainJob.LOSS_CURVE)), "the curve up to the failure");
+        try (var entries = Files.list(dir)) {
+            assertTrue(entries.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary files");
+        }
+        for (var weight : SafeTensors.read(checkpoint.resolve(ModelDirectory.WEIGHTS)).entrySet()) {
+            for (float v : Tensors.toFloats(weight.getValue())) assertTrue(Float.isFinite(v), weight.getKey());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.nezha.core.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,9 +37,22 @@ class TokenizerOptionsTest {
                 {"do_lower_case": false, "model_max_length": 512, "tokenizer_class": "BertTokenizer",
                  "strip_accents": true, "tokenize_chinese_chars": false, "never_split": null}
                 """);
-        assertEquals(new TokenizerOptions(false, true, false), TokenizerOptions.read(file));
+        assertEquals(new TokenizerOptions(false, true, false, 512), TokenizerOptions.read(file));
         Files.writeString(file, "{\"strip_accents\": null}");
         assertEquals(TokenizerOptions.defaults(), TokenizerOptions.read(file));
+    }
+
+    /** HF writes int(1e30) for "no limit": no length is recorded. A length that is not a positive integer is an error. */
+    @Test
+    void modelMaxLengthIsRecordedOnlyWhenItIsAReadLimit() throws IOException {
+        Path file = dir.resolve("tokenizer_config.json");
+        Files.writeString(file, "{\"model_max_length\": 1000000000000000019884624838656}");
+        assertNull(TokenizerOptions.read(file).modelMaxLength());
+        for (String bad : new String[] {"0", "-5", "\"64\"", "64.5"}) {
+            Files.writeString(file, "{\"model_max_length\": " + bad + "}");
+            InputException e = assertThrows(InputException.class, () -> TokenizerOptions.read(file), bad);
+            assertTrue(e.getMessage().startsWith(file + ": \"model_max_length\" must be a positive integer"), e.getMessage());
+        }
     }
 
     @Test
@@ -58,7 +72,8 @@ class TokenizerOptionsTest {
     void writeThenReadRoundTrips() throws IOException {
         Path file = dir.resolve("tokenizer_config.json");
         for (TokenizerOptions options : new TokenizerOptions[] {
-                TokenizerOptions.defaults(), new TokenizerOptions(false, false, true), new TokenizerOptions(true, true, false)}) {
+                TokenizerOptions.defaults(), new TokenizerOptions(false, false, true), new TokenizerOptions(true, true, false),
+                TokenizerOptions.defaults().withModelMaxLength(64)}) {
             options.write(file);
             assertEquals(options, TokenizerOptions.read(file));
         }

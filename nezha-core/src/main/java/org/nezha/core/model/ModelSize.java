@@ -1,0 +1,82 @@
+package org.nezha.core.model;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+import org.nezha.core.InputException;
+import org.nezha.core.config.NezhaConfig;
+
+/**
+ * How big a model of a config is, counted from the config before anything is allocated, so that a
+ * config that cannot fit ({@code vocab_size} 2³¹−1, say) is one clear error instead of a failed
+ * terabyte allocation deep in libtorch.
+ */
+public final class ModelSize {
+    /** fp32 weights, gradients and the optimizer's two moments (AdamW and LAMB alike). */
+    private static final int TRAINING_BYTES_PER_PARAMETER = 16;
+    private static final int INFERENCE_BYTES_PER_PARAMETER = 4;
+
+    /** The head on top of the encoder. */
+    public enum Head { MASKED_LM, SEQUENCE_CLASSIFICATION }
+
+    private ModelSize() {}
+
+    /** Parameters of the model {@link NezhaForMaskedLM} or {@link NezhaForSequenceClassification} builds (saturating). */
+    public static long parameters(NezhaConfig c, Head head) {
+        long h = c.hiddenSize(), vocab = c.vocabSize(), inner = c.intermediateSize();
+        long embeddings = sum(mul(vocab, h), mul(c.typeVocabSize(), h), 2 * h,
+                c.hasAbsolutePositions() ? mul(c.maxPositionEmbeddings(), h) : 0);
+        long layer = sum(mul(4, sum(mul(h, h), h)), mul(2, mul(inner, h)), inner, h, 4 * h);
+        long heads = switch (head) {
+            case MASKED_LM -> sum(mul(h, h), 3 * h, vocab); // transform, its LayerNorm, decoder bias (weight tied)
+            case SEQUENCE_CLASSIFICATION -> sum(mul(h, h), h, mul(c.numLabels(), h), c.numLabels()); // pooler, classifier
+        };
+        return sum(embeddings, mul(c.numHiddenLayers(), layer), heads);
+    }
+
+    /**
+     * Refuses a model whose weights (and, for training, gradients and optimizer state) alone exceed
+     * this machine's memory; {@code source} names the config in the error.
+     */
+    public static void requireFits(NezhaConfig config, Head head, boolean training, Object source) {
+        long parameters = parameters(config, head);
+        long table = config.hasAbsolutePositions() ? 0 : mul(2L * config.maxRelativePosition() + 1, config.headSize());
+        long needed = sum(mul(parameters, training ? TRAINING_BYTES_PER_PARAMETER : INFERENCE_BYTES_PER_PARAMETER),
+                mul(4, table));
+        long available = physicalMemory();
+        if (needed > available) {
+            throw new InputException(String.format(Locale.ROOT,
+                    "%s: a model of this config has %,d parameters and needs about %s of memory %s, more than the %s "
+                            + "this machine has (check vocab_size, hidden_size, num_hidden_layers, intermediate_size)",
+                    source, parameters, bytes(needed),
+                    training ? "to train (fp32 weights, gradients and optimizer state)" : "for its fp32 weights",
+                    bytes(available)));
+        }
+    }
+
+    static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    }
+
+    static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = n;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    }
+
+    private static long mul(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        return high != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    }
+
+    private static long sum(long... terms) {
+        long total = 0;
+        for (long t : terms) total = total > Long.MAX_VALUE - t ? Long.MAX_VALUE : total + t;
+        return total;
+    }
+}

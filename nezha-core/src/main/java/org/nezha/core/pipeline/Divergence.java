@@ -1,0 +1,44 @@
+package org.nezha.core.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nezha.core.RunFailedException;
+import org.nezha.core.train.Precision;
+import org.nezha.core.train.TrainingDivergedException;
+
+/**
+ * What a training job tells the user when its loss blew up: where it happened, what to change, and
+ * which of its outputs are still good (nothing from after the failure was written).
+ */
+final class Divergence {
+    private final List<String> advice = new ArrayList<>();
+    private final List<String> kept = new ArrayList<>();
+
+    /** Advice every training job shares: the learning rate, clipping and fp16. */
+    Divergence(double learningRate, double maxGradNorm, Precision precision) {
+        advice.add("a lower --lr (this run: " + learningRate + ")");
+        if (maxGradNorm <= 0) advice.add("--max-grad-norm 1.0 (clipping was off)");
+        if (precision == Precision.FP16) advice.add("--precision bf16 or fp32 instead of fp16");
+    }
+
+    Divergence advise(String suggestion) {
+        advice.add(suggestion);
+        return this;
+    }
+
+    /** An output that is still good, e.g. "last good checkpoint: DIR"; null is left out. */
+    Divergence keep(String what, Path where) {
+        if (where != null) kept.add(what + ": " + where);
+        return this;
+    }
+
+    RunFailedException failure(TrainingDivergedException e, Path metricsFile) {
+        StringBuilder line = new StringBuilder("training diverged: ").append(e.getMessage()).append(". Try ")
+                .append(String.join(", ", advice)).append('.');
+        for (String k : kept) line.append(' ').append(Character.toUpperCase(k.charAt(0))).append(k.substring(1)).append('.');
+        if (metricsFile != null) line.append(" The failure is recorded in ").append(metricsFile).append('.');
+        return new RunFailedException(line.toString(), e);
+    }
+}
