@@ -34,7 +34,14 @@ final class Divergence {
         return this;
     }
 
-    RunFailedException failure(TrainingDivergedException e, Path metricsFile) {
+    /**
+     * Records the failure in the run's log, redraws the loss curve up to it ({@code plot}; nothing on
+     * a data-parallel rank that writes nothing) and returns the one-line error for the user.
+     */
+    RunFailedException failure(TrainingDivergedException e, TrainingLog log, Runnable plot) {
+        log.onDivergence(e);
+        plot.run();
+        Path metricsFile = log.metricsFile();
         StringBuilder line = new StringBuilder("training diverged: ").append(e.getMessage()).append(". Try ")
                 .append(String.join(", ", advice)).append('.');
         for (String k : kept) line.append(' ').append(Character.toUpperCase(k.charAt(0))).append(k.substring(1)).append('.');

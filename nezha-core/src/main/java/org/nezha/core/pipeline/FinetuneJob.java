@@ -188,15 +188,11 @@ public final class FinetuneJob {
                     }), startStep);
                 } catch (TrainingDivergedException e) {
                     progress.end();
-                    if (dp.isMain()) {
-                        log.onDivergence(e);
-                        writeCurve(log);
-                    }
                     throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
                             .advise("a longer --warmup-ratio (this run: " + s.warmupRatio + ")")
                             .keep("best model so far (step " + best.step() + ")", best.scores() == null ? null : bestDir)
                             .keep("last good checkpoint", checkpoints.lastWritten())
-                            .failure(e, metricsFile);
+                            .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
                 }
                 progress.end();
                 if (!dp.isMain()) {

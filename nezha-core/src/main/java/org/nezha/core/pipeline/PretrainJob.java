@@ -167,14 +167,10 @@ public final class PretrainJob {
                     }), startStep);
                 } catch (TrainingDivergedException e) {
                     progress.end();
-                    if (dp.isMain()) {
-                        log.onDivergence(e);
-                        writeCurve(log);
-                    }
                     throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
                             .advise("a longer --warmup (this run: " + s.warmupSteps + ")")
                             .keep("last good checkpoint", checkpoints.lastWritten())
-                            .failure(e, metricsFile);
+                            .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
                 }
                 progress.end();
                 double seconds = (System.nanoTime() - start) / 1e9;

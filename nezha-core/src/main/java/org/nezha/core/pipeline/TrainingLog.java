@@ -18,6 +18,7 @@ import org.nezha.core.train.TrainingDivergedException;
  */
 final class TrainingLog implements AutoCloseable {
     private final MetricsLog metrics;
+    private final Path metricsFile;
     private final Progress progress;
     private final List<Long> steps = new ArrayList<>();
     private final List<Double> losses = new ArrayList<>();
@@ -38,6 +39,7 @@ final class TrainingLog implements AutoCloseable {
         this.progress = progress;
         if (metricsFile != null && resumedAt > 0) MetricsLog.keepUpTo(metricsFile, resumedAt).forEach(this::replay);
         this.metrics = metricsFile == null ? null : new MetricsLog(metricsFile, resumedAt > 0);
+        this.metricsFile = metricsFile;
     }
 
     /** An earlier run's record, into the curves. */
@@ -120,6 +122,11 @@ final class TrainingLog implements AutoCloseable {
         record.put("last_finite_step", e.lastFiniteStep() > 0 ? e.lastFiniteStep() : null);
         record.put("last_finite_loss", e.lastFiniteStep() > 0 ? e.lastFiniteLoss() : null);
         if (metrics != null) metrics.write(record);
+    }
+
+    /** Where the records go, or null when this process writes none. */
+    Path metricsFile() {
+        return metricsFile;
     }
 
     /** The first logged loss of the whole run, a resumed run's earlier records included (null before any log). */

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Shared CPU: fine-tuning time under each OpenMP wait policy, with the machine to itself and beside
+# one busy process, all in one run (docs/BENCHMARKS.md, "Shared CPU").
+#   unset    libgomp's default: a waiting thread spins for a while before it sleeps (what ./nezha did)
+#   ACTIVE   waiting threads spin until work comes
+#   PASSIVE  waiting threads sleep at once (what ./nezha and nezha launch set now)
+# Usage: scripts/bench-shared-cpu.sh [STEPS] [REPEATS]   (defaults 60 and 2; prints a table)
+# The runs alternate between policies so that a slow minute of the machine hits them all alike.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+steps="${1:-60}"
+repeats="${2:-2}"
+"$root/nezha" --version >/dev/null   # builds the application if needed, and finds the JDK below
+. "$root/scripts/find-jdk.sh"
+work="$(mktemp -d "${TMPDIR:-/tmp}/nezha-shared-cpu.XXXXXX")"
+busy=""
+cleanup() {
+  [ -n "$busy" ] && kill "$busy" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+head -n 65 "$root/data/afqmc/dev.tsv" > "$work/dev.tsv"
+
+# One fine-tuning of the tiny config; prints its training seconds. Runs java directly: ./nezha would
+# set the policy itself.
+finetune() {
+  local policy="$1" summary
+  summary=$( (if [ "$policy" = unset ]; then unset OMP_WAIT_POLICY; else export OMP_WAIT_POLICY="$policy"; fi
+    "$NEZHA_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$root/cli/target/nezha-cli.jar" finetune \
+      --task pair --model-config "$root/data/configs/nezha-tiny.json" --vocab "$root/data/vocab/vocab.txt" \
+      --train "$root/data/afqmc/train.tsv" --dev "$work/dev.tsv" --output "$work/run" --overwrite \
+      --max-steps "$steps" --eval-every "$steps" --batch-size 32 --seq-len 64 2>/dev/null) )
+  echo "$summary" | sed -n "s/^fine-tuning done: $steps steps in \([0-9.]*\)s.*/\1/p; s/^fine-tuning done: $steps steps in \([0-9]*\)m\([0-9]*\)s.*/\1 \2/p" \
+    | awk 'NF == 2 { print $1 * 60 + $2; next } { print $1 }'
+}
+
+printf "%-8s %-14s %s\n" policy machine "seconds for $steps fine-tuning steps (each repeat)"
+declare -A times
+for load in alone "1 busy process"; do
+  if [ "$load" != alone ]; then
+    sh -c 'while :; do :; done' &
+    busy=$!
+  fi
+  for ((r = 0; r < repeats; r++)); do
+    for policy in unset ACTIVE PASSIVE; do
+      times["$policy/$load"]+="$(finetune "$policy") "
+    done
+  done
+  for policy in unset ACTIVE PASSIVE; do printf "%-8s %-14s %s\n" "$policy" "$load" "${times[$policy/$load]}"; done
+  if [ -n "$busy" ]; then kill "$busy"; wait "$busy" 2>/dev/null || true; busy=""; fi
+done
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
