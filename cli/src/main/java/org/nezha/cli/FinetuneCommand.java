@@ -59,7 +59,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Stop after N updates instead (0 = use --epochs). Default: ${DEFAULT-VALUE}.")
     long maxSteps;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Examples per micro-batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Examples per micro-batch, per process. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")

@@ -32,10 +32,17 @@ import org.nezha.core.distributed.DistributedEnvironment;
                 "Their output is copied here, every line prefixed with [rank K]. When one process fails, the others "
                         + "are stopped (killed after a few seconds) and launch exits with the failed one's exit code; "
                         + "Ctrl-C stops them all. Run it on every machine with the same options except --node-rank.",
-                "Each process trains on its own shard of the data with --batch-size sequences per step (the global "
-                        + "batch is that × processes); gradients are averaged over Gloo (--device cpu) or NCCL (--device "
-                        + "cuda, each process on cuda:LOCAL_RANK); only rank 0 writes. A collective waits at most "
-                        + "NEZHA_DIST_TIMEOUT seconds (default 600) for a dead or hung peer, then fails."},
+                "All processes follow one seeded order of the training data, reshuffled every epoch. --batch-size B "
+                        + "is per process: each global batch is the next W × B examples of that order (W = WORLD_SIZE, "
+                        + "the processes on all machines), and the process of RANK r trains on the batch's examples r, "
+                        + "r + W, r + 2W, … (from 0). Each weights its loss by its share of the global batch, and "
+                        + "gradients are averaged over Gloo (--device cpu) or NCCL (--device cuda, each process on "
+                        + "cuda:LOCAL_RANK), so with dropout 0 the run gives the losses and weights of one process with "
+                        + "--batch-size W × B, within float rounding; for pretraining too, as a sequence is masked the "
+                        + "same on any process and the loss is the mean over the global batch's masked tokens. With "
+                        + "dropout on, the dropout masks are not those one process would draw. Only rank 0 writes. A "
+                        + "collective waits at most NEZHA_DIST_TIMEOUT seconds (default 600) for a dead or hung peer, "
+                        + "then fails."},
         footerHeading = "%nExamples:%n",
         footer = {"  One machine with 4 GPUs:",
                 "    nezha launch --nproc-per-node 4 -- pretrain --device cuda --train T ...",

@@ -75,9 +75,9 @@ class LaunchTest {
     }
 
     /**
-     * Uneven shards (17 and 16 examples, batch 16) still give every rank the same steps, so the run
-     * completes; the dev set (11 and 10 examples) is scored by both ranks, and put back together it gives
-     * what one process scores for the best model.
+     * 33 examples in global batches of 32 leave rank 1 no example in the last one; it still runs every
+     * step, so the run completes. The dev set (11 and 10 examples) is scored by both ranks, and put back
+     * together it gives what one process scores for the best model.
      */
     @Test
     void dataParallelFinetuningWithUnevenShards() throws Exception {
@@ -136,7 +136,7 @@ class LaunchTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -4,8 +4,9 @@ import java.util.Iterator;
 
 /**
  * Endless, resumable batches over epochs: an {@link EpochSchedule} says which items make batch i of
- * epoch e, a subclass builds the batch from them. Any batch can be rebuilt on its own, so
- * {@link #seek} resumes exactly; iteration never ends, the caller decides when to stop.
+ * epoch e (this rank's rows of global batch i), a subclass builds the batch from them. Any batch can
+ * be rebuilt on its own, so {@link #seek} resumes exactly; iteration never ends, the caller decides
+ * when to stop.
  */
 public abstract sealed class EpochBatcher<B> implements Iterator<B> permits MlmBatcher, TaskBatcher {
     protected final EpochSchedule schedule;
@@ -17,7 +18,7 @@ public abstract sealed class EpochBatcher<B> implements Iterator<B> permits MlmB
     /** Batch {@code batchIndex} of {@code epoch}; does not move the cursor. */
     public abstract B batch(int epoch, int batchIndex);
 
-    /** Batches per epoch; the last may hold fewer items. */
+    /** Global batches per epoch, the same on every data-parallel rank; the last may hold fewer items. */
     public int batchesPerEpoch() {
         return schedule.batchesPerEpoch();
     }

@@ -6,14 +6,35 @@ import java.util.stream.IntStream;
 import org.nezha.core.InputException;
 
 /**
- * Which items form each batch of each epoch (a fresh seeded shuffle per epoch, or file order),
- * and a cursor over (epoch, batch) that rolls over into the next epoch without end.
+ * Which items form each global batch of each epoch (a fresh seeded shuffle per epoch, or file order)
+ * and which of them this rank trains on, and a cursor over (epoch, batch) that rolls over into the
+ * next epoch without end. Every rank follows the same order: global batch t of an epoch is positions
+ * [t·N·b, (t+1)·N·b) of it (N processes, b rows each), so the position a checkpoint saves is the same
+ * on every rank; with N = 1 it is plain batching of the epoch's order.
  */
 final class EpochSchedule {
     private static final long SHUFFLE_STREAM = 1;
 
+    /**
+     * Global batch t from this rank's side: its items in schedule order, and the rows this rank trains
+     * on. When the batch is too small to reach this rank (a last batch of fewer than N items), the rank
+     * gets the batch's first item as a stand-in that must weigh nothing in the loss: the rank still runs
+     * the step's forward and backward, whose hooks drive the gradient all-reduce.
+     */
+    record Share(int[] globalItems, int[] rows, boolean standIn, int worldSize) {
+        /**
+         * What each of this rank's loss terms (rows, masked tokens) weighs when the global batch has
+         * {@code terms} in all: N / terms, so that the ranks' weighted sums, averaged as the gradients
+         * are, give the global batch's mean; 0 for a stand-in (or a batch without terms, whose sum is 0).
+         */
+        double lossWeight(long terms) {
+            return standIn || terms == 0 ? 0 : (double) worldSize / terms;
+        }
+    }
+
     private final int items;
     private final int batchSize;
+    private final RankSlice slice;
     private final boolean shuffle;
     private final long seed;
     private int epoch;
@@ -21,30 +42,43 @@ final class EpochSchedule {
     private int orderEpoch = -1; // the epoch whose order is cached: batches are asked for in epoch order
     private int[] order;
 
-    EpochSchedule(int items, int batchSize, boolean shuffle, long seed) {
+    /** {@code batchSize} rows per rank: a global batch holds batchSize × worldSize items. */
+    EpochSchedule(int items, int batchSize, RankSlice slice, boolean shuffle, long seed) {
         if (items < 1) throw new IllegalArgumentException("nothing to batch");
         if (batchSize < 1) throw new InputException("batch size must be at least 1, got " + batchSize);
         this.items = items;
         this.batchSize = batchSize;
+        this.slice = slice;
         this.shuffle = shuffle;
         this.seed = seed;
     }
 
+    /** Global batches per epoch, the same on every rank; the last may hold fewer items. */
     int batchesPerEpoch() {
-        return (items + batchSize - 1) / batchSize;
+        return Math.ceilDiv(items, globalBatchSize());
     }
 
-    /** Indices of the items in batch {@code batchIndex} of {@code epoch}; the last batch of an epoch may be smaller. */
-    int[] members(int epoch, int batchIndex) {
+    private int globalBatchSize() {
+        return batchSize * slice.worldSize();
+    }
+
+    /** Batch {@code batchIndex} of {@code epoch}. */
+    Share share(int epoch, int batchIndex) {
         check(epoch, batchIndex);
-        int from = batchIndex * batchSize;
-        int to = Math.min(items, from + batchSize);
-        if (!shuffle) return IntStream.range(from, to).toArray();
+        int from = batchIndex * globalBatchSize();
+        int to = Math.min(items, from + globalBatchSize());
+        int[] global = shuffle ? Arrays.copyOfRange(order(epoch), from, to) : IntStream.range(from, to).toArray();
+        int n = slice.worldSize();
+        int[] rows = IntStream.iterate(slice.rank(), i -> i < global.length, i -> i + n).map(i -> global[i]).toArray();
+        return rows.length > 0 ? new Share(global, rows, false, n) : new Share(global, new int[] {global[0]}, true, n);
+    }
+
+    private int[] order(int epoch) {
         if (epoch != orderEpoch) {
             order = Seeds.permutation(items, Seeds.derive(seed, SHUFFLE_STREAM, epoch));
             orderEpoch = epoch;
         }
-        return Arrays.copyOfRange(order, from, to);
+        return order;
     }
 
     BatchPosition position() {

@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * A masked-LM batch: the padded inputs, the masked positions as flat indices into the
- * batchSize × seqLen grid (row × seqLen + column, rows in order, columns ascending) and the
- * original token at each.
+ * batchSize × seqLen grid (row × seqLen + column, rows in order, columns ascending), the
+ * original token at each, and what each masked token's loss weighs: processes / masked tokens in
+ * the global batch (for one process 1 / masked tokens, the mean), or 0 for a rank's stand-in row.
  */
-public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] maskedLabels) {
+public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] maskedLabels, double lossWeight) {
 
-    static MlmBatch of(List<MlmInstance> instances, int padId, int padTo) {
+    static MlmBatch of(List<MlmInstance> instances, int padId, int padTo, double lossWeight) {
         PaddedBatch inputs = PaddedBatch.of(instances.stream().map(MlmInstance::inputIds).toList(),
                 instances.stream().map(MlmInstance::tokenTypeIds).toList(), padId, padTo);
         int total = instances.stream().mapToInt(instance -> instance.maskedPositions().length).sum();
@@ -23,6 +24,6 @@ public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] ma
                 labels[k] = instance.maskedLabels()[j];
             }
         }
-        return new MlmBatch(inputs, positions, labels);
+        return new MlmBatch(inputs, positions, labels, lossWeight);
     }
 }

@@ -47,8 +47,7 @@ public final class MlmMasker {
         input[length - 1] = specials.sep();
 
         int[] candidates = IntStream.range(1, length - 1).filter(i -> !specials.isSpecial(input[i])).toArray();
-        int wanted = Math.max(1, (int) Math.round(candidates.length * maskProb));
-        int count = Math.min(Math.min(wanted, maxPredictions), candidates.length);
+        int count = maskedCount(candidates.length);
         for (int i = 0; i < count; i++) { // partial Fisher–Yates: the first count slots are a uniform sample
             int j = random.nextInt(i, candidates.length);
             int swap = candidates[i];
@@ -67,6 +66,16 @@ public final class MlmMasker {
             else if (roll < 0.9) input[position] = randomOrdinaryToken(random);
         }
         return new MlmInstance(input, new int[length], positions, labels);
+    }
+
+    /** How many tokens {@link #mask} masks in {@code tokens}: a function of the sequence alone, not of the random stream. */
+    int maskedCount(int[] tokens) {
+        return maskedCount((int) Arrays.stream(tokens).filter(id -> !specials.isSpecial(id)).count());
+    }
+
+    private int maskedCount(int candidates) {
+        int wanted = Math.max(1, (int) Math.round(candidates * maskProb));
+        return Math.min(Math.min(wanted, maxPredictions), candidates);
     }
 
     private int randomOrdinaryToken(SplittableRandom random) {

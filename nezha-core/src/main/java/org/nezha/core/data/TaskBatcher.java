@@ -6,7 +6,8 @@ import java.util.stream.IntStream;
 
 /**
  * Classification batches. Examples are encoded once, up front and in parallel; batches are then
- * padded to their longest row. Training batches are reshuffled every epoch from the seed;
+ * padded to their longest row. Training batches are reshuffled every epoch from the seed, in one
+ * order for all data-parallel ranks, each taking its {@link RankSlice} of every global batch;
  * evaluation batches keep file order.
  */
 public final class TaskBatcher extends EpochBatcher<TaskBatch> {
@@ -22,18 +23,18 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
         this.padId = padId;
     }
 
-    /** Training order: a fresh shuffle every epoch. */
+    /** Training order: a fresh shuffle every epoch; {@code batchSize} rows for this rank of every global batch. */
     public static TaskBatcher shuffled(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
-            int padId, int batchSize, long seed) {
+            int padId, int batchSize, long seed, RankSlice slice) {
         return new TaskBatcher(examples, labels, encoder, maxLen, padId,
-                new EpochSchedule(examples.size(), batchSize, true, seed));
+                new EpochSchedule(examples.size(), batchSize, slice, true, seed));
     }
 
     /** Evaluation and prediction order: the examples as given. {@code labels} null leaves labels out. */
     public static TaskBatcher inOrder(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
             int padId, int batchSize) {
         return new TaskBatcher(examples, labels, encoder, maxLen, padId,
-                new EpochSchedule(examples.size(), batchSize, false, 0));
+                new EpochSchedule(examples.size(), batchSize, RankSlice.ALL, false, 0));
     }
 
     /** Label lookups run in file order so the first bad label is the one reported. */
@@ -64,7 +65,8 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
 
     @Override
     public TaskBatch batch(int epoch, int batchIndex) {
-        int[] members = schedule.members(epoch, batchIndex);
+        EpochSchedule.Share share = schedule.share(epoch, batchIndex);
+        int[] members = share.rows();
         List<int[]> ids = new ArrayList<>(members.length);
         List<int[]> types = new ArrayList<>(members.length);
         long[] batchLabels = labels == null ? null : new long[members.length];
@@ -74,6 +76,7 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
             types.add(pair.tokenTypeIds());
             if (batchLabels != null) batchLabels[row] = labels[members[row]];
         }
-        return new TaskBatch(PaddedBatch.of(ids, types, padId, 0), batchLabels, members);
+        return new TaskBatch(PaddedBatch.of(ids, types, padId, 0), batchLabels, members,
+                share.lossWeight(share.globalItems().length));
     }
 }

@@ -14,8 +14,9 @@ import org.nezha.core.train.Trainer;
 /**
  * A training job's place in data-parallel training, from the environment {@code nezha launch}
  * sets (see {@link DistributedEnvironment}); without it, a single process. Each rank trains on its
- * own shard of the data, starts from rank 0's parameters, and averages gradients layer by layer
- * during the backward; only rank 0 ({@link #isMain()}) writes logs, checkpoints and models.
+ * slice of every global batch (the batchers take {@link #rank()} and {@link #worldSize()}), starts
+ * from rank 0's parameters, and averages gradients layer by layer during the backward; only rank 0
+ * ({@link #isMain()}) writes logs, checkpoints and models.
  */
 public final class DataParallelTraining implements AutoCloseable {
     /** Seconds a collective may wait for a peer before the job fails (a peer died or hangs). */
@@ -58,18 +59,9 @@ public final class DataParallelTraining implements AutoCloseable {
         return group == null ? 1 : group.worldSize();
     }
 
-    /** This rank's share of the training {@code items}: every world-size-th one, starting at its rank; never empty. */
-    public <T> List<T> shard(List<T> items) {
-        List<T> mine = evaluationShard(items);
-        if (mine.isEmpty()) {
-            throw new InputException("rank " + rank() + " of " + worldSize() + " gets no data: " + items.size() + " items");
-        }
-        return mine;
-    }
-
     /**
-     * This rank's share of the items to evaluate, laid out like {@link #shard} but possibly empty (a dev
-     * set smaller than the world); {@link #gather} puts the ranks' results back together.
+     * This rank's share of the items to evaluate: every world-size-th one, starting at its rank; empty
+     * when there are fewer items than ranks. {@link #gather} puts the ranks' results back together.
      */
     public <T> List<T> evaluationShard(List<T> items) {
         if (group == null) return items;

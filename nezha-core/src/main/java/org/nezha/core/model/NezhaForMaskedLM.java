@@ -3,7 +3,6 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
 
@@ -64,8 +63,13 @@ public final class NezhaForMaskedLM implements NezhaModel {
     /** Mean cross-entropy of the masked tokens. */
     public Tensor loss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
             Tensor labels, boolean training) {
-        // the loss in float32 whatever precision autocast gave the logits
-        Tensor logits = logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training).to(ScalarType.Float);
-        return torch.cross_entropy_loss(logits, labels);
+        return loss(inputIds, tokenTypeIds, attentionMask, flatPositions, labels, 1.0 / labels.size(0), training);
+    }
+
+    /** {@code weight} × the masked tokens' summed cross-entropy (weight 1 / masked tokens: the mean). */
+    public Tensor loss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
+            Tensor labels, double weight, boolean training) {
+        Tensor logits = logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training);
+        return CrossEntropy.weightedSum(logits, labels, weight);
     }
 }

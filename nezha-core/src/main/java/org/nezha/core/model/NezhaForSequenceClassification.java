@@ -3,7 +3,6 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
 
@@ -42,8 +41,8 @@ public final class NezhaForSequenceClassification implements NezhaModel {
                 new TensorOptional(params.get("classifier.bias")));
     }
 
-    /** Mean cross-entropy against int64 labels [B]. */
-    public Tensor loss(Tensor logits, Tensor labels) {
-        return torch.cross_entropy_loss(logits.to(ScalarType.Float), labels); // float32 under autocast too
+    /** {@code weight} × the rows' summed cross-entropy against int64 labels [B] (weight 1 / B: the mean). */
+    public Tensor loss(Tensor logits, Tensor labels, double weight) {
+        return CrossEntropy.weightedSum(logits, labels, weight);
     }
 }

@@ -15,6 +15,7 @@ import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
 import org.nezha.core.data.TaskDataReader;
@@ -128,11 +129,9 @@ public final class FinetuneJob {
             progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
                     train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
 
-            TaskBatcher batches = TaskBatcher.shuffled(dp.shard(train), labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
-                    tokenizer.vocab().padId(), s.batchSize, s.seed);
-            // from the largest shard, so that every data-parallel rank runs the same steps (and collectives)
-            long largestShard = Math.ceilDiv(train.size(), dp.worldSize());
-            long updatesPerEpoch = Math.max(1, Math.ceilDiv(largestShard, s.batchSize) / s.gradientAccumulation);
+            TaskBatcher batches = TaskBatcher.shuffled(train, labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
+                    tokenizer.vocab().padId(), s.batchSize, s.seed, new RankSlice(dp.rank(), dp.worldSize()));
+            long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation); // global: the same on every rank
             long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
             int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
             if (resumeFrom != null) resumeFrom.requireBefore(maxSteps);
@@ -253,10 +252,10 @@ public final class FinetuneJob {
     }
 
     /** A labelled batch prepared ahead in host memory (pinned for a GPU). */
-    private record HostBatch(BatchTensors inputs, Tensor labels) {
+    private record HostBatch(BatchTensors inputs, Tensor labels, double lossWeight) {
         static HostBatch prepare(TaskBatch batch, boolean pinned) {
             return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
-                    Tensors.hostLongs(batch.labels(), pinned, batch.labels().length));
+                    Tensors.hostLongs(batch.labels(), pinned, batch.labels().length), batch.lossWeight());
         }
     }
 
@@ -269,7 +268,7 @@ public final class FinetuneJob {
             BatchTensors inputs = batch.inputs().to(device);
             Tensor labels = Tensors.onDevice(batch.labels(), device);
             Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return new Trainer.Forward(model.loss(logits, labels), inputs.realTokens());
+            return new Trainer.Forward(model.loss(logits, labels, batch.lossWeight()), inputs.realTokens());
         }
 
         @Override

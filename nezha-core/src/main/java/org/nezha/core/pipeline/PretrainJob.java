@@ -17,6 +17,7 @@ import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
 import org.nezha.core.data.PretrainingCorpus;
+import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
@@ -118,12 +119,12 @@ public final class PretrainJob {
             progress.info("reading " + s.train.size() + " corpus file(s)…");
             PretrainingCorpus corpus = PretrainingCorpus.read(s.train, tokenizer::tokenIds);
             progress.info("corpus: " + corpus.summary());
-            // every rank packs the same sequences (same seed), then trains on its own share
-            List<int[]> sequences = dp.shard(new SequencePacker(s.seqLen).pack(corpus, s.seed));
+            // every rank packs the same sequences (same seed), then trains on its slice of every global batch
+            List<int[]> sequences = new SequencePacker(s.seqLen).pack(corpus, s.seed);
             SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
                     vocab.unkId(), vocab.size());
             MlmBatcher batcher = new MlmBatcher(sequences, new MlmMasker(specials, s.maskProb, s.maxPredictions), s.batchSize,
-                    0, s.seed);
+                    0, s.seed, new RankSlice(dp.rank(), dp.worldSize()));
             progress.info(String.format(Locale.ROOT, "%d sequences of up to %d tokens, %d batches per epoch, %d steps ≈ %.1f epochs",
                     sequences.size(), s.seqLen, batcher.batchesPerEpoch(), s.maxSteps,
                     (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
@@ -211,11 +212,12 @@ public final class PretrainJob {
     }
 
     /** A masked-LM batch prepared ahead in host memory (pinned for a GPU). */
-    private record HostBatch(BatchTensors inputs, Tensor positions, Tensor labels) {
+    private record HostBatch(BatchTensors inputs, Tensor positions, Tensor labels, double lossWeight) {
         static HostBatch prepare(MlmBatch batch, boolean pinned) {
             int n = batch.maskedLabels().length;
             return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
-                    Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n));
+                    Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n),
+                    batch.lossWeight());
         }
     }
 
@@ -228,7 +230,8 @@ public final class PretrainJob {
             BatchTensors inputs = batch.inputs().to(device);
             Tensor positions = Tensors.onDevice(batch.positions(), device);
             Tensor labels = Tensors.onDevice(batch.labels(), device);
-            Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels, true);
+            Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels,
+                    batch.lossWeight(), true);
             return new Trainer.Forward(loss, inputs.realTokens());
         }
 

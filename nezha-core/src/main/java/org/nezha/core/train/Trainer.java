@@ -35,7 +35,11 @@ public final class Trainer {
         void backward(Tensor scaledLoss);
     }
 
-    /** A micro-batch's loss (a scalar tensor, left on the device) and how many real tokens it held. */
+    /**
+     * A micro-batch's loss (a scalar tensor, left on the device) and how many real tokens it held. Under data
+     * parallelism, this process's part of the global batch's loss, weighted so that its average over the
+     * processes (as gradients and logged losses are averaged) is that loss.
+     */
     public record Forward(Tensor loss, long tokens) {}
 
     /** What the loop reports; defaults do nothing. */

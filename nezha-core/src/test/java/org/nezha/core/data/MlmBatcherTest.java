@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -57,7 +59,7 @@ class MlmBatcherTest {
     @Test
     void batchLayoutPaddingAndFlatPositions() {
         List<int[]> sequences = sequences(10);
-        MlmBatcher batcher = new MlmBatcher(sequences, MASKER, 4, 0, 1);
+        MlmBatcher batcher = new MlmBatcher(sequences, MASKER, 4, 0, 1, RankSlice.ALL);
         assertEquals(3, batcher.batchesPerEpoch());
         MlmBatch batch = batcher.batch(0, 0);
         PaddedBatch inputs = batch.inputs();
@@ -88,15 +90,15 @@ class MlmBatcherTest {
 
     @Test
     void fixedPadLength() {
-        MlmBatcher batcher = new MlmBatcher(sequences(10), MASKER, 4, 40, 1);
+        MlmBatcher batcher = new MlmBatcher(sequences(10), MASKER, 4, 40, 1, RankSlice.ALL);
         assertEquals(40, batcher.batch(0, 1).inputs().seqLen());
-        MlmBatcher tooShort = new MlmBatcher(sequences(10), MASKER, 4, 5, 1);
+        MlmBatcher tooShort = new MlmBatcher(sequences(10), MASKER, 4, 5, 1, RankSlice.ALL);
         assertThrows(IllegalArgumentException.class, () -> tooShort.batch(0, 0));
     }
 
     @Test
     void everySequenceOncePerEpochInAFreshOrder() {
-        MlmBatcher batcher = new MlmBatcher(sequences(50), MASKER, 8, 0, 3);
+        MlmBatcher batcher = new MlmBatcher(sequences(50), MASKER, 8, 0, 3, RankSlice.ALL);
         List<List<Long>> orders = new ArrayList<>();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<Long> order = new ArrayList<>();
@@ -114,9 +116,9 @@ class MlmBatcherTest {
 
     @Test
     void sameSeedSameBatchesOtherSeedDifferent() {
-        List<MlmBatch> a = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7), 20);
-        List<MlmBatch> b = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7), 20);
-        List<MlmBatch> c = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 8), 20);
+        List<MlmBatch> a = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7, RankSlice.ALL), 20);
+        List<MlmBatch> b = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7, RankSlice.ALL), 20);
+        List<MlmBatch> c = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 8, RankSlice.ALL), 20);
         for (int i = 0; i < a.size(); i++) assertSameBatch(a.get(i), b.get(i));
         assertFalse(IntStream.range(0, a.size())
                 .allMatch(i -> Arrays.equals(a.get(i).inputs().inputIds(), c.get(i).inputs().inputIds())));
@@ -125,20 +127,79 @@ class MlmBatcherTest {
     @Test
     void masksChangeEveryEpoch() {
         List<int[]> one = List.of(IntStream.range(5, 105).toArray());
-        MlmBatcher batcher = new MlmBatcher(one, MASKER, 1, 0, 1);
+        MlmBatcher batcher = new MlmBatcher(one, MASKER, 1, 0, 1, RankSlice.ALL);
         assertFalse(Arrays.equals(batcher.batch(0, 0).maskedFlatPositions(), batcher.batch(1, 0).maskedFlatPositions()));
+    }
+
+    /**
+     * 23 sequences in global batches of 4: on 2 ranks × 2 the last batch (3) splits 2 + 1, on 4 ranks × 1
+     * rank 3 gets a stand-in. Every rank's row is the one-process row of the same sequence, masked the
+     * same, and the loss weights make the ranks' average the mean over the global batch's masked tokens.
+     */
+    @Test
+    void ranksDrawOneProcessBatchesMaskedTheSame() {
+        List<int[]> sequences = sequences(23);
+        MlmBatcher alone = new MlmBatcher(sequences, MASKER, 4, 0, 5, RankSlice.ALL);
+        for (int n : new int[] {2, 4}) {
+            List<MlmBatcher> ranks = IntStream.range(0, n)
+                    .mapToObj(r -> new MlmBatcher(sequences, MASKER, 4 / n, 0, 5, new RankSlice(r, n))).toList();
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (int t = 0; t < alone.batchesPerEpoch(); t++) {
+                    MlmBatch expected = alone.batch(epoch, t);
+                    Map<Long, MaskedRow> expectedRows = rowsBySequence(expected);
+                    assertEquals(1.0 / expected.maskedLabels().length, expected.lossWeight(), 1e-15, "one process: the mean");
+                    Map<Long, MaskedRow> rows = new HashMap<>();
+                    double weights = 0;
+                    for (MlmBatcher rank : ranks) {
+                        MlmBatch part = rank.batch(epoch, t);
+                        Map<Long, MaskedRow> partRows = rowsBySequence(part);
+                        for (Map.Entry<Long, MaskedRow> row : partRows.entrySet()) {
+                            assertEquals(expectedRows.get(row.getKey()), row.getValue(), "sequence " + row.getKey());
+                        }
+                        if (part.lossWeight() == 0) continue; // a stand-in
+                        rows.putAll(partRows);
+                        weights += part.lossWeight() * part.maskedLabels().length;
+                    }
+                    assertEquals(expectedRows.keySet(), rows.keySet(), n + " ranks, epoch " + epoch + " batch " + t);
+                    assertEquals(n, weights, 1e-12);
+                }
+            }
+        }
+        MlmBatcher lastOfFour = new MlmBatcher(sequences, MASKER, 1, 0, 5, new RankSlice(3, 4));
+        assertEquals(0, lastOfFour.batch(0, 5).lossWeight(), "the last global batch (3 sequences) leaves rank 3 of 4 a stand-in");
+    }
+
+    /** A row's real tokens after masking, with its masked columns and their labels. */
+    private record MaskedRow(List<Long> inputIds, List<Long> maskedColumns, List<Long> maskedLabels) {}
+
+    private static Map<Long, MaskedRow> rowsBySequence(MlmBatch batch) {
+        Map<Long, MaskedRow> rows = new HashMap<>();
+        int length = batch.inputs().seqLen();
+        for (int row = 0; row < batch.inputs().batchSize(); row++) {
+            List<Long> ids = new ArrayList<>(), columns = new ArrayList<>(), labels = new ArrayList<>();
+            for (int i = row * length; i < (row + 1) * length && batch.inputs().attentionMask()[i] == 1; i++) {
+                ids.add(batch.inputs().inputIds()[i]);
+            }
+            for (int k = 0; k < batch.maskedFlatPositions().length; k++) {
+                if (batch.maskedFlatPositions()[k] / length != row) continue;
+                columns.add(batch.maskedFlatPositions()[k] % length);
+                labels.add(batch.maskedLabels()[k]);
+            }
+            rows.put(originalFirstToken(batch, row), new MaskedRow(ids, columns, labels));
+        }
+        return rows;
     }
 
     @Test
     void seekResumesExactlyWhereUninterruptedIterationWouldBe() {
-        MlmBatcher uninterrupted = new MlmBatcher(sequences(23), MASKER, 5, 0, 11);
+        MlmBatcher uninterrupted = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
         List<MlmBatch> all = take(uninterrupted, 13); // 5 batches per epoch: runs into the third epoch
-        MlmBatcher first = new MlmBatcher(sequences(23), MASKER, 5, 0, 11);
+        MlmBatcher first = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
         take(first, 7);
         BatchPosition saved = first.position();
         assertEquals(new BatchPosition(1, 2), saved);
 
-        MlmBatcher resumed = new MlmBatcher(sequences(23), MASKER, 5, 0, 11);
+        MlmBatcher resumed = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
         resumed.seek(saved.epoch(), saved.batchIndex());
         List<MlmBatch> rest = take(resumed, 6);
         for (int i = 0; i < rest.size(); i++) assertSameBatch(all.get(7 + i), rest.get(i));

@@ -73,9 +73,9 @@ class TaskBatcherTest {
     void shuffledIsReproducibleAndResumable() {
         List<TaskExample> examples = examples(20);
         LabelSet labels = LabelSet.fromExamples(examples);
-        TaskBatcher a = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1);
-        TaskBatcher b = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1);
-        TaskBatcher other = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 2);
+        TaskBatcher a = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1, RankSlice.ALL);
+        TaskBatcher b = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1, RankSlice.ALL);
+        TaskBatcher other = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 2, RankSlice.ALL);
         List<int[]> orderA = new ArrayList<>();
         List<int[]> orderOther = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -92,10 +92,39 @@ class TaskBatcherTest {
         int[] epoch0 = IntStream.range(0, 4).flatMap(i -> IntStream.of(orderA.get(i))).sorted().toArray();
         assertArrayEquals(IntStream.range(0, 20).toArray(), epoch0);
 
-        TaskBatcher resumed = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1);
+        TaskBatcher resumed = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1, RankSlice.ALL);
         resumed.seek(1, 2);
         assertArrayEquals(orderA.get(6), resumed.next().exampleIndices());
         assertEquals(new BatchPosition(1, 3), resumed.position());
+    }
+
+    /** 20 examples on 3 ranks × 2: global batches of 6, the last of 2, so rank 2 gets a stand-in then. */
+    @Test
+    void ranksSplitEveryBatchOfOneProcess() {
+        List<TaskExample> examples = examples(20);
+        LabelSet labels = LabelSet.fromExamples(examples);
+        TaskBatcher alone = TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 6, 1, RankSlice.ALL);
+        List<TaskBatcher> ranks = IntStream.range(0, 3)
+                .mapToObj(r -> TaskBatcher.shuffled(examples, labels, CHARS, 64, PAD, 2, 1, new RankSlice(r, 3))).toList();
+        for (int i = 0; i < 8; i++) { // two epochs
+            TaskBatch expected = alone.next();
+            assertEquals(1.0 / expected.labels().length, expected.lossWeight(), 1e-15, "one process: the mean");
+            List<Integer> rows = new ArrayList<>();
+            double weights = 0;
+            for (TaskBatcher rank : ranks) {
+                TaskBatch part = rank.next();
+                assertEquals(part.exampleIndices().length, part.inputs().batchSize());
+                for (int row = 0; row < part.labels().length; row++) {
+                    assertEquals(part.exampleIndices()[row] % 2, part.labels()[row]);
+                }
+                if (part.lossWeight() == 0) continue; // a stand-in
+                for (int example : part.exampleIndices()) rows.add(example);
+                weights += part.lossWeight() * part.labels().length;
+            }
+            assertEquals(Arrays.stream(expected.exampleIndices()).sorted().boxed().toList(), rows.stream().sorted().toList());
+            assertEquals(3, weights, 1e-12);
+        }
+        assertEquals(0, ranks.get(2).batch(0, 3).lossWeight(), "the last global batch has no example for rank 2");
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.nezha.core.train.Trainer;
 /**
  * One rank of {@link DataParallelTrainingTest}: {@code TrainingWorker ATTENTION ACCUMULATION OUT_DIR [DEVICE]}.
  * Trains a tiny masked LM (no dropout) for a few AdamW updates on a fixed global batch of 8
- * sequences, of which this rank takes its shard, split into ACCUMULATION micro-batches; each
+ * sequences, of which this rank takes its slice, split into ACCUMULATION micro-batches; each
  * sequence has the same number of masked tokens, so every split averages to the same gradient.
  * Writes its final parameters to OUT_DIR/rankR.safetensors.
  */
@@ -51,7 +51,8 @@ final class TrainingWorker {
                     new LearningRateSchedule(1e-2, 0, STEPS, LearningRateSchedule.Decay.CONSTANT, 1, 0),
                     new Trainer.Options(STEPS, accumulation, 1.0, STEPS, 0), Precision.FP32, device);
             dp.attach(model, trainer);
-            List<Integer> mine = dp.shard(List.of(0, 1, 2, 3, 4, 5, 6, 7));
+            List<Integer> mine = new ArrayList<>(); // this rank's slice: every world-size-th sequence from its rank
+            for (int s = dp.rank(); s < SEQUENCES; s += dp.worldSize()) mine.add(s);
             int perMicro = mine.size() / accumulation;
             int[] micro = {0};
             trainer.run(new Trainer.Task() {

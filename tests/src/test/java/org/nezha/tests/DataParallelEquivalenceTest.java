@@ -1,0 +1,163 @@
+package org.nezha.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.nezha.core.io.SafeTensors;
+import org.nezha.core.tensor.Tensors;
+
+/**
+ * {@code nezha launch --nproc-per-node 2 -- CMD --batch-size B} trains like {@code nezha CMD --batch-size 2B}
+ * on one process when dropout is off: the same loss at every step and the same final weights, within float32
+ * reduction-order noise. The training sets end in a partial global batch split unevenly over the ranks, in
+ * some cases leaving rank 1 no example at all, and the runs span epochs, so reshuffling counts too.
+ */
+class DataParallelEquivalenceTest {
+    /**
+     * Relative. The runs differ only in the order float32 sums are taken (batch shapes, the all-reduce):
+     * measured up to 2e-7, where batches of other examples differ by 6e-5 at the first step already.
+     */
+    private static final double LOSS_TOLERANCE = 1e-5;
+    /** Relative to each tensor's largest weight (at least 1e-3), as the core data-parallel test compares; measured 3e-6. */
+    private static final double WEIGHT_TOLERANCE = 1e-5;
+
+    @TempDir Path dir;
+
+    /** 37 examples in global batches of 16: 16, 16, 5, the 5 split 3 + 2 over the ranks. */
+    @Test
+    void finetuningOnTwoProcessesIsFinetuningOnOneWithTheGlobalBatch() throws Exception {
+        assertFinetuningEquivalent(37, 8, 1, 2);
+    }
+
+    /**
+     * 33 examples in global batches of 8 (two micro-batches of 4 per rank and update): the last global batch
+     * of every epoch is one example, so rank 1 has none and must still take part in the step.
+     */
+    @Test
+    void aRankWithoutExamplesInTheLastGlobalBatchChangesNothing() throws Exception {
+        assertFinetuningEquivalent(33, 4, 2, 3);
+    }
+
+    private void assertFinetuningEquivalent(int examples, int batchPerProcess, int accumulation, int epochs) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, examples, dir.resolve("train.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("dev.tsv"));
+        Path config = withoutDropout(Fixtures.tinyConfig(dir));
+        List<String> common = List.of("--task", "pair", "--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
+                "--train", train.toString(), "--dev", dev.toString(), "--epochs", Integer.toString(epochs), "--seq-len", "32",
+                "--lr", "1e-3", "--grad-accum", Integer.toString(accumulation), "--log-every", "1",
+                "--eval-every", "1000", // evaluated once, at the end: best/ is the final model
+                // Adam's default ε 1e-8 magnifies float rounding in gradients that are 0 in exact arithmetic (the
+                // attention's key bias) into updates: 2e-4 apart then, as far as 1 process is from itself on 2 threads
+                "--epsilon", "1e-6", "--threads", "1");
+
+        Cli one = Cli.run(args(List.of("finetune"), common, "--output", dir.resolve("one").toString(),
+                "--batch-size", Integer.toString(2 * batchPerProcess)));
+        assertEquals(0, one.exitCode(), one.toString());
+        Cli two = Cli.run(args(launch("finetune"), common, "--output", dir.resolve("two").toString(),
+                "--batch-size", Integer.toString(batchPerProcess)));
+        assertEquals(0, two.exitCode(), two.toString());
+
+        int updatesPerEpoch = Math.ceilDiv(examples, 2 * batchPerProcess) / accumulation;
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", updatesPerEpoch * epochs);
+    }
+
+    /**
+     * 33 packed sequences in global batches of 4: the ninth holds one, so rank 1 trains on a stand-in then;
+     * 11 steps reach the second epoch. Every sequence is masked the same on whichever rank draws it, and each
+     * rank's loss is normalised by the global batch's masked tokens.
+     */
+    @Test
+    void pretrainingOnTwoProcessesIsPretrainingOnOneWithTheGlobalBatch() throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        Files.write(corpus, Files.readAllLines(Fixtures.CORPUS).subList(0, 20));
+        List<String> common = List.of("--model-config", withoutDropout(Fixtures.tinyConfig(dir)).toString(),
+                "--vocab", Fixtures.VOCAB.toString(), "--train", corpus.toString(), "--max-steps", "11", "--seq-len", "32",
+                "--lr", "1e-3", "--warmup", "1", "--log-every", "1", "--threads", "1");
+
+        Cli one = Cli.run(args(List.of("pretrain"), common, "--output", dir.resolve("one").toString(), "--batch-size", "4"));
+        assertEquals(0, one.exitCode(), one.toString());
+        assertTrue(one.err().contains("33 sequences of up to 32 tokens, 9 batches per epoch"), one.toString());
+        Cli two = Cli.run(args(launch("pretrain"), common, "--output", dir.resolve("two").toString(), "--batch-size", "2"));
+        assertEquals(0, two.exitCode(), two.toString());
+        assertTrue(two.err().contains("[rank 0] 33 sequences of up to 32 tokens, 9 batches per epoch"), two.toString());
+
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "model", 11);
+    }
+
+    private static List<String> launch(String command) throws IOException {
+        return List.of("launch", "--nproc-per-node", "2", "--master-port", Integer.toString(LaunchTest.freePort()), "--", command);
+    }
+
+    private static String[] args(List<String> command, List<String> common, String... more) {
+        return Stream.of(command, common, List.of(more)).flatMap(List::stream).toArray(String[]::new);
+    }
+
+    private static void assertSameRun(Path one, Path two, String modelDir, int steps) throws IOException {
+        List<Double> expected = losses(one), actual = losses(two);
+        assertEquals(steps, expected.size(), "updates logged");
+        assertEquals(expected.size(), actual.size(), "updates logged");
+        double worst = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            double relative = Math.abs(actual.get(i) - expected.get(i)) / Math.abs(expected.get(i));
+            worst = Math.max(worst, relative);
+            assertTrue(relative <= LOSS_TOLERANCE, "step " + (i + 1) + ": loss " + actual.get(i) + " on 2 processes, "
+                    + expected.get(i) + " on 1 (all: " + actual + " vs " + expected + ")");
+        }
+        double worstWeight = assertSameWeights(one.resolve(modelDir + "/model.safetensors"),
+                two.resolve(modelDir + "/model.safetensors"));
+        System.out.printf("2 processes vs 1, %d steps: losses %.1e apart at most (relative), weights %.1e%n",
+                steps, worst, worstWeight);
+    }
+
+    private static List<Double> losses(Path run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode record = json.readTree(line);
+            if (record.has("loss")) losses.add(record.get("loss").asDouble());
+        }
+        return losses;
+    }
+
+    /** Returns the largest difference relative to its tensor's scale. */
+    private static double assertSameWeights(Path expectedFile, Path actualFile) {
+        Map<String, Tensor> expected = SafeTensors.read(expectedFile), actual = SafeTensors.read(actualFile);
+        assertEquals(expected.keySet(), actual.keySet());
+        double worst = 0;
+        for (String name : expected.keySet()) {
+            float[] e = Tensors.toFloats(expected.get(name)), a = Tensors.toFloats(actual.get(name));
+            double scale = 1e-3;
+            for (float v : e) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < e.length; i++) {
+                double relative = Math.abs(e[i] - a[i]) / scale;
+                worst = Math.max(worst, relative);
+                assertTrue(relative <= WEIGHT_TOLERANCE, name + "[" + i + "]: " + a[i] + " on 2 processes, " + e[i] + " on 1");
+            }
+        }
+        return worst;
+    }
+
+    /** A copy of {@code config} with dropout off, so that runs differ only by how they split the data. */
+    private static Path withoutDropout(Path config) throws IOException {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(config.toFile());
+        json.put("hidden_dropout_prob", 0.0).put("attention_probs_dropout_prob", 0.0);
+        Path file = config.resolveSibling("no-dropout-" + config.getFileName());
+        Files.writeString(file, json.toString());
+        return file;
+    }
+}
