@@ -2,7 +2,7 @@
 # or prints how to get one and exits. Looks at $NEZHA_JAVA_HOME, $JAVA_HOME, java on PATH and the
 # usual install folders, newest first.
 nezha_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+  "$1/bin/java" -XX:-UsePerfData -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
