@@ -1,8 +1,8 @@
-# Sourced by ./nezha and ./build: sets NEZHA_JAVA_HOME to a JDK >= 22 (Panama FFM is final since 22)
-# or prints how to get one and exits. Looks at $NEZHA_JAVA_HOME, $JAVA_HOME, java on PATH and the
-# usual install folders, newest first.
+# Sourced by ./nezha and ./build: sets NEZHA_JAVA_HOME to a JDK >= 22 (Panama FFM is final since 22) and
+# NEZHA_JAVA_MAJOR to its feature version, or prints how to get one and exits. Looks at $NEZHA_JAVA_HOME,
+# $JAVA_HOME, java on PATH and the usual install folders, newest first.
 nezha_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+  "$1/bin/java" -XX:-UsePerfData -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
@@ -21,7 +21,8 @@ nezha_find_jdk() {
     major=$(nezha_java_major "$home")
     if [ -n "$major" ] && [ "$major" -ge 22 ]; then
       NEZHA_JAVA_HOME="$home"
-      export NEZHA_JAVA_HOME
+      NEZHA_JAVA_MAJOR="$major"
+      export NEZHA_JAVA_HOME NEZHA_JAVA_MAJOR
       return 0
     fi
   done

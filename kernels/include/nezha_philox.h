@@ -49,7 +49,9 @@ NEZHA_HD uint32_t dropout_draw(uint64_t seed, uint64_t offset, uint64_t n) {
   uint64_t group = n >> 2;
   Philox4 r = philox4x32_10((uint32_t)group, (uint32_t)(group >> 32), (uint32_t)offset, (uint32_t)(offset >> 32),
                             (uint32_t)seed, (uint32_t)(seed >> 32));
-  return r.x[n & 3];
+  // Selects, not r.x[n & 3]: nvcc put r in local memory for that runtime index (a 16-byte stack frame in
+  // the bf16 kernels, and a 4-byte register spill in the bf16 head-size-16 forward). Same draw either way.
+  return (n & 2) ? ((n & 1) ? r.x[3] : r.x[2]) : ((n & 1) ? r.x[1] : r.x[0]);
 }
 
 NEZHA_HD bool dropout_keep(uint64_t seed, uint64_t offset, uint64_t n, uint32_t threshold) {

@@ -37,10 +37,11 @@ import org.nezha.core.train.Precision;
                         + "ms), then 3 updates that wait for the device between phases for the breakdown (forward, "
                         + "backward, communication, optimizer ms). --batch-size is per process; the global batch is "
                         + "batch × world size.",
-                "MFU = model FLOPs per second / a dense matmul peak measured in the same run in the run's precision "
-                        + "(8192³ on a GPU, 1024³ on a CPU). Model FLOPs per step = 3 × forward, forward per sequence = "
-                        + "layers × [L·(8h² + 4·h·I) + 8·L²·h] + M·(2h² + 2·h·V) (QKᵀ, PV and the relative key and "
-                        + "value terms — 4·L²·h for a BERT config without them; the MLM head at the M masked positions). bench/reference/nezha_train_bench.py runs "
+                "MFU = model FLOPs per second / a dense matmul peak measured in the same run: 8192³ in the run's "
+                        + "precision on a GPU; on a CPU the best of fp32 and the run's precision over sizes 256³ to 2048³ "
+                        + "(autocast and the attention kernels run much of the model in fp32). Model FLOPs per step = "
+                        + "3 × forward, forward per sequence = layers × [L·(8h² + 4·h·I) + 8·L²·h] + M·(2h² + 2·h·V) "
+                        + "(QKᵀ, PV and the relative key and value terms — 4·L²·h for a BERT config without them; the MLM head at the M masked positions). bench/reference/nezha_train_bench.py runs "
                         + "the same step in PyTorch for comparison.",
                 "Lists are comma-separated; every combination is measured; a case that fails (e.g. out of memory) "
                         + "is reported with its error and the rest go on."})

@@ -10,19 +10,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Loads libnezha_native and exposes its C ABI ({@code native/include/nezha_native.h}) through Panama.
  * The library comes from {@code -Dnezha.native.lib=PATH}, else {@code $NEZHA_NATIVE_LIB}, else the copy
- * packed inside this jar (extracted once to a temporary file).
+ * packed inside this jar, extracted once per build into a cache directory ({@link NativeLibraryCache}).
  */
 public final class NativeLibrary {
     public static final String PROPERTY = "nezha.native.lib";
     public static final String ENVIRONMENT = "NEZHA_NATIVE_LIB";
-    private static final String RESOURCE = "linux-x86_64/libnezha_native.so";
+    private static final String NAME = "libnezha_native.so";
+    private static final String RESOURCE = "linux-x86_64/" + NAME;
 
     private static volatile NativeLibrary instance;
 
@@ -72,17 +73,20 @@ public final class NativeLibrary {
             }
             return p;
         }
-        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("libnezha_native.so is not packed in this jar (build with ./build, or set -D"
-                        + PROPERTY + "=/path/to/libnezha_native.so)");
+        return new NativeLibraryCache(NativeLibraryCache.defaultRoot(System::getenv, System.getProperty("user.home")))
+                .get(NAME, packedSha256(), () -> NativeLibrary.class.getResourceAsStream(RESOURCE));
+    }
+
+    /** The SHA-256 that CMake wrote beside the library (sha256sum's "HASH  NAME"), so starting up hashes nothing. */
+    private static String packedSha256() {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE + ".sha256")) {
+            if (in == null || NativeLibrary.class.getResource(RESOURCE) == null) {
+                throw new IllegalStateException(NAME + " is not packed in this jar (build with ./build, or set -D"
+                        + PROPERTY + "=/path/to/" + NAME + ")");
             }
-            Path tmp = Files.createTempFile("libnezha_native", ".so");
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\\s+", 2)[0];
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract libnezha_native.so", e);
+            throw new UncheckedIOException("cannot read the packed " + NAME + ".sha256", e);
         }
     }
 

@@ -13,7 +13,8 @@ import org.nezha.core.tensor.Tensors;
 
 /**
  * One rank of the multi-process tests ({@link LocalRanks}): {@code GroupWorker SCENARIO TIMEOUT_MS}.
- * Prints "rank R ok" when its checks pass, "rank R failed after N ms: MESSAGE" when a collective fails.
+ * Prints "rank R ok" when its checks pass, "rank R failed after N ms: MESSAGE" when the rendezvous or a
+ * collective fails.
  */
 final class GroupWorker {
     private GroupWorker() {}
@@ -22,8 +23,17 @@ final class GroupWorker {
         String scenario = args[0];
         Duration timeout = Duration.ofMillis(Long.parseLong(args[1]));
         DistributedEnvironment env = DistributedEnvironment.fromSystem();
-        DataParallelGroup group = DataParallelGroup.open(env, new Device("cpu"), timeout);
+        long start = System.nanoTime();
+        DataParallelGroup group;
+        try {
+            group = DataParallelGroup.open(env, new Device("cpu"), timeout);
+        } catch (DistributedException e) {
+            failed(env.rank(), start, e);
+            System.exit(0);
+            return;
+        }
         switch (scenario) {
+            case "alone" -> throw new AssertionError("the group opened although rank " + env.rank() + " is alone");
             case "collectives" -> collectives(group);
             case "peer-exits" -> peerLost(group, () -> Runtime.getRuntime().halt(0));
             case "peer-hangs" -> peerLost(group, () -> sleep(timeout.plusSeconds(1)));
@@ -117,8 +127,12 @@ final class GroupWorker {
             group.allReduceMean(List.of(torch.ones(3)));
             throw new AssertionError("all-reduce succeeded without its peer");
         } catch (DistributedException e) {
-            System.out.println("rank 0 failed after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + e.getMessage());
+            failed(0, start, e);
         }
+    }
+
+    private static void failed(int rank, long startNanos, DistributedException e) {
+        System.out.println("rank " + rank + " failed after " + (System.nanoTime() - startNanos) / 1_000_000 + " ms: " + e.getMessage());
     }
 
     private static void expect(String what, Tensor actual, double[] expected) {

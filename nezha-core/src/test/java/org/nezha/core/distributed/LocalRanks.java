@@ -24,8 +24,18 @@ final class LocalRanks {
 
     /** Starts {@code world} ranks running {@code main ARGS} and waits for all of them (at most a minute). */
     static List<Result> run(int world, Class<?> main, String... args) throws IOException, InterruptedException {
-        Map<String, String> env = Map.of("MASTER_ADDR", "127.0.0.1", "MASTER_PORT", Integer.toString(freePort()),
-                "WORLD_SIZE", Integer.toString(world));
+        return run(world, false, main, args);
+    }
+
+    /** Starts the {@code world} ranks running {@code GroupWorker ARGS}, each at a rendezvous of its own: none meets its peers. */
+    static List<Result> runApart(int world, String... args) throws IOException, InterruptedException {
+        return run(world, true, GroupWorker.class, args);
+    }
+
+    /** Output goes to a file per rank, read into its Result: a rank's errors show in the failing test's message, not the build log. */
+    private static List<Result> run(int world, boolean apart, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        int port = freePort();
         List<Process> processes = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         try {
@@ -33,8 +43,8 @@ final class LocalRanks {
                 Path log = Files.createTempFile("rank" + rank + "-", ".log");
                 logs.add(log);
                 ProcessBuilder builder = new ProcessBuilder(command(main, args)).redirectErrorStream(true).redirectOutput(log.toFile());
-                builder.environment().putAll(env);
-                builder.environment().put("RANK", Integer.toString(rank));
+                builder.environment().putAll(Map.of("MASTER_ADDR", "127.0.0.1", "WORLD_SIZE", Integer.toString(world),
+                        "RANK", Integer.toString(rank), "MASTER_PORT", Integer.toString(apart ? freePort() : port)));
                 processes.add(builder.start());
             }
             List<Result> results = new ArrayList<>();
