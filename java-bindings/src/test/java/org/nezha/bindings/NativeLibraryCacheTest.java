@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -84,9 +85,11 @@ class NativeLibraryCacheTest {
         List<Process> processes = new ArrayList<>();
         try {
             for (int p = 0; p < 4; p++) {
-                processes.add(new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                        System.getProperty("java.class.path"), Extractor.class.getName(), cacheRoot.toString(), payload.toString())
-                        .redirectErrorStream(true).start());
+                List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+                command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments()); // this JVM's options: nothing in /tmp
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), Extractor.class.getName(),
+                        cacheRoot.toString(), payload.toString()));
+                processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
             }
             for (Process process : processes) {
                 assertTrue(process.waitFor(1, TimeUnit.MINUTES), "extractor process hangs");

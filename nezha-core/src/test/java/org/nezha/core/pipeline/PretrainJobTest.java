@@ -112,7 +112,7 @@ class PretrainJobTest {
         PretrainJob.Settings notACheckpoint = settings(dir.resolve("a"), 8);
         notACheckpoint.resume = dir.resolve("first/model");
         var e = assertThrows(InputException.class, () -> new PretrainJob(notACheckpoint, Execution.cpu("fused"), Progress.SILENT).run());
-        assertEquals(dir.resolve("first/model") + ": not a checkpoint directory: optimizer.safetensors is missing", e.getMessage());
+        assertEquals(dir.resolve("first/model") + ": not a checkpoint directory: trainer_state.json is missing (--resume takes a run's checkpoint-N directory)", e.getMessage());
 
         PretrainJob.Settings otherOptimizer = settings(dir.resolve("b"), 8);
         otherOptimizer.resume = dir.resolve("first/checkpoint-2");
