@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Shared CPU: fine-tuning time under each OpenMP wait policy, with the machine to itself and beside
-# one busy process, all in one run (docs/BENCHMARKS.md, "Shared CPU").
+# Shared CPU: fine-tuning time under each OpenMP wait policy, with the machine to itself, beside one
+# busy loop, and beside as many busy loops as there are cores, all in one run (docs/BENCHMARKS.md,
+# "Shared CPU").
 #   unset    libgomp's default: a waiting thread spins for a while before it sleeps (what ./nezha did)
 #   ACTIVE   waiting threads spin until work comes
 #   PASSIVE  waiting threads sleep at once (what ./nezha and nezha launch set now)
-# Usage: scripts/bench-shared-cpu.sh [STEPS] [REPEATS]   (defaults 60 and 2; prints a table)
+# Usage: scripts/bench-shared-cpu.sh [STEPS] [REPEATS] [LOADS]   (prints a table)
+#   defaults: 60 steps, 2 repeats, LOADS "0 1 CORES" (busy loops beside the runs; e.g. "0" for the machine alone)
 # The runs alternate between policies so that a slow minute of the machine hits them all alike.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,9 +15,13 @@ repeats="${2:-2}"
 "$root/nezha" --version >/dev/null   # builds the application if needed, and finds the JDK below
 . "$root/scripts/find-jdk.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/nezha-shared-cpu.XXXXXX")"
-busy=""
+busy=()
+stop_busy() {
+  [ ${#busy[@]} -gt 0 ] && kill "${busy[@]}" 2>/dev/null && wait "${busy[@]}" 2>/dev/null
+  busy=()
+}
 cleanup() {
-  [ -n "$busy" ] && kill "$busy" 2>/dev/null
+  stop_busy || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,19 +40,22 @@ finetune() {
     | awk 'NF == 2 { print $1 * 60 + $2; next } { print $1 }'
 }
 
-printf "%-8s %-14s %s\n" policy machine "seconds for $steps fine-tuning steps (each repeat)"
+cores=$(nproc)
+loads="${3:-0 1 $cores}"
+printf "%-8s %-16s %s\n" policy "other load" "seconds for $steps fine-tuning steps (each repeat)"
 declare -A times
-for load in alone "1 busy process"; do
-  if [ "$load" != alone ]; then
+for loops in $loads; do
+  load="$loops busy loop$([ "$loops" = 1 ] || echo s)"
+  for ((i = 0; i < loops; i++)); do
     sh -c 'while :; do :; done' &
-    busy=$!
-  fi
+    busy+=($!)
+  done
   for ((r = 0; r < repeats; r++)); do
     for policy in unset ACTIVE PASSIVE; do
       times["$policy/$load"]+="$(finetune "$policy") "
     done
   done
-  for policy in unset ACTIVE PASSIVE; do printf "%-8s %-14s %s\n" "$policy" "$load" "${times[$policy/$load]}"; done
-  if [ -n "$busy" ]; then kill "$busy"; wait "$busy" 2>/dev/null || true; busy=""; fi
+  stop_busy || true
+  for policy in unset ACTIVE PASSIVE; do printf "%-8s %-16s %s\n" "$policy" "$load" "${times[$policy/$load]}"; done
 done
-echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+echo "machine: $cores cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"

@@ -38,7 +38,7 @@ import org.nezha.core.train.LearningRateSchedule;
                         + "question-matching pairs (data/afqmc) keeping the epoch that scores best on the 3,000 dev pairs, "
                         + "evaluates that model on the same dev pairs (a dev score: they chose the model), predicts them "
                         + "to CSV, and prints a summary with the loss curves and where every output is. "
-                        + "QUICKSTART_TIME on 2 CPU cores.",
+                        + "8 min 35 s measured on 2 CPU cores (AVX2).",
                 "The same steps by hand: nezha pretrain, nezha finetune --init OUT/pretrain/model, nezha eval, nezha predict."})
 final class QuickstartCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
