@@ -32,7 +32,7 @@ head -n 65 "$root/data/afqmc/dev.tsv" > "$work/dev.tsv"
 finetune() {
   local policy="$1" summary
   summary=$( (if [ "$policy" = unset ]; then unset OMP_WAIT_POLICY; else export OMP_WAIT_POLICY="$policy"; fi
-    "$NEZHA_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$root/cli/target/nezha-cli.jar" finetune \
+    "$NEZHA_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:-UsePerfData -jar "$root/cli/target/nezha-cli.jar" finetune \
       --task pair --model-config "$root/data/configs/nezha-tiny.json" --vocab "$root/data/vocab/vocab.txt" \
       --train "$root/data/afqmc/train.tsv" --dev "$work/dev.tsv" --output "$work/run" --overwrite \
       --max-steps "$steps" --eval-every "$steps" --batch-size 32 --seq-len 64 2>/dev/null) )

@@ -3,6 +3,8 @@ package org.nezha.core.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.nezha.core.InputException;
@@ -12,6 +14,8 @@ import org.nezha.core.InputException;
  * first write, and a new run must not mix its outputs into an earlier one's.
  */
 public final class OutputPaths {
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(?:tmp|old)-(\\d{1,18})(?:-\\d+)?");
+
     private OutputPaths() {}
 
     /** An output directory: a directory (or creatable as one), writable, and empty unless {@code overwrite}. */
@@ -35,13 +39,30 @@ public final class OutputPaths {
         requireWritable(file, file.toAbsolutePath().getParent(), "its directory");
     }
 
+    /** Creates the directory, and clears the temporary files and directories a killed run left in it. */
     public static void createDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
+            removeStaleTemporaries(dir);
         } catch (IOException e) {
             throw InputException.in(dir, "cannot create output directory: " + IoErrors.reason(e));
         }
     }
+
+    /**
+     * Deletes the entries of {@code dir} named as this engine names what it writes before a rename
+     * ({@code .NAME.tmp-PID[-N]}, {@code .NAME.old-PID}: {@link AtomicFiles}, model directories) whose
+     * process is gone: a run killed while saving leaves them. A live process's are its work in progress.
+     */
+    static void removeStaleTemporaries(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                Matcher m = TEMPORARY.matcher(entry.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) FileTrees.deleteRecursively(entry);
+            }
+        }
+    }
+
 
     /**
      * {@code dir}, or the nearest ancestor that exists (where it would be created), takes a new file;

@@ -4,16 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.bytedeco.pytorch.Tensor;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.io.CheckpointNames;
+import org.nezha.core.io.FileTrees;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.tokenizer.TokenizerOptions;
@@ -49,7 +48,7 @@ public final class ModelDirectory {
         Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(parent);
-            deleteRecursively(staging);
+            FileTrees.deleteRecursively(staging);
             Files.createDirectories(staging);
             model.config().write(staging.resolve(CONFIG));
             Files.copy(vocab, staging.resolve(VOCAB), StandardCopyOption.REPLACE_EXISTING);
@@ -58,7 +57,7 @@ public final class ModelDirectory {
             extras.writeInto(staging);
             if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
+            FileTrees.deleteRecursively(old);
         } catch (IOException e) {
             deleteQuietly(staging);
             throw InputException.in(dir, "cannot write the model: " + IoErrors.reason(e));
@@ -70,7 +69,7 @@ public final class ModelDirectory {
 
     private static void deleteQuietly(Path path) {
         try {
-            deleteRecursively(path);
+            FileTrees.deleteRecursively(path);
         } catch (IOException ignored) {
             // the failure that got us here is the one to report
         }
@@ -119,12 +118,5 @@ public final class ModelDirectory {
         if (!Files.isDirectory(dir)) throw InputException.in(dir, "model directory not found");
         if (!Files.isRegularFile(dir.resolve(CONFIG))) throw InputException.in(dir, "not a model directory (no " + CONFIG + ")");
         if (!Files.isRegularFile(dir.resolve(VOCAB))) throw InputException.in(dir, "not a model directory (no " + VOCAB + ")");
-    }
-
-    public static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.Device;
 import org.nezha.core.InputException;
 import org.nezha.core.data.BatchPosition;
 import org.nezha.core.io.SafeTensors;
+import org.nezha.core.io.FileTrees;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
@@ -89,7 +90,7 @@ final class CheckpointWriter {
         try (Stream<Path> entries = Files.list(outputDir)) {
             List<Path> checkpoints = entries.filter(p -> stepOf(p) >= 0)
                     .sorted(Comparator.comparingLong(CheckpointWriter::stepOf)).toList();
-            for (int i = 0; i < checkpoints.size() - keep; i++) ModelDirectory.deleteRecursively(checkpoints.get(i));
+            for (int i = 0; i < checkpoints.size() - keep; i++) FileTrees.deleteRecursively(checkpoints.get(i));
         } catch (IOException e) {
             throw InputException.in(outputDir, "cannot remove old checkpoints: " + IoErrors.reason(e));
         }

@@ -52,4 +52,20 @@ class OutputPathsTest {
         assertEquals(locked + ": output directory is not writable: permission denied",
                 assertThrows(InputException.class, () -> OutputPaths.requireUsableDirectory(locked, false)).getMessage());
     }
+
+    /** What a killed run left while saving is cleared when a run takes the directory; a live process's stays. */
+    @Test
+    void temporariesOfDeadProcessesAreCleared() throws IOException {
+        long dead = Long.MAX_VALUE / 10; // no process has this id
+        long alive = ProcessHandle.current().pid();
+        Path staging = Files.createDirectories(dir.resolve(".best.tmp-" + dead));
+        Files.writeString(staging.resolve("model.safetensors"), "half");
+        Files.writeString(dir.resolve(".metrics.jsonl.tmp-" + dead + "-3"), "half");
+        Path working = Files.writeString(dir.resolve(".loss.png.tmp-" + alive + "-1"), "being written");
+        Path user = Files.writeString(dir.resolve(".notes.tmp-abc"), "not ours");
+        OutputPaths.createDirectory(dir);
+        try (Stream<Path> entries = Files.list(dir)) {
+            assertEquals(java.util.Set.of(working, user), java.util.Set.copyOf(entries.toList()));
+        }
+    }
 }

@@ -19,6 +19,7 @@ import org.nezha.core.InputException;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.io.SafeTensors;
+import org.nezha.core.io.FileTrees;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
 
@@ -90,7 +91,7 @@ class FinetuneJobTest {
         // what a run killed between step 6 and 12 leaves: everything but the last checkpoint, logs up to the end
         Path stopped = dir.resolve("stopped");
         copyTree(s.output, stopped);
-        ModelDirectory.deleteRecursively(stopped.resolve("checkpoint-12"));
+        FileTrees.deleteRecursively(stopped.resolve("checkpoint-12"));
         s.output = stopped;
         s.resume = stopped.resolve("checkpoint-6");
         FinetuneJob.Result resumed = new FinetuneJob(s, Execution.cpu("fused"), Progress.SILENT).run();
