@@ -20,8 +20,9 @@ final class ClassifierOptions {
     int batchSize;
 
     @Option(names = "--seq-len", paramLabel = "L",
-            description = "Maximum tokens per example (longest-first truncation). Default: the length the model was "
-                    + "fine-tuned with (model_max_length in its tokenizer_config.json), else 128.")
+            description = "Maximum tokens per example (longest-first truncation). Default: model_max_length in the model's "
+                    + "tokenizer_config.json (nezha finetune records its --seq-len there), else 128; at most the model's "
+                    + "max_position_embeddings.")
     Integer seqLen;
 
     SequenceClassifier load(RuntimeOptions runtime) {

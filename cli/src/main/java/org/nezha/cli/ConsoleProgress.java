@@ -16,12 +16,18 @@ import org.nezha.core.pipeline.Progress;
  * above it (never glued to it); elsewhere (a log file, a pipe, {@code nezha launch}'s children) one
  * plain line every few seconds and one when a phase ends, never carriage-return redraws.
  */
-abstract sealed class ConsoleProgress implements Progress {
+abstract sealed class ConsoleProgress implements Progress, AutoCloseable {
     /** How often a log gets a progress line. */
     static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
 
     static ConsoleProgress on(PrintWriter err) {
         return err instanceof Terminal.TerminalWriter terminal ? new Bars(terminal) : new Lines(err, LINE_INTERVAL);
+    }
+
+    /** Ends the current phase: a command that fails must not print its error onto a bar's line. */
+    @Override
+    public void close() {
+        end();
     }
 
     /** Bars redrawn in place; the drawing thread and information lines share one lock. */

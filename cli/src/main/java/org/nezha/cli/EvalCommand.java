@@ -44,8 +44,10 @@ final class EvalCommand implements Callable<Integer> {
         SequenceClassifier model = classifier.load(runtime);
         List<TaskExample> examples = TaskDataReader.read(data, model.kind());
         long start = System.nanoTime();
-        ClassificationMetrics metrics = model.evaluate(examples, classifier.seqLen(model), classifier.batchSize,
-                ConsoleProgress.on(spec.commandLine().getErr()));
+        ClassificationMetrics metrics;
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            metrics = model.evaluate(examples, classifier.seqLen(model), classifier.batchSize, progress);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", classifier.model.toString());

@@ -2,9 +2,9 @@ package org.nezha.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
+import org.nezha.bindings.NativeSetupException;
 import org.nezha.core.InputException;
 import org.nezha.core.RunFailedException;
 import org.nezha.core.distributed.DistributedException;
@@ -18,6 +18,8 @@ import org.nezha.core.io.IoErrors;
 final class Failures {
     /** A run that started but could not finish (diverged, a peer died, out of memory). */
     static final int EXIT_RUN_FAILED = 1;
+    /** A bug of ours (BSD's EX_SOFTWARE), so that a scheduler can tell it from a run that failed. */
+    static final int EXIT_INTERNAL_ERROR = 70;
 
     private Failures() {}
 
@@ -29,6 +31,8 @@ final class Failures {
         if (failed != null) return line(err, failed.getMessage(), EXIT_RUN_FAILED);
         DistributedException peer = find(e, DistributedException.class);
         if (peer != null) return line(err, peer.getMessage(), EXIT_RUN_FAILED);
+        NativeSetupException setup = find(e, NativeSetupException.class);
+        if (setup != null) return line(err, setup.getMessage(), NezhaCli.EXIT_BAD_INPUT);
         IOException io = find(e, IOException.class);
         if (io != null) return line(err, "I/O failure: " + IoErrors.reason(io), NezhaCli.EXIT_BAD_INPUT);
         String memory = outOfMemory(e);
@@ -36,7 +40,7 @@ final class Failures {
         err.println("nezha: internal error (a bug; please report it with the trace below): " + e);
         e.printStackTrace(err);
         err.flush();
-        return EXIT_RUN_FAILED;
+        return EXIT_INTERNAL_ERROR;
     }
 
     private static int line(PrintWriter err, String message, int code) {
@@ -45,11 +49,10 @@ final class Failures {
         return code;
     }
 
-    /** The first cause of {@code type} in the chain (UncheckedIOException's cause counts), or null. */
+    /** The first of {@code type} in the cause chain, or null. */
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (type.isInstance(c)) return type.cast(c);
-            if (c instanceof UncheckedIOException u && type.isInstance(u.getCause())) return type.cast(u.getCause());
         }
         return null;
     }

@@ -120,8 +120,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         runtime.apply();
-        FinetuneJob.Result r = new FinetuneJob(settings(), runtime.execution(),
-                ConsoleProgress.on(spec.commandLine().getErr())).run();
+        FinetuneJob.Result r;
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            r = new FinetuneJob(settings(), runtime.execution(), progress).run();
+        }
         if (r.bestModelDir() != null) spec.commandLine().getOut().println(Summary.finetuning(r)); // rank 0 speaks for all
         spec.commandLine().getOut().flush();
         return 0;

@@ -145,6 +145,7 @@ final class LaunchCommand implements Callable<Integer> {
         env.put(DistributedEnvironment.WORLD_SIZE, Integer.toString(processesPerNode * nodes));
         env.put(DistributedEnvironment.RANK, Integer.toString(rank(localRank)));
         env.put(DistributedEnvironment.LOCAL_RANK, Integer.toString(localRank));
+        env.put(DistributedEnvironment.LOCAL_WORLD_SIZE, Integer.toString(processesPerNode));
         if (!inherited.containsKey(OMP_WAIT_POLICY)) env.put(OMP_WAIT_POLICY, "PASSIVE");
         return env;
     }

@@ -44,8 +44,10 @@ final class PredictCommand implements Callable<Integer> {
         SequenceClassifier model = classifier.load(runtime);
         List<TaskExample> examples = TaskDataReader.read(input, model.kind());
         long start = System.nanoTime();
-        SequenceClassifier.Predictions predictions = model.predict(examples, classifier.seqLen(model), classifier.batchSize,
-                ConsoleProgress.on(spec.commandLine().getErr()));
+        SequenceClassifier.Predictions predictions;
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            predictions = model.predict(examples, classifier.seqLen(model), classifier.batchSize, progress);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         PredictionCsv.write(output, examples, predictions, model.labels());
         spec.commandLine().getOut().println(String.format(Locale.ROOT, "predicted %,d examples in %s (%,.0f examples/s) -> %s",

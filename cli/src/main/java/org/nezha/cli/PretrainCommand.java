@@ -104,7 +104,10 @@ final class PretrainCommand implements Callable<Integer> {
         runtime.apply();
         PretrainJob.Settings s = settings();
         var out = spec.commandLine().getOut();
-        PretrainJob.Result r = new PretrainJob(s, runtime.execution(), ConsoleProgress.on(spec.commandLine().getErr())).run();
+        PretrainJob.Result r;
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            r = new PretrainJob(s, runtime.execution(), progress).run();
+        }
         if (r.modelDir() != null) out.println(Summary.pretraining(r)); // rank 0 of a data-parallel job speaks for all
         out.flush();
         return 0;

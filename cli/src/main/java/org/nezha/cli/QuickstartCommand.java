@@ -70,8 +70,14 @@ final class QuickstartCommand implements Callable<Integer> {
         if (!Files.isDirectory(data.resolve("afqmc"))) {
             throw InputException.in(data, "bundled data not found (pass --data-dir pointing at the checkout's data/)");
         }
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            return runAll(data, progress);
+        }
+    }
+
+    /** The three steps and the summary. */
+    private int runAll(Path data, ConsoleProgress progress) {
         PrintWriter out = spec.commandLine().getOut();
-        ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr());
         long start = System.nanoTime();
 
         progress.info("== 1/3 pretraining a tiny NEZHA (masked LM) on " + data.resolve("corpus"));

@@ -115,7 +115,8 @@ final class TrainBenchCommand implements Callable<Integer> {
         Path config = modelConfig != null ? modelConfig
                 : Path.of(System.getProperty("nezha.home", ".")).resolve("data/configs/nezha-base.json");
         s.config = NezhaConfig.read(config).withArchitectures("NezhaForMaskedLM");
-        ModelSize.requireFits(s.config, ModelSize.Head.MASKED_LM, true, config);
+        ModelSize.requireFits(s.config, ModelSize.Head.MASKED_LM, true,
+                DistributedEnvironment.fromSystem().localWorldSize(), config);
         s.seqLens = positive("--seq-len", seqLens);
         s.batchSizes = positive("--batch-size", batchSizes);
         for (int l : s.seqLens) {

@@ -11,7 +11,7 @@ class LaunchCommandTest {
     @Test
     void ranksNumberMachinesThenLocalProcesses() {
         assertEquals(Map.of("MASTER_ADDR", "10.0.0.1", "MASTER_PORT", "29501", "WORLD_SIZE", "12", "RANK", "9", "LOCAL_RANK", "1",
-                "OMP_WAIT_POLICY", "PASSIVE"), threeMachinesOfFour().environment(1, Map.of()));
+                "LOCAL_WORLD_SIZE", "4", "OMP_WAIT_POLICY", "PASSIVE"), threeMachinesOfFour().environment(1, Map.of()));
     }
 
     /** Processes sharing a CPU wait passively for work, unless the user chose otherwise. */

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 public final class NativeLibrary {
     public static final String PROPERTY = "nezha.native.lib";
     public static final String ENVIRONMENT = "NEZHA_NATIVE_LIB";
-    private static final String NAME = "libnezha_native.so";
+    static final String NAME = "libnezha_native.so";
     private static final String RESOURCE = "linux-x86_64/" + NAME;
 
     private static volatile NativeLibrary instance;
@@ -69,7 +69,7 @@ public final class NativeLibrary {
         if (override != null && !override.isBlank()) {
             Path p = Path.of(override);
             if (!Files.isRegularFile(p)) {
-                throw new IllegalStateException(PROPERTY + "/" + ENVIRONMENT + " points at " + p + ", which is not a file");
+                throw new NativeSetupException(PROPERTY + "/" + ENVIRONMENT + " points at " + p + ", which is not a file");
             }
             return p;
         }
@@ -81,7 +81,7 @@ public final class NativeLibrary {
     private static String packedSha256() {
         try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE + ".sha256")) {
             if (in == null || NativeLibrary.class.getResource(RESOURCE) == null) {
-                throw new IllegalStateException(NAME + " is not packed in this jar (build with ./build, or set -D"
+                throw new NativeSetupException(NAME + " is not packed in this jar (build with ./build, or set -D"
                         + PROPERTY + "=/path/to/" + NAME + ")");
             }
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\\s+", 2)[0];

@@ -3,10 +3,13 @@ package org.nezha.bindings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -14,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,19 +38,29 @@ final class NativeLibraryCache {
         InputStream open() throws IOException;
     }
 
+    private static final AtomicLong COUNTER = new AtomicLong();
+
     private final Path root;
 
     NativeLibraryCache(Path root) {
         this.root = root;
     }
 
-    /** {@code $NEZHA_CACHE_DIR}, else {@code $XDG_CACHE_HOME/nezha}, else {@code ~/.cache/nezha}. */
+    /**
+     * {@code $NEZHA_CACHE_DIR}, else {@code $XDG_CACHE_HOME/nezha}, else {@code $HOME/.cache/nezha} (Java's
+     * user.home when HOME is unset); it must be absolute (a container user without a home gets "?").
+     */
     static Path defaultRoot(UnaryOperator<String> environment, String userHome) {
-        String explicit = environment.apply(ENVIRONMENT);
-        if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
-        String xdg = environment.apply("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "nezha");
-        return Path.of(userHome, ".cache", "nezha");
+        Path root;
+        String explicit = environment.apply(ENVIRONMENT), xdg = environment.apply("XDG_CACHE_HOME"), home = environment.apply("HOME");
+        if (explicit != null && !explicit.isBlank()) root = Path.of(explicit);
+        else if (xdg != null && !xdg.isBlank()) root = Path.of(xdg, "nezha");
+        else root = Path.of(home != null && !home.isBlank() ? home : userHome, ".cache", "nezha");
+        if (!root.isAbsolute()) {
+            throw new NativeSetupException("the cache directory for " + NativeLibrary.NAME + " would be " + root
+                    + ", not an absolute path (no home directory?); set " + ENVIRONMENT + " to a writable directory");
+        }
+        return root;
     }
 
     /** The cached {@code name} with this SHA-256 (lower-case hex), extracted from {@code content} first if missing. */
@@ -58,10 +72,11 @@ final class NativeLibraryCache {
         Path partial = null;
         try {
             Files.createDirectories(dir);
-            partial = Files.createTempFile(dir, name + ".", PARTIAL_SUFFIX);
+            // created like any new file (the umask's permissions, so a shared cache serves every user)
+            partial = dir.resolve(name + "." + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + PARTIAL_SUFFIX);
             String written = copy(content, partial);
             if (!written.equals(sha256)) {
-                throw new IllegalStateException("the packed " + name + " has SHA-256 " + written + ", not the " + sha256
+                throw new NativeSetupException("the packed " + name + " has SHA-256 " + written + ", not the " + sha256
                         + " recorded beside it at build time; rebuild with ./build");
             }
             // rename(2): a JVM that finished first is replaced by an identical file; one that has the old copy
@@ -69,19 +84,23 @@ final class NativeLibraryCache {
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot extract " + name + " into the cache directory " + dir + " (" + e
-                    + "); set " + ENVIRONMENT + " to a writable directory, or -D" + NativeLibrary.PROPERTY
+            throw new NativeSetupException("cannot extract " + name + " into the cache directory " + dir + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); set " + ENVIRONMENT + " to a writable directory, or -D" + NativeLibrary.PROPERTY
                     + "=PATH to a built " + name);
         } finally {
             if (partial != null) deleteQuietly(partial);
         }
     }
 
+    /** Writes and flushes to disk (a renamed file must not turn out empty after a power loss); returns the SHA-256. */
     private static String copy(Content content, Path file) throws IOException {
         MessageDigest sha256 = sha256();
         try (InputStream in = content.open();
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256);
             in.transferTo(out);
+            out.flush();
+            channel.force(true);
         }
         return HexFormat.of().formatHex(sha256.digest());
     }

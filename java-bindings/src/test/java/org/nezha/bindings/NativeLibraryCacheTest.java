@@ -131,17 +131,25 @@ class NativeLibraryCacheTest {
     void aCacheThatCannotBeWrittenNamesTheDirectoryAndTheWayOut() throws IOException {
         Path file = Files.writeString(root.resolve("a-file"), "not a directory");
         Path cacheRoot = file.resolve("cache");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        NativeSetupException e = assertThrows(NativeSetupException.class,
                 () -> new NativeLibraryCache(cacheRoot).get(NAME, SHA256, () -> new ByteArrayInputStream(PAYLOAD)));
         assertTrue(e.getMessage().startsWith("cannot extract " + NAME + " into the cache directory " + cacheRoot.resolve(SHA256)),
                 e.getMessage());
         assertTrue(e.getMessage().contains("set NEZHA_CACHE_DIR to a writable directory"), e.getMessage());
     }
 
+    /** The umask's permissions, not a temporary file's 0600: a cache shared by several users serves all of them. */
+    @Test
+    void theCachedLibraryHasTheUsualPermissions() throws IOException {
+        Path library = new NativeLibraryCache(root).get(NAME, SHA256, () -> new ByteArrayInputStream(PAYLOAD));
+        Path reference = Files.createFile(root.resolve("reference"));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(library));
+    }
+
     @Test
     void contentThatDoesNotMatchItsHashIsNotCached() throws IOException {
         byte[] other = "a different build".getBytes();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        NativeSetupException e = assertThrows(NativeSetupException.class,
                 () -> new NativeLibraryCache(root).get(NAME, SHA256, () -> new ByteArrayInputStream(other)));
         assertTrue(e.getMessage().contains("has SHA-256 " + sha256(other)), e.getMessage());
         assertEquals(List.of(), filesIn(root.resolve(SHA256)), "nothing cached under the recorded hash");
@@ -152,6 +160,11 @@ class NativeLibraryCacheTest {
         assertEquals(Path.of("/c/n"), NativeLibraryCache.defaultRoot(Map.of("NEZHA_CACHE_DIR", "/c/n", "XDG_CACHE_HOME", "/x")::get, "/h"));
         assertEquals(Path.of("/x/nezha"), NativeLibraryCache.defaultRoot(Map.of("XDG_CACHE_HOME", "/x")::get, "/h"));
         assertEquals(Path.of("/h/.cache/nezha"), NativeLibraryCache.defaultRoot(Map.of("XDG_CACHE_HOME", " ")::get, "/h"));
+        assertEquals(Path.of("/home/u/.cache/nezha"), NativeLibraryCache.defaultRoot(Map.of("HOME", "/home/u")::get, "/h"));
+        // Java's user.home for a user without a passwd entry: a relative cache would land in the working directory
+        NativeSetupException e = assertThrows(NativeSetupException.class,
+                () -> NativeLibraryCache.defaultRoot(Map.<String, String>of()::get, "?"));
+        assertTrue(e.getMessage().contains("not an absolute path") && e.getMessage().contains("NEZHA_CACHE_DIR"), e.getMessage());
     }
 
     private static List<String> filesIn(Path dir) throws IOException {

@@ -162,7 +162,7 @@ class BadInputSweepTest {
                 bad("output under a file", PRETRAIN.replace("{out}", "{file}/run"), "is a file"),
                 bad("output not empty", PRETRAIN.replace("{out}", "{dir}/earlier-run"), "not empty", "--overwrite"),
                 failed("diverged", set(PRETRAIN, "--max-steps", "30") + " --lr 1e4 --warmup 10 --log-every 1", "training diverged",
-                        "Try a lower --lr (this run: 10000.0)", "metrics.jsonl"),
+                        "Try a lower --lr (this run: 1E+4)", "metrics.jsonl"),
 
                 // finetune
                 bad("task", FINETUNE.replace("pair", "triple"), "--task triple", "pair, single"),
@@ -236,6 +236,10 @@ class BadInputSweepTest {
         for (String fragment : c.fragments()) assertTrue(line.contains(fragment), "'" + fragment + "' not in: " + line);
         assertFalse(cli.err().contains("\tat ") || cli.err().contains("Exception"), "a stack trace:\n" + cli);
         if (out != null && c.exitCode() == 2) assertTrue(Files.notExists(dir.resolve(out)), "output left behind: " + out);
+        if (out != null && c.exitCode() == 1) { // a diverged run: its log and curve, nothing of the diverged weights
+            for (String model : List.of("model", "best")) assertTrue(Files.notExists(dir.resolve(out).resolve(model)), model);
+            assertTrue(Files.readAllLines(dir.resolve(out).resolve("metrics.jsonl")).getLast().contains("\"event\":\"diverged\""));
+        }
         if (c.exitCode() == 2) assertEquals("", cli.out(), cli.toString());
     }
 

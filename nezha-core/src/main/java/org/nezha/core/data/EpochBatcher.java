@@ -23,6 +23,11 @@ public abstract sealed class EpochBatcher<B> implements Iterator<B> permits MlmB
         return schedule.batchesPerEpoch();
     }
 
+    /** What a saved position depends on. */
+    public BatchLayout layout() {
+        return schedule.layout();
+    }
+
     /** The batch {@link #next} returns next. */
     public BatchPosition position() {
         return schedule.position();

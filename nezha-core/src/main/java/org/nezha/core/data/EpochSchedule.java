@@ -53,6 +53,10 @@ final class EpochSchedule {
         this.seed = seed;
     }
 
+    BatchLayout layout() {
+        return new BatchLayout(items, batchSize, slice.worldSize());
+    }
+
     /** Global batches per epoch, the same on every rank; the last may hold fewer items. */
     int batchesPerEpoch() {
         return Math.ceilDiv(items, globalBatchSize());

@@ -2,24 +2,31 @@ package org.nezha.core.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
- * Classification batches. Examples are encoded once, up front and in parallel; batches are then
- * padded to their longest row. Training batches are reshuffled every epoch from the seed, in one
+ * Classification batches. An example is encoded the first time a batch holds it, on the thread that
+ * prepares batches, and kept; under data parallel a process thus encodes only the examples it trains
+ * on, with no start-up burst of every process tokenizing everything at once. Batches are padded to
+ * their longest row. Training batches are reshuffled every epoch from the seed, in one
  * order for all data-parallel ranks, each taking its {@link RankSlice} of every global batch;
  * evaluation batches keep file order.
  */
 public final class TaskBatcher extends EpochBatcher<TaskBatch> {
-    private final List<EncodedPair> encoded;
+    private final List<TaskExample> examples;
+    private final PairEncoder encoder;
+    private final int maxLen;
+    private final EncodedPair[] encoded; // null until a batch needs the example
     private final long[] labels; // null: batches carry no labels
     private final int padId;
 
     private TaskBatcher(List<TaskExample> examples, LabelSet labelSet, PairEncoder encoder, int maxLen, int padId,
             EpochSchedule schedule) {
         super(schedule);
+        this.examples = List.copyOf(examples);
+        this.encoder = encoder;
+        this.maxLen = maxLen;
+        this.encoded = new EncodedPair[examples.size()];
         this.labels = labelSet == null ? null : labelIndices(examples, labelSet);
-        this.encoded = encodeAll(examples, encoder, maxLen);
         this.padId = padId;
     }
 
@@ -47,20 +54,21 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
         return indices;
     }
 
-    private static List<EncodedPair> encodeAll(List<TaskExample> examples, PairEncoder encoder, int maxLen) {
-        return IntStream.range(0, examples.size()).parallel().mapToObj(i -> {
+    private EncodedPair encoded(int i) {
+        if (encoded[i] == null) {
             TaskExample example = examples.get(i);
             EncodedPair pair = encoder.encode(example.textA(), example.textB(), maxLen);
             if (pair.inputIds().length > maxLen || pair.inputIds().length != pair.tokenTypeIds().length) {
                 throw new IllegalStateException("encoder gave " + pair.inputIds().length + " ids and "
                         + pair.tokenTypeIds().length + " token types for a limit of " + maxLen);
             }
-            return pair;
-        }).toList();
+            encoded[i] = pair;
+        }
+        return encoded[i];
     }
 
     public int size() {
-        return encoded.size();
+        return encoded.length;
     }
 
     @Override
@@ -71,7 +79,7 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
         List<int[]> types = new ArrayList<>(members.length);
         long[] batchLabels = labels == null ? null : new long[members.length];
         for (int row = 0; row < members.length; row++) {
-            EncodedPair pair = encoded.get(members[row]);
+            EncodedPair pair = encoded(members[row]);
             ids.add(pair.inputIds());
             types.add(pair.tokenTypeIds());
             if (batchLabels != null) batchLabels[row] = labels[members[row]];

@@ -15,6 +15,7 @@ import org.nezha.core.tensor.ComputeDevice;
  *       store that rank 0 serves;</li>
  *   <li>{@code WORLD_SIZE} (default 1), {@code RANK} (default 0), {@code LOCAL_RANK} (default RANK):
  *       the number of processes, this one's place among them, and its place on this machine (its GPU);</li>
+ *   <li>{@code LOCAL_WORLD_SIZE} (default 1): the processes on this machine, which share its memory;</li>
  *   <li>{@code GLOO_SOCKET_IFNAME} (optional): the network interface Gloo uses between machines.</li>
  * </ul>
  * {@link #distributed()} is true when WORLD_SIZE is set, even to 1: a one-process group then still
@@ -23,12 +24,13 @@ import org.nezha.core.tensor.ComputeDevice;
  * @param socketInterface GLOO_SOCKET_IFNAME, or null when unset
  */
 public record DistributedEnvironment(String masterAddr, int masterPort, int worldSize, int rank, int localRank,
-        String socketInterface, boolean distributed) {
+        int localWorldSize, String socketInterface, boolean distributed) {
     public static final String MASTER_ADDR = "MASTER_ADDR";
     public static final String MASTER_PORT = "MASTER_PORT";
     public static final String WORLD_SIZE = "WORLD_SIZE";
     public static final String RANK = "RANK";
     public static final String LOCAL_RANK = "LOCAL_RANK";
+    public static final String LOCAL_WORLD_SIZE = "LOCAL_WORLD_SIZE";
     public static final String GLOO_SOCKET_IFNAME = "GLOO_SOCKET_IFNAME";
 
     public static final String DEFAULT_MASTER_ADDR = "127.0.0.1";
@@ -55,9 +57,14 @@ public record DistributedEnvironment(String masterAddr, int masterPort, int worl
         if (localRank < 0 || localRank >= world) {
             throw new InputException(LOCAL_RANK + "=" + localRank + " must be in [0, " + world + ") for " + WORLD_SIZE + "=" + world);
         }
+        int localWorld = number(env, LOCAL_WORLD_SIZE, 1);
+        if (localWorld < 1 || localWorld > world) {
+            throw new InputException(LOCAL_WORLD_SIZE + "=" + localWorld + " must be in [1, " + world + "] for " + WORLD_SIZE + "=" + world);
+        }
         String socketInterface = env.get(GLOO_SOCKET_IFNAME);
         if (socketInterface != null && socketInterface.isBlank()) socketInterface = null;
-        return new DistributedEnvironment(addr, port, world, rank, localRank, socketInterface, env.containsKey(WORLD_SIZE));
+        return new DistributedEnvironment(addr, port, world, rank, localRank, localWorld, socketInterface,
+                env.containsKey(WORLD_SIZE));
     }
 
     public boolean isMain() {

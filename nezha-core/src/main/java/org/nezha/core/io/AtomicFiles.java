@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.nezha.core.InputException;
 
@@ -23,8 +22,6 @@ import org.nezha.core.InputException;
  * {@link InputException} line naming the target and the reason; the temporary file is removed.
  */
 public final class AtomicFiles {
-    private static final AtomicLong COUNTER = new AtomicLong();
-
     private AtomicFiles() {}
 
     /** Writes the content through an open channel. */
@@ -40,7 +37,7 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Content content) {
-        Path temp = temporarySibling(target);
+        Path temp = TemporaryNames.unique(target);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
@@ -78,13 +75,6 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A name in the target's directory that no other writer (thread or process) uses. */
-    private static Path temporarySibling(Path target) {
-        Path absolute = target.toAbsolutePath();
-        return absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + COUNTER.incrementAndGet());
     }
 
     private static void deleteQuietly(Path temp) {

@@ -3,8 +3,6 @@ package org.nezha.core.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.nezha.core.InputException;
@@ -14,7 +12,7 @@ import org.nezha.core.InputException;
  * first write, and a new run must not mix its outputs into an earlier one's.
  */
 public final class OutputPaths {
-    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(?:tmp|old)-(\\d{1,18})(?:-\\d+)?");
+    private static final String WRITE_PROBE = ".nezha-write-test-";
 
     private OutputPaths() {}
 
@@ -23,7 +21,8 @@ public final class OutputPaths {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw InputException.in(dir, "output directory is an existing file");
         if (Files.isDirectory(dir) && !overwrite) {
             try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
+                // another process of a data-parallel launch may be probing the same directory
+                if (entries.anyMatch(p -> !p.getFileName().toString().startsWith(WRITE_PROBE))) {
                     throw InputException.in(dir, "output directory is not empty (use --overwrite to replace its contents)");
                 }
             } catch (IOException e) {
@@ -39,30 +38,33 @@ public final class OutputPaths {
         requireWritable(file, file.toAbsolutePath().getParent(), "its directory");
     }
 
-    /** Creates the directory, and clears the temporary files and directories a killed run left in it. */
     public static void createDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
-            removeStaleTemporaries(dir);
         } catch (IOException e) {
             throw InputException.in(dir, "cannot create output directory: " + IoErrors.reason(e));
         }
     }
 
     /**
-     * Deletes the entries of {@code dir} named as this engine names what it writes before a rename
-     * ({@code .NAME.tmp-PID[-N]}, {@code .NAME.old-PID}: {@link AtomicFiles}, model directories) whose
-     * process is gone: a run killed while saving leaves them. A live process's are its work in progress.
+     * Creates a run's output directory and repairs what a run killed while saving left in it: a
+     * replaced version whose replacement never arrived is put back, the rest of a dead process's
+     * {@link TemporaryNames} is deleted. Only for directories the run owns; nothing else is touched.
      */
-    static void removeStaleTemporaries(Path dir) throws IOException {
+    public static void claimRunDirectory(Path dir) {
+        createDirectory(dir);
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : entries.toList()) {
-                Matcher m = TEMPORARY.matcher(entry.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) FileTrees.deleteRecursively(entry);
+                var leftover = TemporaryNames.parse(entry.getFileName().toString());
+                if (leftover.isEmpty() || ProcessHandle.of(leftover.get().pid()).isPresent()) continue;
+                Path target = entry.resolveSibling(leftover.get().target());
+                if (leftover.get().old() && !Files.exists(target)) Files.move(entry, target);
+                else FileTrees.deleteRecursively(entry);
             }
+        } catch (IOException e) {
+            throw InputException.in(dir, "cannot clean up the output directory: " + IoErrors.reason(e));
         }
     }
-
 
     /**
      * {@code dir}, or the nearest ancestor that exists (where it would be created), takes a new file;
@@ -78,7 +80,7 @@ public final class OutputPaths {
         if (!Files.isDirectory(existing)) {
             throw InputException.in(output, "cannot create " + what + ": " + existing + " is a file");
         }
-        Path probe = existing.resolve(".nezha-write-test-" + ProcessHandle.current().pid());
+        Path probe = existing.resolve(WRITE_PROBE + ProcessHandle.current().pid());
         try {
             Files.deleteIfExists(Files.createFile(probe));
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import org.nezha.core.io.CheckpointNames;
 import org.nezha.core.io.FileTrees;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
+import org.nezha.core.io.TemporaryNames;
 import org.nezha.core.tokenizer.TokenizerOptions;
 
 /**
@@ -44,8 +45,9 @@ public final class ModelDirectory {
     /** As {@link #save(Path, NezhaModel, Path, TokenizerOptions)}, with {@code extras} written into the same atomic swap. */
     public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions, Extras extras) {
         Path parent = dir.toAbsolutePath().getParent();
-        Path staging = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Path old = parent.resolve("." + dir.getFileName() + ".old-" + ProcessHandle.current().pid());
+        Path staging = TemporaryNames.staging(dir);
+        Path old = TemporaryNames.replaced(dir);
+        if (!Files.isRegularFile(vocab)) throw InputException.in(vocab, "vocabulary file not found (the model is saved with it)");
         try {
             Files.createDirectories(parent);
             FileTrees.deleteRecursively(staging);

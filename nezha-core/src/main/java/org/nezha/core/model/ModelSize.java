@@ -36,20 +36,23 @@ public final class ModelSize {
 
     /**
      * Refuses a model whose weights (and, for training, gradients and optimizer state) alone exceed
-     * this machine's memory; {@code source} names the config in the error.
+     * this machine's memory, once for each of the {@code processes} that share the machine (a
+     * data-parallel launch); {@code source} names the config in the error.
      */
-    public static void requireFits(NezhaConfig config, Head head, boolean training, Object source) {
+    public static void requireFits(NezhaConfig config, Head head, boolean training, int processes, Object source) {
         long parameters = parameters(config, head);
         long table = config.hasAbsolutePositions() ? 0 : mul(2L * config.maxRelativePosition() + 1, config.headSize());
-        long needed = sum(mul(parameters, training ? TRAINING_BYTES_PER_PARAMETER : INFERENCE_BYTES_PER_PARAMETER),
+        long perProcess = sum(mul(parameters, training ? TRAINING_BYTES_PER_PARAMETER : INFERENCE_BYTES_PER_PARAMETER),
                 mul(4, table));
+        long needed = mul(perProcess, processes);
         long available = physicalMemory();
         if (needed > available) {
             throw new InputException(String.format(Locale.ROOT,
-                    "%s: a model of this config has %,d parameters and needs about %s of memory %s, more than the %s "
+                    "%s: a model of this config has %,d parameters and needs about %s of memory %s%s, more than the %s "
                             + "this machine has (check vocab_size, hidden_size, num_hidden_layers, intermediate_size)",
-                    source, parameters, bytes(needed),
+                    source, parameters, bytes(perProcess),
                     training ? "to train (fp32 weights, gradients and optimizer state)" : "for its fp32 weights",
+                    processes == 1 ? "" : " in each of the " + processes + " processes on this machine",
                     bytes(available)));
         }
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,6 +16,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
+import org.nezha.core.data.BatchLayout;
 import org.nezha.core.data.BatchPosition;
 import org.nezha.core.data.EpochBatcher;
 import org.nezha.core.io.SafeTensors;
@@ -30,8 +32,10 @@ import org.nezha.core.io.IoErrors;
  * (the CPU one seeds the fused attention's dropout, the training GPU's one draws the other dropout
  * masks there), so the run continues as if it had never stopped.
  */
-record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, Map<String, Double> lossScaler) {
+record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, Map<String, Double> lossScaler,
+        JsonNode dataShape) {
     static final String RNG = "rng.safetensors";
+    static final String DATA_SHAPE = "data_shape";
     private static final String CPU_GENERATOR = "cpu", GPU_GENERATOR = "gpu";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,7 +77,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
             }
             return new Checkpoint(dir, state.get("global_step").asLong(),
                     new BatchPosition(state.get("next_epoch").asInt(), state.get("next_batch").asInt()),
-                    state.get("optimizer_steps").asLong(), scaler);
+                    state.get("optimizer_steps").asLong(), scaler, state.get(DATA_SHAPE));
         } catch (IOException e) {
             throw InputException.in(stateFile, "unreadable: " + IoErrors.reason(e));
         }
@@ -93,10 +97,27 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
     }
 
     /**
+     * What a data position means: the examples, the batch per process, the processes and the
+     * micro-batches per step. A checkpoint is resumed only under the same shape (its position would
+     * point at other data otherwise).
+     */
+    static Map<String, Object> dataShape(EpochBatcher<?> batcher, int gradientAccumulation) {
+        BatchLayout layout = batcher.layout();
+        Map<String, Object> shape = new LinkedHashMap<>();
+        shape.put("examples", layout.items());
+        shape.put("batch_size_per_process", layout.batchSizePerProcess());
+        shape.put("processes", layout.processes());
+        shape.put("gradient_accumulation", gradientAccumulation);
+        return shape;
+    }
+
+    /**
      * Puts the model, optimizer, loss scaler (null without fp16), generators and batcher back where the
      * checkpoint left them; returns the step to continue from.
      */
-    long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher) {
+    long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher,
+            int gradientAccumulation) {
+        requireSameDataShape(dataShape(batcher, gradientAccumulation));
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst());
@@ -114,7 +135,22 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         }
         if (scaler != null && lossScaler != null) scaler.load(lossScaler);
         restoreRandomState(dir.resolve(RNG), device);
-        batcher.seek(next.epoch(), next.batchIndex());
+        try {
+            batcher.seek(next.epoch(), next.batchIndex());
+        } catch (IllegalArgumentException e) { // a checkpoint older than the data shape it was written with
+            throw InputException.in(dir.resolve(CheckpointWriter.TRAINER_STATE), "its data position does not fit this run's "
+                    + "data (" + e.getMessage() + "): resume with the same data, --batch-size, --grad-accum and processes");
+        }
         return step;
+    }
+
+    private void requireSameDataShape(Map<String, Object> current) {
+        if (dataShape == null) return; // written before shapes were recorded: the seek below still checks the range
+        Map<String, Object> saved = JSON.convertValue(dataShape, new TypeReference<Map<String, Object>>() {});
+        if (!saved.equals(current)) {
+            throw InputException.in(dir.resolve(CheckpointWriter.TRAINER_STATE), "was written by a run with " + saved
+                    + ", this run has " + current + ": resume with the same data, --batch-size, --grad-accum and number "
+                    + "of processes, or start afresh");
+        }
     }
 }

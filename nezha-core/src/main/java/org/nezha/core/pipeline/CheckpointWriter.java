@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,8 @@ import org.nezha.core.io.IoErrors;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
- * (optimizer state), {@code trainer_state.json} (step, data position, fp16 loss scale) and
+ * (optimizer state), {@code trainer_state.json} (step, data position and the data shape it refers to, fp16
+ * loss scale) and
  * {@code rng.safetensors} (the CPU and GPU generators), swapped in atomically; keeps only the newest few.
  * {@link Checkpoint} reads one back.
  */
@@ -45,11 +47,16 @@ final class CheckpointWriter {
     private final Optimizer optimizer;
     private final DynamicLossScaler scaler;
     private final Device device;
-    private Path lastWritten;
+    private final Map<String, Object> dataShape;
+    /** Steps of the checkpoints this writer wrote that are still on disk. */
+    private final TreeSet<Long> written = new TreeSet<>();
 
-    /** {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is saved too). */
+    /**
+     * {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is
+     * saved too); {@code dataShape}: {@link Checkpoint#dataShape}, which a resumed run must match.
+     */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
-            Optimizer optimizer, DynamicLossScaler scaler, Device device) {
+            Optimizer optimizer, DynamicLossScaler scaler, Device device, Map<String, Object> dataShape) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
@@ -58,11 +65,16 @@ final class CheckpointWriter {
         this.optimizer = optimizer;
         this.scaler = scaler;
         this.device = device;
+        this.dataShape = dataShape;
     }
 
-    /** The newest checkpoint this writer wrote, or null. */
-    Path lastWritten() {
-        return lastWritten;
+    /**
+     * The newest checkpoint on disk that this writer wrote before {@code step}, or null: after a
+     * divergence, the last whose weights were seen to give a finite loss and gradient on the next batch.
+     */
+    Path newestBefore(long step) {
+        Long found = written.lower(step);
+        return found == null ? null : outputDir.resolve(PREFIX + found);
     }
 
     Path write(long step, BatchPosition next) {
@@ -75,22 +87,29 @@ final class CheckpointWriter {
             state.put("next_epoch", next.epoch());
             state.put("next_batch", next.batchIndex());
             state.put("optimizer_steps", optimizer.stepCount()); // fewer than global_step when fp16 skipped updates
+            state.put(Checkpoint.DATA_SHAPE, dataShape);
             if (scaler != null) state.put("loss_scaler", scaler.state());
             SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(device), Map.of());
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
         });
-        prune();
-        lastWritten = dir;
+        written.add(step);
+        prune(step);
         return dir;
     }
 
-    /** Deletes all but the {@code keep} newest checkpoints (keep ≤ 0 keeps all). */
-    private void prune() {
+    /**
+     * Deletes all but the {@code keep} newest checkpoints up to {@code step} (keep ≤ 0 keeps all): a
+     * resumed run's earlier ones count, an overwritten run's later-numbered ones do not.
+     */
+    private void prune(long step) {
         if (keep <= 0) return;
         try (Stream<Path> entries = Files.list(outputDir)) {
-            List<Path> checkpoints = entries.filter(p -> stepOf(p) >= 0)
+            List<Path> checkpoints = entries.filter(p -> stepOf(p) >= 0 && stepOf(p) <= step)
                     .sorted(Comparator.comparingLong(CheckpointWriter::stepOf)).toList();
-            for (int i = 0; i < checkpoints.size() - keep; i++) FileTrees.deleteRecursively(checkpoints.get(i));
+            for (int i = 0; i < checkpoints.size() - keep; i++) {
+                FileTrees.deleteRecursively(checkpoints.get(i));
+                written.remove(stepOf(checkpoints.get(i)));
+            }
         } catch (IOException e) {
             throw InputException.in(outputDir, "cannot remove old checkpoints: " + IoErrors.reason(e));
         }

@@ -1,5 +1,6 @@
 package org.nezha.core.pipeline;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ final class Divergence {
 
     /** Advice every training job shares: the learning rate, clipping and fp16. */
     Divergence(double learningRate, double maxGradNorm, Precision precision) {
-        advice.add("a lower --lr (this run: " + learningRate + ")");
+        advice.add("a lower --lr (this run: " + BigDecimal.valueOf(learningRate).stripTrailingZeros() + ")");
         if (maxGradNorm <= 0) advice.add("--max-grad-norm 1.0 (clipping was off)");
         if (precision == Precision.FP16) advice.add("--precision bf16 or fp32 instead of fp16");
     }
@@ -42,10 +43,13 @@ final class Divergence {
         log.onDivergence(e);
         plot.run();
         Path metricsFile = log.metricsFile();
+        if (metricsFile == null) { // a data-parallel rank that writes nothing: rank 0 says the rest
+            return new RunFailedException("training diverged: " + e.getMessage() + " (rank 0 says what to try)", e);
+        }
         StringBuilder line = new StringBuilder("training diverged: ").append(e.getMessage()).append(". Try ")
                 .append(String.join(", ", advice)).append('.');
         for (String k : kept) line.append(' ').append(Character.toUpperCase(k.charAt(0))).append(k.substring(1)).append('.');
-        if (metricsFile != null) line.append(" The failure is recorded in ").append(metricsFile).append('.');
+        line.append(" The failure is recorded in ").append(metricsFile).append('.');
         return new RunFailedException(line.toString(), e);
     }
 }

@@ -22,6 +22,7 @@ import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.distributed.DataParallelTraining;
+import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
@@ -105,7 +106,8 @@ public final class FinetuneJob {
         BertTokenizer tokenizer = s.init != null ? BertTokenizer.fromModelDir(s.init)
                 : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
-        ModelSize.requireFits(base, ModelSize.Head.SEQUENCE_CLASSIFICATION, true, configSource);
+        ModelSize.requireFits(base, ModelSize.Head.SEQUENCE_CLASSIFICATION, true,
+                DistributedEnvironment.fromSystem().localWorldSize(), configSource);
         ModelChecks.sequenceLengthFits(s.seqLen, SequenceClassifier.minimumSeqLen(s.task), base, configSource);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
@@ -146,14 +148,16 @@ public final class FinetuneJob {
             // the saved model records its input length: eval and predict truncate as training did
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(s.seqLen);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device());
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(),
+                    Checkpoint.dataShape(batches, s.gradientAccumulation));
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches,
+                        s.gradientAccumulation);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
-            if (dp.isMain()) OutputPaths.createDirectory(s.output);
+            if (dp.isMain()) OutputPaths.claimRunDirectory(s.output);
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
             List<TaskExample> myDev = dp.evaluationShard(dev);
@@ -189,8 +193,9 @@ public final class FinetuneJob {
                     progress.end();
                     throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
                             .advise("a longer --warmup-ratio (this run: " + s.warmupRatio + ")")
-                            .keep("best model so far (step " + best.step() + ")", best.scores() == null ? null : bestDir)
-                            .keep("last good checkpoint", checkpoints.lastWritten())
+                            .keep("best model so far (step " + best.step() + ")",
+                                    best.scores() != null && best.step() < e.lastFiniteStep() ? bestDir : null)
+                            .keep("last good checkpoint", checkpoints.newestBefore(e.lastFiniteStep()))
                             .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
                 }
                 progress.end();

@@ -21,6 +21,7 @@ import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
+import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelSize;
@@ -102,7 +103,8 @@ public final class PretrainJob {
         NezhaConfig config = NezhaConfig.read(s.modelConfig).withArchitectures("NezhaForMaskedLM");
         Vocab vocab = Vocab.load(s.vocab);
         ModelChecks.vocabularyFits(vocab, s.vocab, config, s.modelConfig);
-        ModelSize.requireFits(config, ModelSize.Head.MASKED_LM, true, s.modelConfig);
+        ModelSize.requireFits(config, ModelSize.Head.MASKED_LM, true, DistributedEnvironment.fromSystem().localWorldSize(),
+                s.modelConfig);
         ModelChecks.sequenceLengthFits(s.seqLen, 3, config, s.modelConfig);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
@@ -141,17 +143,18 @@ public final class PretrainJob {
                     config.positionEmbeddingType(), model.parameters().parameterCount(), model.encoder().attention().name(),
                     execution.precision().optionName(), execution.device().str().getString(), optimizer.name()));
 
-            if (dp.isMain()) OutputPaths.createDirectory(s.output);
+            if (dp.isMain()) OutputPaths.claimRunDirectory(s.output);
             LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, s.warmupSteps, s.maxSteps, s.decay, 1.0, 0.0);
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
                     new Trainer.Options(s.maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, s.checkpointEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer, trainer.lossScaler(), execution.device());
+                    optimizer, trainer.lossScaler(), execution.device(), Checkpoint.dataShape(batcher, s.gradientAccumulation));
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher,
+                        s.gradientAccumulation);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
@@ -170,7 +173,7 @@ public final class PretrainJob {
                     progress.end();
                     throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
                             .advise("a longer --warmup (this run: " + s.warmupSteps + ")")
-                            .keep("last good checkpoint", checkpoints.lastWritten())
+                            .keep("last good checkpoint", checkpoints.newestBefore(e.lastFiniteStep()))
                             .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
                 }
                 progress.end();

@@ -70,7 +70,7 @@ public final class SequenceClassifier {
         TaskKind kind = kindOverride != null ? kindOverride : taskKind(config, configFile);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
-        ModelSize.requireFits(config, ModelSize.Head.SEQUENCE_CLASSIFICATION, false, configFile);
+        ModelSize.requireFits(config, ModelSize.Head.SEQUENCE_CLASSIFICATION, false, 1, configFile);
         NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
                 AttentionBackends.select(execution.attention(), config));
         var report = ModelDirectory.loadWeights(dir, model);
@@ -104,10 +104,14 @@ public final class SequenceClassifier {
         return model;
     }
 
-    /** The tokens per example the model was fine-tuned with, else 128 (or less, if the model takes less). */
+    /**
+     * The tokenizer's {@code model_max_length} (nezha finetune records its --seq-len there; a directory
+     * from elsewhere may give its model's capacity, HF's truncation length), else 128; never more than
+     * the model takes.
+     */
     public int defaultSeqLen() {
         Integer recorded = tokenizer.options().modelMaxLength();
-        return recorded != null ? recorded : Math.min(DEFAULT_SEQ_LEN, model.config().maxPositionEmbeddings());
+        return Math.min(recorded != null ? recorded : DEFAULT_SEQ_LEN, model.config().maxPositionEmbeddings());
     }
 
     /** Tokenizes pairs (or single texts when b is null) as BERT does: [CLS] a [SEP] b [SEP], longest-first truncation. */

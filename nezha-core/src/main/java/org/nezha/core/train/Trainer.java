@@ -23,7 +23,8 @@ import org.nezha.core.tensor.Tensors;
  * optimizer, the learning-rate schedule, step logs and checkpoint/evaluation hooks. A task supplies
  * micro-batches (forward, then backward of the scaled loss). Every update runs in its own
  * PointerScope so native memory stays flat over a long run, and nothing in an update waits for the
- * device except fp16's overflow check: losses and norms are summed on the device and read at log steps.
+ * device except fp16's overflow check: losses and norms stay on the device and are read at log and
+ * checkpoint steps, where a loss, gradient norm or weight that is no longer finite stops the run.
  */
 public final class Trainer {
     /** One micro-batch at a time. */
@@ -137,10 +138,19 @@ public final class Trainer {
      * Runs updates {@code startStep} … maxSteps − 1 (startStep &gt; 0 when resuming).
      *
      * @throws TrainingDivergedException when a loss or gradient norm is found not finite (checked at
-     *     every log and before every checkpoint; the listener hears of nothing after the first bad update)
+     *     every log and before every checkpoint, where the weights are checked too; the listener hears of
+     *     nothing after the first bad update)
      */
     public void run(Task task, Listener listener, long startStep) {
         Window window = new Window(System.nanoTime());
+        try {
+            runUpdates(task, listener, startStep, window);
+        } finally {
+            window.release(); // what a failed run's last window still holds
+        }
+    }
+
+    private void runUpdates(Task task, Listener listener, long startStep, Window window) {
         long start = window.startNanos;
         for (long step = startStep; step < options.maxSteps(); step++) {
             double lr = schedule.rateAt(step);
@@ -176,9 +186,10 @@ public final class Trainer {
             boolean checkpointDue = (options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0)
                     || done == options.maxSteps();
             if (logDue || checkpointDue) requireFinite(window); // nothing is logged or saved from a diverged run
+            if (checkpointDue) requireFiniteWeights(done);
             if (logDue) {
                 listener.onLog(window.close(done, lr, start, scaler));
-                window = new Window(System.nanoTime());
+                window.restart(System.nanoTime());
             }
             if (checkpointDue) listener.onCheckpoint(done);
         }
@@ -199,6 +210,21 @@ public final class Trainer {
             }
             lastFiniteStep = step;
             lastFiniteLoss = loss;
+        }
+    }
+
+    /**
+     * Before a checkpoint or evaluation: the weights this update left must be finite (their norm is:
+     * NaN or infinite entries, or ones so large that squaring overflows, make it not).
+     */
+    private void requireFiniteWeights(long step) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            TensorVector norms = new TensorVector();
+            for (Tensor p : parameters) norms.push_back(p.norm());
+            double norm = torch.stack(norms).norm().item_double();
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException(step, "weights' norm", norm, lastFiniteStep, lastFiniteLoss);
+            }
         }
     }
 
@@ -242,7 +268,7 @@ public final class Trainer {
      * step wait for the device.
      */
     private static final class Window {
-        final long startNanos;
+        long startNanos;
         long tokens;
         final List<Long> steps = new ArrayList<>();
         private final List<Tensor> losses = new ArrayList<>(), norms = new ArrayList<>();
@@ -284,10 +310,24 @@ public final class Trainer {
             long now = System.nanoTime();
             double loss = Arrays.stream(lossValues).average().orElse(Double.NaN); // NaN: every update skipped (fp16)
             double norm = Arrays.stream(normValues).average().orElse(Double.NaN);
-            losses.forEach(Tensor::releaseReference);
-            norms.forEach(Tensor::releaseReference);
             return new StepLog(step, loss, lr, norm, tokens / ((now - startNanos) / 1e9), (now - runStart) / 1e9,
                     scaler == null ? 0 : scaler.scale(), scaler == null ? 0 : scaler.skippedSteps());
+        }
+
+        /** Empties the window for the updates after a log. */
+        void restart(long nanos) {
+            release();
+            startNanos = nanos;
+            tokens = 0;
+        }
+
+        void release() {
+            losses.forEach(Tensor::releaseReference);
+            norms.forEach(Tensor::releaseReference);
+            losses.clear();
+            norms.clear();
+            steps.clear();
+            lossValues = normValues = null;
         }
     }
 }

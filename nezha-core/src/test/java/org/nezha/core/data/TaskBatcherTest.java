@@ -66,7 +66,26 @@ class TaskBatcherTest {
         assertEquals(4, batcher.batch(0, 0).inputs().seqLen());
         assertNull(batcher.batch(0, 0).labels());
         PairEncoder broken = (a, b, maxLen) -> new EncodedPair(new int[maxLen + 1], new int[maxLen + 1]);
-        assertThrows(IllegalStateException.class, () -> TaskBatcher.inOrder(examples(2), null, broken, 4, PAD, 1));
+        TaskBatcher brokenBatcher = TaskBatcher.inOrder(examples(2), null, broken, 4, PAD, 1);
+        assertThrows(IllegalStateException.class, () -> brokenBatcher.batch(0, 0), "checked when first encoded");
+    }
+
+    /** An example is encoded when a batch first holds it, once: a data-parallel rank encodes only its own rows. */
+    @Test
+    void examplesAreEncodedWhenABatchFirstHoldsThem() {
+        List<Integer> encodedLengths = new java.util.ArrayList<>();
+        PairEncoder counting = (a, b, maxLen) -> {
+            encodedLengths.add(a.length());
+            return CHARS.encode(a, b, maxLen);
+        };
+        List<TaskExample> examples = examples(8);
+        TaskBatcher rank1 = TaskBatcher.shuffled(examples, LabelSet.fromExamples(examples), counting, 64, PAD, 2, 3,
+                new RankSlice(1, 2));
+        assertEquals(0, encodedLengths.size(), "nothing up front");
+        rank1.batch(0, 0);
+        assertEquals(2, encodedLengths.size(), "this rank's two rows of the first global batch");
+        rank1.batch(0, 0);
+        assertEquals(2, encodedLengths.size(), "kept, not encoded again");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.nezha.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -53,19 +55,31 @@ class OutputPathsTest {
                 assertThrows(InputException.class, () -> OutputPaths.requireUsableDirectory(locked, false)).getMessage());
     }
 
-    /** What a killed run left while saving is cleared when a run takes the directory; a live process's stays. */
+    /**
+     * What a run killed while saving left is repaired when a run claims the directory: the replaced
+     * best/ whose replacement never arrived comes back, the rest of a dead process's goes; a live
+     * process's work in progress and anybody else's files stay.
+     */
     @Test
-    void temporariesOfDeadProcessesAreCleared() throws IOException {
+    void aClaimedDirectoryIsRepairedAndNothingElseIsTouched() throws IOException {
         long dead = Long.MAX_VALUE / 10; // no process has this id
         long alive = ProcessHandle.current().pid();
-        Path staging = Files.createDirectories(dir.resolve(".best.tmp-" + dead));
+        Path staging = Files.createDirectories(dir.resolve(".best.nezha-tmp-" + dead));
         Files.writeString(staging.resolve("model.safetensors"), "half");
-        Files.writeString(dir.resolve(".metrics.jsonl.tmp-" + dead + "-3"), "half");
-        Path working = Files.writeString(dir.resolve(".loss.png.tmp-" + alive + "-1"), "being written");
-        Path user = Files.writeString(dir.resolve(".notes.tmp-abc"), "not ours");
-        OutputPaths.createDirectory(dir);
+        Path replaced = Files.createDirectories(dir.resolve(".best.nezha-old-" + dead));
+        Files.writeString(replaced.resolve("model.safetensors"), "the previous best");
+        Files.writeString(dir.resolve(".metrics.jsonl.nezha-tmp-" + dead + "-3"), "half");
+        Files.createDirectories(dir.resolve("checkpoint-4"));
+        Path replacedCheckpoint = Files.createDirectories(dir.resolve(".checkpoint-4.nezha-old-" + dead));
+        Path working = Files.writeString(dir.resolve(".loss.png.nezha-tmp-" + alive + "-1"), "being written");
+        Path user = Files.writeString(dir.resolve(".bashrc.old-20240101"), "not ours");
+        Path userTmp = Files.writeString(dir.resolve(".notes.tmp-123"), "not ours");
+        OutputPaths.claimRunDirectory(dir);
         try (Stream<Path> entries = Files.list(dir)) {
-            assertEquals(java.util.Set.of(working, user), java.util.Set.copyOf(entries.toList()));
+            assertEquals(Set.of(dir.resolve("best"), dir.resolve("checkpoint-4"), working, user, userTmp),
+                    Set.copyOf(entries.toList()));
         }
+        assertEquals("the previous best", Files.readString(dir.resolve("best/model.safetensors")));
+        assertFalse(Files.exists(replacedCheckpoint));
     }
 }

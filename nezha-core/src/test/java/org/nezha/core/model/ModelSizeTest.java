@@ -35,10 +35,21 @@ class ModelSizeTest {
     void aConfigBeyondThisMachineIsRefusedBeforeAllocating() {
         NezhaConfig huge = config("relative_functional", Integer.MAX_VALUE);
         InputException e = assertThrows(InputException.class,
-                () -> ModelSize.requireFits(huge, ModelSize.Head.MASKED_LM, true, "big.json"));
+                () -> ModelSize.requireFits(huge, ModelSize.Head.MASKED_LM, true, 1, "big.json"));
         assertTrue(e.getMessage().matches("big\\.json: a model of this config has [0-9,]+ parameters and needs about "
                 + "[0-9.]+ [KMGTPE]iB of memory to train .*, more than the [0-9.]+ [KMGTPE]iB this machine has .*"), e.getMessage());
-        ModelSize.requireFits(config("relative_functional", 101), ModelSize.Head.MASKED_LM, true, "small.json");
+        ModelSize.requireFits(config("relative_functional", 101), ModelSize.Head.MASKED_LM, true, 1, "small.json");
+    }
+
+    /** A data-parallel launch puts one copy per process on the machine: what fits once may not fit twice. */
+    @Test
+    void theProcessesOfALaunchShareTheMachine() {
+        long vocab = ModelSize.physicalMemory() * 6 / 10 / 16 / 25; // about 60 % of the memory for one process
+        NezhaConfig big = config("relative_functional", (int) vocab);
+        ModelSize.requireFits(big, ModelSize.Head.MASKED_LM, true, 1, "big.json");
+        InputException e = assertThrows(InputException.class,
+                () -> ModelSize.requireFits(big, ModelSize.Head.MASKED_LM, true, 2, "big.json"));
+        assertTrue(e.getMessage().contains("in each of the 2 processes on this machine"), e.getMessage());
     }
 
     @Test

@@ -124,6 +124,16 @@ class PretrainJobTest {
         finished.resume = dir.resolve("first/checkpoint-4");
         e = assertThrows(InputException.class, () -> new PretrainJob(finished, Execution.cpu("fused"), Progress.SILENT).run());
         assertTrue(e.getMessage().endsWith("is at step 4, and this run ends at step 4"), e.getMessage());
+
+        // its data position means other batches under another batch size (or process count, or accumulation)
+        PretrainJob.Settings otherBatch = settings(dir.resolve("d"), 8);
+        otherBatch.resume = dir.resolve("first/checkpoint-2");
+        otherBatch.batchSize = 8;
+        e = assertThrows(InputException.class, () -> new PretrainJob(otherBatch, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().startsWith(dir.resolve("first/checkpoint-2/trainer_state.json") + ": was written by a run with "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("batch_size_per_process=16") && e.getMessage().contains("batch_size_per_process=8"),
+                e.getMessage());
     }
 
     static JsonNode parse(String line) {
@@ -136,11 +146,12 @@ class PretrainJobTest {
 
     /**
      * A learning rate far too high: the run stops with one line naming the step, the last finite loss,
-     * what to try and the last good checkpoint; metrics.jsonl records the failure; no model and no
-     * half-written directory is left, and the checkpoint kept holds finite weights.
+     * what to try and the last good checkpoint (the newest whose weights gave a finite loss and gradient
+     * on the next batch); metrics.jsonl records the failure; no model and no half-written directory is
+     * left; and the good checkpoint does resume, with a sane learning rate.
      */
     @Test
-    void aDivergingRunFailsCleanlyAndKeepsItsLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+    void aDivergingRunFailsCleanlyAndItsGoodCheckpointResumes(@TempDir Path dir) throws Exception {
         PretrainJob.Settings s = settings(dir, 30);
         s.learningRate = 1e4;
         s.warmupSteps = 10;
@@ -151,26 +162,30 @@ class PretrainJobTest {
                 () -> new PretrainJob(s, Execution.cpu("fused"), Progress.SILENT).run());
         TrainingDivergedException cause = (TrainingDivergedException) e.getCause();
         long step = cause.step();
-        Path checkpoint = dir.resolve("checkpoint-" + (step - 1));
+        Path good = dir.resolve("checkpoint-" + (cause.lastFiniteStep() - 1));
+        assertTrue(cause.lastFiniteStep() >= 2, "the case needs a checkpoint before the last finite step: " + cause);
         assertTrue(e.getMessage().startsWith("training diverged: the " + cause.quantity() + " became "), e.getMessage());
         assertTrue(e.getMessage().contains("at step " + step + " (last finite loss "), e.getMessage());
-        assertTrue(e.getMessage().contains("Try a lower --lr (this run: 10000.0), a longer --warmup (this run: 10)."), e.getMessage());
-        assertTrue(e.getMessage().contains("Last good checkpoint: " + checkpoint + "."), e.getMessage());
+        assertTrue(e.getMessage().contains("Try a lower --lr (this run: 1E+4), a longer --warmup (this run: 10)."), e.getMessage());
+        assertTrue(e.getMessage().contains("Last good checkpoint: " + good + "."), e.getMessage());
         assertTrue(e.getMessage().endsWith("The failure is recorded in " + dir.resolve("metrics.jsonl") + "."), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
 
         JsonNode last = parse(Files.readAllLines(dir.resolve("metrics.jsonl")).getLast());
         assertEquals("diverged", last.get("event").asText());
         assertEquals(step, last.get("step").asLong());
-        assertEquals(step - 1, last.get("last_finite_step").asLong());
+        assertEquals(cause.lastFiniteStep(), last.get("last_finite_step").asLong());
         assertTrue(Files.notExists(dir.resolve(PretrainJob.FINAL_MODEL)));
         assertTrue(Files.notExists(dir.resolve("checkpoint-" + step)));
         assertTrue(Files.isRegularFile(dir.resolve(PretrainJob.LOSS_CURVE)), "the curve up to the failure");
         try (var entries = Files.list(dir)) {
             assertTrue(entries.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary files");
         }
-        for (var weight : SafeTensors.read(checkpoint.resolve(ModelDirectory.WEIGHTS)).entrySet()) {
-            for (float v : Tensors.toFloats(weight.getValue())) assertTrue(Float.isFinite(v), weight.getKey());
-        }
+
+        PretrainJob.Settings calmer = settings(dir, cause.lastFiniteStep() + 3);
+        calmer.learningRate = 1e-3;
+        calmer.resume = good;
+        PretrainJob.Result resumed = new PretrainJob(calmer, Execution.cpu("fused"), Progress.SILENT).run();
+        assertTrue(Double.isFinite(resumed.lastLoss().loss()), "resumed from the good checkpoint: " + resumed.lastLoss());
     }
 }
