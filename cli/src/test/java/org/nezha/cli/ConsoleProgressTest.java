@@ -60,8 +60,9 @@ class ConsoleProgressTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!screen.toString(StandardCharsets.UTF_8).contains("3/10") && System.nanoTime() < deadline) Thread.sleep(20);
         progress.info("step 3: dev accuracy 0.7000");
-        progress.end();
+        progress.close(); // as a failing command does before its error line
         String shown = screen.toString(StandardCharsets.UTF_8);
         assertTrue(shown.matches("(?s).*\r\033\\[Kstep 3: dev accuracy 0.7000\n\rfinetune .*3/10.*"), shown);
+        assertTrue(shown.endsWith("\n"), "the bar's line is ended, so what follows starts a line of its own");
     }
 }
