@@ -51,7 +51,7 @@ final class Failures {
 
     /** The first of {@code type} in the cause chain, or null. */
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) return type.cast(c);
         }
         return null;
@@ -62,7 +62,7 @@ final class Failures {
      * C++ message and backtrace): one line instead of the native frames.
      */
     private static String outOfMemory(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof OutOfMemoryError) {
                 return "out of Java heap memory (" + c.getMessage() + "); raise -Xmx through NEZHA_JAVA_OPTS";
             }

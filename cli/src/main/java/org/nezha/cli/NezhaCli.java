@@ -36,11 +36,12 @@ public final class NezhaCli {
         });
         cli.setParameterExceptionHandler((e, commandArgs) -> {
             CommandLine where = e.getCommandLine();
+            String unknown = e instanceof UnmatchedArgumentException u ? unknownCommand(where, u.getUnmatched()) : null;
             if (e.getMessage().startsWith("Missing required subcommand")) {
                 err.println("nezha: error: '" + commandPath(where) + "' needs a command");
                 err.print(where.getUsageMessage());
-            } else if (e instanceof UnmatchedArgumentException u && unknownCommand(where, u.getUnmatched()) != null) {
-                err.println("nezha: error: " + unknownCommand(where, u.getUnmatched()));
+            } else if (unknown != null) {
+                err.println("nezha: error: " + unknown);
             } else {
                 err.println("nezha: error: " + e.getMessage() + " (see '" + commandPath(where) + " --help')");
             }

@@ -15,10 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
-import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.pipeline.FinetuneJob;
 import org.nezha.core.pipeline.JsonFiles;

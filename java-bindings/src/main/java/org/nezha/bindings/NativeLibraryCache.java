@@ -52,7 +52,8 @@ final class NativeLibraryCache {
      */
     static Path defaultRoot(UnaryOperator<String> environment, String userHome) {
         Path root;
-        String explicit = environment.apply(ENVIRONMENT), xdg = environment.apply("XDG_CACHE_HOME"), home = environment.apply("HOME");
+        String explicit = environment.apply(ENVIRONMENT), xdg = environment.apply("XDG_CACHE_HOME");
+        String home = environment.apply("HOME");
         if (explicit != null && !explicit.isBlank()) root = Path.of(explicit);
         else if (xdg != null && !xdg.isBlank()) root = Path.of(xdg, "nezha");
         else root = Path.of(home != null && !home.isBlank() ? home : userHome, ".cache", "nezha");
@@ -84,9 +85,10 @@ final class NativeLibraryCache {
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw new NativeSetupException("cannot extract " + name + " into the cache directory " + dir + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); set " + ENVIRONMENT + " to a writable directory, or -D" + NativeLibrary.PROPERTY
-                    + "=PATH to a built " + name);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new NativeSetupException("cannot extract " + name + " into the cache directory " + dir + " (" + reason
+                    + "); set " + ENVIRONMENT + " to a writable directory, or -D" + NativeLibrary.PROPERTY + "=PATH to a built "
+                    + name);
         } finally {
             if (partial != null) deleteQuietly(partial);
         }

@@ -1,6 +1,7 @@
 package org.nezha.core.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,6 +19,8 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
     private final MlmMasker masker;
     private final int padTo;
     private final long seed;
+    /** Masked tokens per sequence, -1 until first needed: a function of the sequence, counted once for the whole run. */
+    private final int[] maskedCounts;
 
     /**
      * @param sequences token ids without special tokens, as {@link SequencePacker} gives them
@@ -30,6 +33,8 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
         this.masker = masker;
         this.padTo = padTo;
         this.seed = seed;
+        this.maskedCounts = new int[sequences.size()];
+        Arrays.fill(maskedCounts, -1);
     }
 
     public int size() {
@@ -46,7 +51,12 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
         }
         // the loss is a mean over the whole global batch's masked tokens: count them without masking other ranks' rows
         long globalMasked = 0;
-        for (int item : share.globalItems()) globalMasked += masker.maskedCount(sequences.get(item));
+        for (int item : share.globalItems()) globalMasked += maskedCount(item);
         return MlmBatch.of(instances, masker.specials().pad(), padTo, share.lossWeight(globalMasked));
+    }
+
+    private int maskedCount(int item) {
+        if (maskedCounts[item] < 0) maskedCounts[item] = masker.maskedCount(sequences.get(item));
+        return maskedCounts[item];
     }
 }

@@ -45,11 +45,9 @@ public final class AtomicFiles {
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw InputException.in(target, "cannot write: " + IoErrors.reason(e));
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(temp);
-            throw e;
+        } finally {
+            deleteQuietly(temp); // gone already when the rename happened
         }
     }
 

@@ -61,11 +61,9 @@ public final class ModelDirectory {
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.deleteRecursively(old);
         } catch (IOException e) {
-            deleteQuietly(staging);
             throw InputException.in(dir, "cannot write the model: " + IoErrors.reason(e));
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(staging); // no half-built model stays behind
-            throw e;
+        } finally {
+            deleteQuietly(staging); // no half-built model stays behind (gone already when the rename happened)
         }
     }
 

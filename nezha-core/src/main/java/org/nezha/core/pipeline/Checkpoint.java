@@ -19,12 +19,12 @@ import org.nezha.core.InputException;
 import org.nezha.core.data.BatchLayout;
 import org.nezha.core.data.BatchPosition;
 import org.nezha.core.data.EpochBatcher;
+import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
-import org.nezha.core.io.IoErrors;
 
 /**
  * A {@code checkpoint-STEP/} directory read back for {@code --resume}: the weights, the optimizer

@@ -17,14 +17,14 @@ import org.bytedeco.pytorch.Device;
 
 import org.nezha.core.InputException;
 import org.nezha.core.data.BatchPosition;
-import org.nezha.core.io.SafeTensors;
 import org.nezha.core.io.FileTrees;
+import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
-import org.nezha.core.io.IoErrors;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}

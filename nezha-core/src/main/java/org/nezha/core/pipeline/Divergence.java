@@ -36,16 +36,16 @@ final class Divergence {
     }
 
     /**
-     * Records the failure in the run's log, redraws the loss curve up to it ({@code plot}; nothing on
+     * Records the failure in the run's log, redraws the loss curve up to it ({@code plot}; neither on
      * a data-parallel rank that writes nothing) and returns the one-line error for the user.
      */
     RunFailedException failure(TrainingDivergedException e, TrainingLog log, Runnable plot) {
-        log.onDivergence(e);
-        plot.run();
         Path metricsFile = log.metricsFile();
         if (metricsFile == null) { // a data-parallel rank that writes nothing: rank 0 says the rest
             return new RunFailedException("training diverged: " + e.getMessage() + " (rank 0 says what to try)", e);
         }
+        log.onDivergence(e);
+        plot.run();
         StringBuilder line = new StringBuilder("training diverged: ").append(e.getMessage()).append(". Try ")
                 .append(String.join(", ", advice)).append('.');
         for (String k : kept) line.append(' ').append(Character.toUpperCase(k.charAt(0))).append(k.substring(1)).append('.');

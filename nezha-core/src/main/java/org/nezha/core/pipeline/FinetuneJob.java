@@ -13,7 +13,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
-import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.TaskBatch;
@@ -23,6 +22,7 @@ import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
@@ -33,9 +33,9 @@ import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
+import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
-import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
@@ -196,7 +196,7 @@ public final class FinetuneJob {
                             .keep("best model so far (step " + best.step() + ")",
                                     best.scores() != null && best.step() < e.lastFiniteStep() ? bestDir : null)
                             .keep("last good checkpoint", checkpoints.newestBefore(e.lastFiniteStep()))
-                            .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
+                            .failure(e, log, () -> writeCurve(log));
                 }
                 progress.end();
                 if (!dp.isMain()) {

@@ -12,7 +12,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
-import org.nezha.core.io.OutputPaths;
 import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
@@ -22,6 +21,7 @@ import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelSize;
@@ -30,9 +30,9 @@ import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
+import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
-import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
@@ -174,7 +174,7 @@ public final class PretrainJob {
                     throw new Divergence(s.learningRate, s.maxGradNorm, execution.precision())
                             .advise("a longer --warmup (this run: " + s.warmupSteps + ")")
                             .keep("last good checkpoint", checkpoints.newestBefore(e.lastFiniteStep()))
-                            .failure(e, log, dp.isMain() ? () -> writeCurve(log) : () -> {});
+                            .failure(e, log, () -> writeCurve(log));
                 }
                 progress.end();
                 double seconds = (System.nanoTime() - start) / 1e9;

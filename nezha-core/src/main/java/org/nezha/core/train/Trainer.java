@@ -196,8 +196,8 @@ public final class Trainer {
     }
 
     /**
-     * Reads the window's losses (averaged over processes) and norms, once, and stops the run at the
-     * first that is not finite; otherwise remembers the last good loss for the next failure's message.
+     * Reads the window's losses (averaged over processes) and norms and stops the run at the first
+     * that is not finite; otherwise remembers the last good loss for the next failure's message.
      */
     private void requireFinite(Window window) {
         window.read(sync);
@@ -264,8 +264,8 @@ public final class Trainer {
 
     /**
      * The updates since the last log. Their losses and norms stay on the device (retained past each
-     * update's scope) until one read at a log or checkpoint; a stop at every update would make each
-     * step wait for the device.
+     * update's scope) until they are read at a log or checkpoint step; a read at every update would make
+     * each step wait for the device.
      */
     private static final class Window {
         long startNanos;
@@ -288,12 +288,10 @@ public final class Trainer {
             steps.add(step);
             losses.add(loss);
             norms.add(norm);
-            lossValues = null;
         }
 
         /** Reads the values (a collective under data parallel: every process reads at the same steps). */
         void read(GradientSync sync) {
-            if (lossValues != null) return;
             if (steps.isEmpty()) {
                 lossValues = normValues = new double[0];
                 return;

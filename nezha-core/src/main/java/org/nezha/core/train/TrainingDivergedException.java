@@ -3,9 +3,9 @@ package org.nezha.core.train;
 import java.util.Locale;
 
 /**
- * The loss or the gradient norm of an update became NaN or infinite (outside fp16's loss scaling,
- * which skips such updates): the weights are ruined from that update on. Names the first bad step
- * and the last good loss, so the job can say where the run went wrong.
+ * The loss or the gradient norm of an update, or the weights it left, became NaN or infinite (outside
+ * fp16's loss scaling, which skips such updates): the weights are ruined from that update on. Names
+ * the first bad step and the last good loss, so the job can say where the run went wrong.
  *
  * @param lastFiniteStep the last update with a finite loss, or 0 when there was none in this run
  */
@@ -32,12 +32,12 @@ public final class TrainingDivergedException extends RuntimeException {
         return "the " + quantity + " became " + value + " at step " + step + " (" + last + ")";
     }
 
-    /** The first update (1-based) whose loss or gradient norm was not finite. */
+    /** The first update (1-based) whose loss, gradient norm or weights were found not finite. */
     public long step() {
         return step;
     }
 
-    /** "loss" or "gradient norm". */
+    /** "loss", "gradient norm" or "weights' norm". */
     public String quantity() {
         return quantity;
     }
