@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.pipeline.PretrainJob;
 import org.nezha.core.train.LearningRateSchedule;
 
@@ -18,8 +19,11 @@ import org.nezha.core.train.LearningRateSchedule;
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Pretrain a NEZHA (or BERT) masked language model from scratch.",
                 "The corpus is Google BERT's create_pretraining_data format: UTF-8, one sentence per line, "
-                        + "a blank line between documents. Sentences of a document are packed into sequences of "
-                        + "up to --seq-len tokens and masked afresh every epoch (15%% of tokens: 80%% [MASK], 10%% random, 10%% kept).",
+                        + "a blank line between documents: text files (--train, tokenized at start-up) or the shards "
+                        + "nezha prepare made of it (--data, memory-mapped, for corpora of any size).",
+                "Sentences of a document are packed into [CLS] A [SEP] B [SEP] sequences of up to --seq-len tokens as "
+                        + "Google's create_pretraining_data packs them, and masked afresh every time a sequence is drawn "
+                        + "(--mask-prob of the tokens, by --masking unit: 80%% [MASK], 10%% random, 10%% kept).",
                 "Writes DIR/metrics.jsonl (step, loss, lr, grad_norm, tokens_per_s), DIR/loss.png, "
                         + "DIR/checkpoint-N/ (model + optimizer state) and the final model in DIR/model/."})
 final class PretrainCommand implements Callable<Integer> {
@@ -31,8 +35,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab", required = true, paramLabel = "FILE", description = "WordPiece vocab.txt (one token per line).")
     Path vocab;
 
-    @Option(names = "--train", required = true, arity = "1..*", paramLabel = "CORPUS", description = "Corpus file(s); each file starts a new document.")
-    List<Path> train;
+    @Option(names = "--train", arity = "1..*", paramLabel = "CORPUS", description = "Corpus text file(s), tokenized into memory at start-up; each file starts a new document.")
+    List<Path> train = List.of();
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
     Path output;
@@ -75,6 +79,20 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-predictions", defaultValue = "20", paramLabel = "N", description = "Most masked tokens per sequence. Default: ${DEFAULT-VALUE}.")
     int maxPredictions;
+
+    @Option(names = "--masking", defaultValue = "token", paramLabel = "UNIT",
+            description = "What is masked together: token (single tokens, Google BERT), wwm (every piece of a chosen word; "
+                    + "Chinese words from jieba with shards prepared so) or ngram (spans of 1-4 whole words with "
+                    + "probabilities 40/30/20/10%%, MacBERT's recipe). Default: ${DEFAULT-VALUE}.")
+    String masking;
+
+    @Option(names = "--short-seq-prob", defaultValue = "0.1", paramLabel = "P",
+            description = "Probability that a document's sequences get a random shorter length (Google BERT). Default: ${DEFAULT-VALUE}.")
+    double shortSeqProb;
+
+    @Option(names = "--nsp", description = "Also train next-sentence prediction as Google BERT does (B is a random text half "
+            + "of the time); saves the head as HF's cls.seq_relationship (NezhaForPreTraining).")
+    boolean nsp;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed for initialisation, packing, shuffling, masking and dropout. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -132,6 +150,9 @@ final class PretrainCommand implements Callable<Integer> {
         s.maxGradNorm = maxGradNorm;
         s.maskProb = maskProb;
         s.maxPredictions = maxPredictions;
+        s.masking = MaskingScheme.parse(masking);
+        s.shortSeqProb = shortSeqProb;
+        s.nextSentence = nsp;
         s.seed = seed;
         s.logEvery = logEvery;
         s.checkpointEvery = checkpointEvery;

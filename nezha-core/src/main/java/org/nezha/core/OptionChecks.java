@@ -24,6 +24,11 @@ public final class OptionChecks {
         if (!(value >= 0 && value < 1)) throw new InputException(option + " must be in [0, 1), got " + value);
     }
 
+    /** In [0, 1] (probabilities). */
+    public static void probability(String option, double value) {
+        if (!(value >= 0 && value <= 1)) throw new InputException(option + " must be in [0, 1], got " + value);
+    }
+
     /** In (0, 1) (probabilities that must leave something either way). */
     public static void openFraction(String option, double value) {
         if (!(value > 0 && value < 1)) throw new InputException(option + " must be in (0, 1), got " + value);

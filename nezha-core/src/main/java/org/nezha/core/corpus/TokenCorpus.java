@@ -1,5 +1,7 @@
 package org.nezha.core.corpus;
 
+import java.util.Locale;
+
 /**
  * A tokenized pretraining corpus: documents made of sentences made of token ids, each token marked
  * when it starts a word (what whole-word and n-gram masking mask together). Indices are global over
@@ -25,4 +27,10 @@ public interface TokenCorpus {
 
     /** Copies whether each of tokens [from, from + count) starts a word into {@code destination[offset …]}. */
     void copyWordStarts(long from, boolean[] destination, int offset, int count);
+
+    /** For logs: "N documents, N sentences, N tokens". */
+    default String summary() {
+        return String.format(Locale.ROOT, "%,d documents, %,d sentences, %,d tokens", documentCount(), sentenceCount(),
+                tokenCount());
+    }
 }

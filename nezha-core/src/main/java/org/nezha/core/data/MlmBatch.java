@@ -7,10 +7,14 @@ import java.util.List;
  * batchSize × seqLen grid (row × seqLen + column, rows in order, columns ascending), the
  * original token at each, and what each masked token's loss weighs: processes / masked tokens in
  * the global batch (for one process 1 / masked tokens, the mean), or 0 for a rank's stand-in row.
+ * With next-sentence prediction, each row's label and what each row's loss weighs (processes /
+ * rows of the global batch); without it the labels are null.
  */
-public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] maskedLabels, double lossWeight) {
+public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] maskedLabels, double lossWeight,
+        long[] nextSentenceLabels, double nextSentenceLossWeight) {
 
-    static MlmBatch of(List<MlmInstance> instances, int padId, int padTo, double lossWeight) {
+    static MlmBatch of(List<MlmInstance> instances, int padId, int padTo, double lossWeight, boolean nextSentence,
+            double nextSentenceLossWeight) {
         PaddedBatch inputs = PaddedBatch.of(instances.stream().map(MlmInstance::inputIds).toList(),
                 instances.stream().map(MlmInstance::tokenTypeIds).toList(), padId, padTo);
         int total = instances.stream().mapToInt(instance -> instance.maskedPositions().length).sum();
@@ -24,6 +28,8 @@ public record MlmBatch(PaddedBatch inputs, long[] maskedFlatPositions, long[] ma
                 labels[k] = instance.maskedLabels()[j];
             }
         }
-        return new MlmBatch(inputs, positions, labels, lossWeight);
+        long[] nextSentenceLabels = nextSentence
+                ? instances.stream().mapToLong(MlmInstance::nextSentenceLabel).toArray() : null;
+        return new MlmBatch(inputs, positions, labels, lossWeight, nextSentenceLabels, nextSentenceLossWeight);
     }
 }

@@ -50,8 +50,14 @@ public final class Prefetcher<T> implements AutoCloseable {
         return slot.item();
     }
 
+    /** Stops the worker and waits for it, so that nothing it reads (mapped files) is in use afterwards. */
     @Override
     public void close() {
         worker.interrupt();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -17,21 +17,27 @@ public final class ModelSize {
     private static final int INFERENCE_BYTES_PER_PARAMETER = 4;
 
     /** The head on top of the encoder. */
-    public enum Head { MASKED_LM, SEQUENCE_CLASSIFICATION }
+    public enum Head { MASKED_LM, PRETRAINING, SEQUENCE_CLASSIFICATION }
 
     private ModelSize() {}
 
-    /** Parameters of the model {@link NezhaForMaskedLM} or {@link NezhaForSequenceClassification} builds (saturating). */
+    /** Parameters of the model {@link NezhaForMaskedLM} (with or without next-sentence head) or {@link NezhaForSequenceClassification} builds (saturating). */
     public static long parameters(NezhaConfig c, Head head) {
         long h = c.hiddenSize(), vocab = c.vocabSize(), inner = c.intermediateSize();
         long embeddings = sum(mul(vocab, h), mul(c.typeVocabSize(), h), 2 * h,
                 c.hasAbsolutePositions() ? mul(c.maxPositionEmbeddings(), h) : 0);
         long layer = sum(mul(4, sum(mul(h, h), h)), mul(2, mul(inner, h)), inner, h, 4 * h);
         long heads = switch (head) {
-            case MASKED_LM -> sum(mul(h, h), 3 * h, vocab); // transform, its LayerNorm, decoder bias (weight tied)
+            case MASKED_LM -> maskedLmHead(h, vocab);
+            case PRETRAINING -> sum(maskedLmHead(h, vocab), mul(h, h), h, 2 * h, 2); // + pooler, next-sentence head
             case SEQUENCE_CLASSIFICATION -> sum(mul(h, h), h, mul(c.numLabels(), h), c.numLabels()); // pooler, classifier
         };
         return sum(embeddings, mul(c.numHiddenLayers(), layer), heads);
+    }
+
+    /** The transform, its LayerNorm and the decoder bias (the decoder weight is tied to the word embeddings). */
+    private static long maskedLmHead(long h, long vocab) {
+        return sum(mul(h, h), 3 * h, vocab);
     }
 
     /**

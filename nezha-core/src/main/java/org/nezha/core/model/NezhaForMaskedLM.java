@@ -8,23 +8,41 @@ import org.nezha.core.config.NezhaConfig;
 
 /**
  * Encoder + MLM head ({@code cls.predictions.*}), the decoder tied to the word embeddings as in HF's
- * NezhaForMaskedLM. Like HF, it has no pooler.
+ * NezhaForMaskedLM, which has no pooler; with next-sentence prediction also the pooler and HF's
+ * {@code cls.seq_relationship.*} head, the layout of HF's NezhaForPreTraining.
  */
 public final class NezhaForMaskedLM implements NezhaModel {
     private static final String HEAD = "cls.predictions.";
+    private static final String NEXT_SENTENCE_HEAD = "cls.seq_relationship";
 
     private final ParameterStore params;
     private final NezhaEncoder encoder;
+    private final boolean nextSentence;
 
     public NezhaForMaskedLM(NezhaConfig config, AttentionBackend attention) {
+        this(config, attention, false);
+    }
+
+    /** @param nextSentence whether to add the pooler and the next-sentence head */
+    public NezhaForMaskedLM(NezhaConfig config, AttentionBackend attention, boolean nextSentence) {
         this.params = new ParameterStore(config.initializerRange());
-        this.encoder = new NezhaEncoder(config, params, attention, false);
+        this.encoder = new NezhaEncoder(config, params, attention, nextSentence);
+        this.nextSentence = nextSentence;
         long hidden = config.hiddenSize();
         params.normal(HEAD + "transform.dense.weight", hidden, hidden);
         params.zeros(HEAD + "transform.dense.bias", hidden);
         params.ones(HEAD + "transform.LayerNorm.weight", hidden);
         params.zeros(HEAD + "transform.LayerNorm.bias", hidden);
         params.zeros(HEAD + "bias", config.vocabSize());
+        if (nextSentence) {
+            params.normal(NEXT_SENTENCE_HEAD + ".weight", 2, hidden);
+            params.zeros(NEXT_SENTENCE_HEAD + ".bias", 2);
+        }
+    }
+
+    /** Whether the model has the next-sentence head: HF's NezhaForPreTraining rather than NezhaForMaskedLM. */
+    public boolean predictsNextSentence() {
+        return nextSentence;
     }
 
     @Override
@@ -51,7 +69,10 @@ public final class NezhaForMaskedLM implements NezhaModel {
      */
     public Tensor logitsAt(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
             boolean training) {
-        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return logitsAt(encoder.forward(inputIds, tokenTypeIds, attentionMask, training), flatPositions);
+    }
+
+    private Tensor logitsAt(Tensor hidden, Tensor flatPositions) {
         Tensor picked = torch.index_select(hidden.reshape(-1, hidden.size(-1)), 0, flatPositions);
         Tensor transformed = encoder.layerNorm(
                 Activations.apply(config().hiddenAct(), encoder.linear(picked, HEAD + "transform.dense")),
@@ -71,5 +92,19 @@ public final class NezhaForMaskedLM implements NezhaModel {
             Tensor labels, double weight, boolean training) {
         Tensor logits = logitsAt(inputIds, tokenTypeIds, attentionMask, flatPositions, training);
         return CrossEntropy.weightedSum(logits, labels, weight);
+    }
+
+    /**
+     * The masked-LM loss as {@link #loss} gives it plus {@code nextSentenceWeight} × the rows' summed
+     * next-sentence cross-entropy against int64 labels [B] (1: B is a random text), as Google's
+     * pretraining adds the two.
+     */
+    public Tensor lossWithNextSentence(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor flatPositions,
+            Tensor labels, double weight, Tensor nextSentenceLabels, double nextSentenceWeight, boolean training) {
+        if (!nextSentence) throw new IllegalStateException("this model was built without the next-sentence head");
+        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
+        Tensor maskedLm = CrossEntropy.weightedSum(logitsAt(hidden, flatPositions), labels, weight);
+        Tensor nextLogits = encoder.linear(encoder.pool(hidden), NEXT_SENTENCE_HEAD);
+        return maskedLm.add(CrossEntropy.weightedSum(nextLogits, nextSentenceLabels, nextSentenceWeight));
     }
 }

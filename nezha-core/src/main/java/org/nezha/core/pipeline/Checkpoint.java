@@ -113,11 +113,12 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
 
     /**
      * Puts the model, optimizer, loss scaler (null without fp16), generators and batcher back where the
-     * checkpoint left them; returns the step to continue from.
+     * checkpoint left them; returns the step to continue from. {@code dataShape} is this run's, as given
+     * to the {@link CheckpointWriter}: the checkpoint's must be the same.
      */
     long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher,
-            int gradientAccumulation) {
-        requireSameDataShape(dataShape(batcher, gradientAccumulation));
+            Map<String, Object> dataShape) {
+        requireSameDataShape(dataShape);
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
             throw InputException.in(dir.resolve(ModelDirectory.WEIGHTS), "has no weight " + report.missing().getFirst());

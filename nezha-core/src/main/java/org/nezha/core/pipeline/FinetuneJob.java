@@ -147,13 +147,12 @@ public final class FinetuneJob {
             dp.attach(model, trainer);
             // the saved model records its input length: eval and predict truncate as training did
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(s.seqLen);
+            Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(),
-                    Checkpoint.dataShape(batches, s.gradientAccumulation));
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape);
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches,
-                        s.gradientAccumulation);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 

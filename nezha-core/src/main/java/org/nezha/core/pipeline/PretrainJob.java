@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -12,12 +13,12 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.InstancePacker;
+import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
-import org.nezha.core.data.PretrainingCorpus;
 import org.nezha.core.data.RankSlice;
-import org.nezha.core.data.SequencePacker;
 import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
@@ -27,7 +28,6 @@ import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelSize;
 import org.nezha.core.model.NezhaForMaskedLM;
 import org.nezha.core.tensor.Tensors;
-import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
 import org.nezha.core.train.LearningRateSchedule;
@@ -37,8 +37,9 @@ import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
 /**
- * Masked-LM pretraining from scratch: corpus → packed sequences → dynamically masked batches →
- * NezhaForMaskedLM → LAMB or AdamW. Writes {@code metrics.jsonl}, {@code loss.png},
+ * Masked-LM pretraining from scratch: corpus → instances packed as Google BERT packs them → masked
+ * batches (token, whole-word or n-gram masking, fresh masks every epoch) → NezhaForMaskedLM (with
+ * the next-sentence head: NezhaForPreTraining) → LAMB or AdamW. Writes {@code metrics.jsonl}, {@code loss.png},
  * {@code checkpoint-N/} (model + optimizer state) and the final model in {@code model/}.
  * Everything that can be wrong with the input is checked before the output directory is touched.
  */
@@ -66,6 +67,10 @@ public final class PretrainJob {
         public double maxGradNorm = 1.0;
         public double maskProb = 0.15;
         public int maxPredictions = 20;
+        public MaskingScheme masking = MaskingScheme.TOKEN;
+        public double shortSeqProb = InstancePacker.GOOGLE_SHORT_SEQ_PROB;
+        /** Next-sentence prediction as Google BERT trains it; off as in RoBERTa and most Chinese recipes since. */
+        public boolean nextSentence;
         public long seed = 42;
         public int logEvery = 10;
         public int checkpointEvery = 0;
@@ -100,12 +105,13 @@ public final class PretrainJob {
         Settings s = settings;
         if (s.train.isEmpty()) throw new InputException("--train: at least one corpus file is needed");
         validateOptions(s);
-        NezhaConfig config = NezhaConfig.read(s.modelConfig).withArchitectures("NezhaForMaskedLM");
+        NezhaConfig config = NezhaConfig.read(s.modelConfig)
+                .withArchitectures(s.nextSentence ? "NezhaForPreTraining" : "NezhaForMaskedLM");
         Vocab vocab = Vocab.load(s.vocab);
         ModelChecks.vocabularyFits(vocab, s.vocab, config, s.modelConfig);
-        ModelSize.requireFits(config, ModelSize.Head.MASKED_LM, true, DistributedEnvironment.fromSystem().localWorldSize(),
-                s.modelConfig);
-        ModelChecks.sequenceLengthFits(s.seqLen, 3, config, s.modelConfig);
+        ModelSize.requireFits(config, s.nextSentence ? ModelSize.Head.PRETRAINING : ModelSize.Head.MASKED_LM, true,
+                DistributedEnvironment.fromSystem().localWorldSize(), s.modelConfig);
+        ModelChecks.sequenceLengthFits(s.seqLen, InstancePacker.SPECIAL_TOKENS, config, s.modelConfig);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
         if (resumeFrom != null) resumeFrom.requireBefore(s.maxSteps);
@@ -114,21 +120,19 @@ public final class PretrainJob {
             if (!Files.isRegularFile(f)) throw InputException.in(f, "corpus file not found");
         }
 
-        try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
-            Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
-            TokenizerOptions tokenizerOptions = TokenizerOptions.defaults();
-            BertTokenizer tokenizer = new BertTokenizer(vocab, tokenizerOptions);
-            progress.info("reading " + s.train.size() + " corpus file(s)…");
-            PretrainingCorpus corpus = PretrainingCorpus.read(s.train, tokenizer::tokenIds);
-            progress.info("corpus: " + corpus.summary());
-            // every rank packs the same sequences (same seed), then trains on its slice of every global batch
-            List<int[]> sequences = new SequencePacker(s.seqLen).pack(corpus, s.seed);
+        try (DataParallelTraining dp = DataParallelTraining.join(execution.device());
+                PretrainingData data = PretrainingData.open(s, vocab, dp.rank(), progressOf(dp))) {
+            Progress progress = progressOf(dp);
+            TokenizerOptions tokenizerOptions = data.tokenizerOptions();
+            progress.info("corpus: " + data.corpus().summary());
             SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
                     vocab.unkId(), vocab.size());
-            MlmBatcher batcher = new MlmBatcher(sequences, new MlmMasker(specials, s.maskProb, s.maxPredictions), s.batchSize,
-                    0, s.seed, new RankSlice(dp.rank(), dp.worldSize()));
-            progress.info(String.format(Locale.ROOT, "%d sequences of up to %d tokens, %d batches per epoch, %d steps ≈ %.1f epochs",
-                    sequences.size(), s.seqLen, batcher.batchesPerEpoch(), s.maxSteps,
+            MlmBatcher batcher = new MlmBatcher(data.corpus(), data.instances(),
+                    new MlmMasker(specials, s.maskProb, s.maxPredictions, s.masking), s.batchSize, 0, s.seed,
+                    new RankSlice(dp.rank(), dp.worldSize()), s.nextSentence);
+            progress.info(String.format(Locale.ROOT, "%,d sequences of up to %d tokens (%s masking%s), %,d batches per epoch, "
+                    + "%d steps ≈ %.1f epochs", batcher.size(), s.seqLen, s.masking.optionName(),
+                    s.nextSentence ? ", next-sentence prediction" : "", batcher.batchesPerEpoch(), s.maxSteps,
                     (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
 
             if (s.warmupSteps >= s.maxSteps) {
@@ -136,7 +140,8 @@ public final class PretrainJob {
                         + ": the learning rate never reaches its peak (lower --warmup for a short run)");
             }
             torch.manual_seed(s.seed);
-            NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(execution.attention(), config));
+            NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(execution.attention(), config),
+                    s.nextSentence);
             model.parameters().moveTo(execution.device());
             Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
             progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s, %s on %s, %s",
@@ -149,12 +154,12 @@ public final class PretrainJob {
                     new Trainer.Options(s.maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery, s.checkpointEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
+            Map<String, Object> dataShape = dataShape(batcher, data);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer, trainer.lossScaler(), execution.device(), Checkpoint.dataShape(batcher, s.gradientAccumulation));
+                    optimizer, trainer.lossScaler(), execution.device(), dataShape);
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher,
-                        s.gradientAccumulation);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
@@ -181,16 +186,31 @@ public final class PretrainJob {
                 if (!dp.isMain()) {
                     dp.awaitOthers();
                     return new Result(null, null, null, s.maxSteps, log.firstLoss(), log.lastLoss(),
-                            log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
+                            log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount());
                 }
                 Path modelDir = s.output.resolve(FINAL_MODEL);
                 ModelDirectory.save(modelDir, model, s.vocab, tokenizerOptions);
                 Path curve = writeCurve(log);
                 dp.awaitOthers();
                 return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLoss(), log.lastLoss(),
-                        log.steadyTokensPerSecond(), seconds, sequences.size(), corpus.tokenCount());
+                        log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount());
             }
         }
+    }
+
+    private Progress progressOf(DataParallelTraining dp) {
+        return dp.isMain() ? progress : Progress.SILENT; // one rank speaks for all
+    }
+
+    /** What the saved data position means: the layout, and what decides the instances and their masks. */
+    private Map<String, Object> dataShape(MlmBatcher batcher, PretrainingData data) {
+        Map<String, Object> shape = Checkpoint.dataShape(batcher, settings.gradientAccumulation);
+        shape.put("corpus", data.corpus().summary());
+        shape.put("seq_len", settings.seqLen);
+        shape.put("short_seq_prob", settings.shortSeqProb);
+        shape.put("next_sentence", settings.nextSentence);
+        shape.put("masking", settings.masking.optionName());
+        return shape;
     }
 
     private Path writeCurve(TrainingLog log) {
@@ -209,18 +229,22 @@ public final class PretrainJob {
         OptionChecks.nonNegative("--max-grad-norm", s.maxGradNorm);
         OptionChecks.openFraction("--mask-prob", s.maskProb);
         OptionChecks.atLeast("--max-predictions", s.maxPredictions, 1);
+        OptionChecks.probability("--short-seq-prob", s.shortSeqProb);
         OptionChecks.atLeast("--log-every", s.logEvery, 1);
         OptionChecks.atLeast("--checkpoint-every", s.checkpointEvery, 0);
         OptionChecks.atLeast("--keep-checkpoints", s.keepCheckpoints, 0);
     }
 
-    /** A masked-LM batch prepared ahead in host memory (pinned for a GPU). */
-    private record HostBatch(BatchTensors inputs, Tensor positions, Tensor labels, double lossWeight) {
+    /** A masked-LM batch prepared ahead in host memory (pinned for a GPU); the next-sentence labels are null without that task. */
+    private record HostBatch(BatchTensors inputs, Tensor positions, Tensor labels, double lossWeight, Tensor nextSentenceLabels,
+            double nextSentenceLossWeight) {
         static HostBatch prepare(MlmBatch batch, boolean pinned) {
             int n = batch.maskedLabels().length;
+            long[] next = batch.nextSentenceLabels();
             return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
                     Tensors.hostLongs(batch.maskedFlatPositions(), pinned, n), Tensors.hostLongs(batch.maskedLabels(), pinned, n),
-                    batch.lossWeight());
+                    batch.lossWeight(), next == null ? null : Tensors.hostLongs(next, pinned, next.length),
+                    batch.nextSentenceLossWeight());
         }
     }
 
@@ -233,8 +257,12 @@ public final class PretrainJob {
             BatchTensors inputs = batch.inputs().to(device);
             Tensor positions = Tensors.onDevice(batch.positions(), device);
             Tensor labels = Tensors.onDevice(batch.labels(), device);
-            Tensor loss = model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels,
-                    batch.lossWeight(), true);
+            Tensor loss = batch.nextSentenceLabels() == null
+                    ? model.loss(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions, labels,
+                            batch.lossWeight(), true)
+                    : model.lossWithNextSentence(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), positions,
+                            labels, batch.lossWeight(), Tensors.onDevice(batch.nextSentenceLabels(), device),
+                            batch.nextSentenceLossWeight(), true);
             return new Trainer.Forward(loss, inputs.realTokens());
         }
 

@@ -19,8 +19,20 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import org.nezha.core.corpus.InMemoryCorpus;
+import org.nezha.core.corpus.TokenizedSentence;
+
 class MlmBatcherTest {
-    private static final MlmMasker MASKER = new MlmMasker(TestTokens.SPECIALS, 0.15, 20);
+    private static final MlmMasker MASKER = new MlmMasker(TestTokens.SPECIALS, 0.15, 20, MaskingScheme.TOKEN);
+
+    /** Batches of the given sequences, each a document of one sentence: packing gives each its own instance, in order. */
+    private static MlmBatcher batcher(List<int[]> sequences, int batchSize, int padTo, long seed, RankSlice slice) {
+        InMemoryCorpus.Builder corpus = new InMemoryCorpus.Builder();
+        for (int[] tokens : sequences) corpus.add(new TokenizedSentence(tokens, new boolean[tokens.length])).endDocument();
+        InMemoryCorpus built = corpus.build();
+        InstanceTable instances = InstanceTable.inMemory(new InstancePacker(built, 128, 0, false), seed);
+        return new MlmBatcher(built, instances, MASKER, batchSize, padTo, seed, slice, false);
+    }
 
     /** Sequence i starts with the distinctive token 5 + i, so rows can be traced back; lengths vary. */
     private static List<int[]> sequences(int count) {
@@ -59,7 +71,7 @@ class MlmBatcherTest {
     @Test
     void batchLayoutPaddingAndFlatPositions() {
         List<int[]> sequences = sequences(10);
-        MlmBatcher batcher = new MlmBatcher(sequences, MASKER, 4, 0, 1, RankSlice.ALL);
+        MlmBatcher batcher = batcher(sequences, 4, 0, 1, RankSlice.ALL);
         assertEquals(3, batcher.batchesPerEpoch());
         MlmBatch batch = batcher.batch(0, 0);
         PaddedBatch inputs = batch.inputs();
@@ -90,15 +102,15 @@ class MlmBatcherTest {
 
     @Test
     void fixedPadLength() {
-        MlmBatcher batcher = new MlmBatcher(sequences(10), MASKER, 4, 40, 1, RankSlice.ALL);
+        MlmBatcher batcher = batcher(sequences(10), 4, 40, 1, RankSlice.ALL);
         assertEquals(40, batcher.batch(0, 1).inputs().seqLen());
-        MlmBatcher tooShort = new MlmBatcher(sequences(10), MASKER, 4, 5, 1, RankSlice.ALL);
+        MlmBatcher tooShort = batcher(sequences(10), 4, 5, 1, RankSlice.ALL);
         assertThrows(IllegalArgumentException.class, () -> tooShort.batch(0, 0));
     }
 
     @Test
     void everySequenceOncePerEpochInAFreshOrder() {
-        MlmBatcher batcher = new MlmBatcher(sequences(50), MASKER, 8, 0, 3, RankSlice.ALL);
+        MlmBatcher batcher = batcher(sequences(50), 8, 0, 3, RankSlice.ALL);
         List<List<Long>> orders = new ArrayList<>();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<Long> order = new ArrayList<>();
@@ -116,9 +128,9 @@ class MlmBatcherTest {
 
     @Test
     void sameSeedSameBatchesOtherSeedDifferent() {
-        List<MlmBatch> a = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7, RankSlice.ALL), 20);
-        List<MlmBatch> b = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 7, RankSlice.ALL), 20);
-        List<MlmBatch> c = take(new MlmBatcher(sequences(30), MASKER, 4, 0, 8, RankSlice.ALL), 20);
+        List<MlmBatch> a = take(batcher(sequences(30), 4, 0, 7, RankSlice.ALL), 20);
+        List<MlmBatch> b = take(batcher(sequences(30), 4, 0, 7, RankSlice.ALL), 20);
+        List<MlmBatch> c = take(batcher(sequences(30), 4, 0, 8, RankSlice.ALL), 20);
         for (int i = 0; i < a.size(); i++) assertSameBatch(a.get(i), b.get(i));
         assertFalse(IntStream.range(0, a.size())
                 .allMatch(i -> Arrays.equals(a.get(i).inputs().inputIds(), c.get(i).inputs().inputIds())));
@@ -127,7 +139,7 @@ class MlmBatcherTest {
     @Test
     void masksChangeEveryEpoch() {
         List<int[]> one = List.of(IntStream.range(5, 105).toArray());
-        MlmBatcher batcher = new MlmBatcher(one, MASKER, 1, 0, 1, RankSlice.ALL);
+        MlmBatcher batcher = batcher(one, 1, 0, 1, RankSlice.ALL);
         assertFalse(Arrays.equals(batcher.batch(0, 0).maskedFlatPositions(), batcher.batch(1, 0).maskedFlatPositions()));
     }
 
@@ -139,10 +151,10 @@ class MlmBatcherTest {
     @Test
     void ranksDrawOneProcessBatchesMaskedTheSame() {
         List<int[]> sequences = sequences(23);
-        MlmBatcher alone = new MlmBatcher(sequences, MASKER, 4, 0, 5, RankSlice.ALL);
+        MlmBatcher alone = batcher(sequences, 4, 0, 5, RankSlice.ALL);
         for (int n : new int[] {2, 4}) {
             List<MlmBatcher> ranks = IntStream.range(0, n)
-                    .mapToObj(r -> new MlmBatcher(sequences, MASKER, 4 / n, 0, 5, new RankSlice(r, n))).toList();
+                    .mapToObj(r -> batcher(sequences, 4 / n, 0, 5, new RankSlice(r, n))).toList();
             for (int epoch = 0; epoch < 2; epoch++) {
                 for (int t = 0; t < alone.batchesPerEpoch(); t++) {
                     MlmBatch expected = alone.batch(epoch, t);
@@ -165,7 +177,7 @@ class MlmBatcherTest {
                 }
             }
         }
-        MlmBatcher lastOfFour = new MlmBatcher(sequences, MASKER, 1, 0, 5, new RankSlice(3, 4));
+        MlmBatcher lastOfFour = batcher(sequences, 1, 0, 5, new RankSlice(3, 4));
         assertEquals(0, lastOfFour.batch(0, 5).lossWeight(), "the last global batch (3 sequences) leaves rank 3 of 4 a stand-in");
     }
 
@@ -192,14 +204,14 @@ class MlmBatcherTest {
 
     @Test
     void seekResumesExactlyWhereUninterruptedIterationWouldBe() {
-        MlmBatcher uninterrupted = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
+        MlmBatcher uninterrupted = batcher(sequences(23), 5, 0, 11, RankSlice.ALL);
         List<MlmBatch> all = take(uninterrupted, 13); // 5 batches per epoch: runs into the third epoch
-        MlmBatcher first = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
+        MlmBatcher first = batcher(sequences(23), 5, 0, 11, RankSlice.ALL);
         take(first, 7);
         BatchPosition saved = first.position();
         assertEquals(new BatchPosition(1, 2), saved);
 
-        MlmBatcher resumed = new MlmBatcher(sequences(23), MASKER, 5, 0, 11, RankSlice.ALL);
+        MlmBatcher resumed = batcher(sequences(23), 5, 0, 11, RankSlice.ALL);
         resumed.seek(saved.epoch(), saved.batchIndex());
         List<MlmBatch> rest = take(resumed, 6);
         for (int i = 0; i < rest.size(); i++) assertSameBatch(all.get(7 + i), rest.get(i));

@@ -27,6 +27,8 @@ class ModelSizeTest {
         NezhaConfig c = config(positions, 101);
         assertEquals(new NezhaForMaskedLM(c, AttentionBackends.byName("eager")).parameters().parameterCount(),
                 ModelSize.parameters(c, ModelSize.Head.MASKED_LM));
+        assertEquals(new NezhaForMaskedLM(c, AttentionBackends.byName("eager"), true).parameters().parameterCount(),
+                ModelSize.parameters(c, ModelSize.Head.PRETRAINING));
         assertEquals(new NezhaForSequenceClassification(c, AttentionBackends.byName("eager")).parameters().parameterCount(),
                 ModelSize.parameters(c, ModelSize.Head.SEQUENCE_CLASSIFICATION));
     }

@@ -7,14 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nezha.core.InputException;
+import org.nezha.core.corpus.TokenCorpus;
+import org.nezha.core.corpus.TokenizedSentence;
 
-class PretrainingCorpusTest {
+class TextCorpusTest {
+    static int[] sentence(TokenCorpus corpus, long s) {
+        long from = corpus.firstToken(s);
+        int[] ids = new int[Math.toIntExact(corpus.firstToken(s + 1) - from)];
+        corpus.copyTokens(from, ids, 0, ids.length);
+        return ids;
+    }
+
     @TempDir
     Path dir;
 
@@ -24,16 +35,16 @@ class PretrainingCorpusTest {
         Path b = dir.resolve("b.txt");
         Files.writeString(a, "\n5 6\n7\n\n\n8 9 10\n   \n");
         Files.writeString(b, "11\n12 13\n");
-        PretrainingCorpus corpus = PretrainingCorpus.read(List.of(a, b), TestTokens.NUMBERS);
+        TokenCorpus corpus = TextCorpus.read(List.of(a, b), TestTokens.NUMBERS);
 
         assertEquals(3, corpus.documentCount());
         assertEquals(5, corpus.sentenceCount());
         assertEquals(9, corpus.tokenCount());
-        List<List<int[]>> docs = corpus.documents();
-        assertArrayEquals(new int[] {5, 6}, docs.get(0).get(0));
-        assertArrayEquals(new int[] {7}, docs.get(0).get(1));
-        assertArrayEquals(new int[] {8, 9, 10}, docs.get(1).get(0));
-        assertArrayEquals(new int[] {12, 13}, docs.get(2).get(1));
+        assertArrayEquals(new long[] {0, 2, 3, 5}, LongStream.rangeClosed(0, 3).map(corpus::firstSentence).toArray());
+        assertArrayEquals(new int[] {5, 6}, sentence(corpus, 0));
+        assertArrayEquals(new int[] {7}, sentence(corpus, 1));
+        assertArrayEquals(new int[] {8, 9, 10}, sentence(corpus, 2));
+        assertArrayEquals(new int[] {12, 13}, sentence(corpus, 4));
         assertEquals("3 documents, 5 sentences, 9 tokens", corpus.summary());
     }
 
@@ -41,8 +52,8 @@ class PretrainingCorpusTest {
     void sentencesThatTokenizeToNothingAndEmptyDocumentsAreDropped() throws Exception {
         Path file = dir.resolve("c.txt");
         Files.writeString(file, "x\n\n5\nx\n6\n\nx\n");
-        TextEncoder skipX = text -> text.equals("x") ? new int[0] : TestTokens.NUMBERS.tokenIds(text);
-        PretrainingCorpus corpus = PretrainingCorpus.read(List.of(file), skipX);
+        Function<String, TokenizedSentence> skipX = text -> TestTokens.NUMBERS.apply(text.equals("x") ? "" : text);
+        TokenCorpus corpus = TextCorpus.read(List.of(file), skipX);
         assertEquals(1, corpus.documentCount());
         assertEquals(2, corpus.sentenceCount());
     }
@@ -53,8 +64,9 @@ class PretrainingCorpusTest {
         int lines = 50_000; // more than one tokenization chunk
         Files.writeString(file, IntStream.range(0, lines)
                 .mapToObj(i -> i % 1000 == 999 ? i + "\n" : i + "").collect(Collectors.joining("\n")));
-        PretrainingCorpus corpus = PretrainingCorpus.read(List.of(file), TestTokens.NUMBERS);
-        int[] flat = corpus.documents().stream().flatMap(List::stream).flatMapToInt(IntStream::of).toArray();
+        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS);
+        int[] flat = new int[Math.toIntExact(corpus.tokenCount())];
+        corpus.copyTokens(0, flat, 0, flat.length);
         assertArrayEquals(IntStream.range(0, lines).toArray(), flat);
         assertEquals(lines / 1000, corpus.documentCount());
     }
@@ -66,23 +78,23 @@ class PretrainingCorpusTest {
         Files.writeString(a, "\n  \n");
         Files.writeString(b, "");
         assertEquals(a + ": contains no text",
-                assertThrows(InputException.class, () -> PretrainingCorpus.read(List.of(a), TestTokens.NUMBERS)).getMessage());
+                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a), TestTokens.NUMBERS)).getMessage());
         assertEquals(a + ", " + b + ": contain no text",
-                assertThrows(InputException.class, () -> PretrainingCorpus.read(List.of(a, b), TestTokens.NUMBERS)).getMessage());
+                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a, b), TestTokens.NUMBERS)).getMessage());
     }
 
     @Test
     void invalidUtf8NamesTheLine() throws Exception {
         Path file = dir.resolve("bad.txt");
         Files.write(file, new byte[] {'5', '\n', '\n', '6', (byte) 0xFF, '\n'});
-        InputException e = assertThrows(InputException.class, () -> PretrainingCorpus.read(List.of(file), TestTokens.NUMBERS));
+        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS));
         assertEquals(file + ":3: invalid UTF-8 at column 2", e.getMessage());
     }
 
     @Test
     void missingFile() {
         Path file = dir.resolve("missing.txt");
-        InputException e = assertThrows(InputException.class, () -> PretrainingCorpus.read(List.of(file), TestTokens.NUMBERS));
+        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS));
         assertEquals(file + ": file not found", e.getMessage());
     }
 }

@@ -1,0 +1,114 @@
+package org.nezha.core.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.nezha.core.InputException;
+import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.io.IoErrors;
+
+/**
+ * The packed instances of a whole corpus as fixed-size little-endian records, so that item i of an
+ * epoch is found without holding objects per instance: in heap memory for a small corpus, or in a
+ * file mapped read-only for a sharded one (the page cache holds what is in use, not the JVM).
+ */
+public final class InstanceTable implements AutoCloseable {
+    private static final int RECORD_BYTES = 32; // aStart, bStart (long), aLength, bLength, flags (int), padding
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int RANDOM_NEXT = 1;
+
+    private final MemorySegment records;
+    private final Arena arena; // null for heap memory
+    private final int size;
+    private final long tokenCount;
+
+    private InstanceTable(MemorySegment records, Arena arena) {
+        this.records = records;
+        this.arena = arena;
+        long count = records.byteSize() / RECORD_BYTES;
+        if (count > Integer.MAX_VALUE) throw new InputException("the corpus packs into over 2^31 sequences; split it into several runs");
+        this.size = (int) count;
+        long tokens = 0;
+        for (int i = 0; i < size; i++) tokens += get(i).tokenCount();
+        this.tokenCount = tokens;
+    }
+
+    /** Packs the corpus into heap memory. */
+    public static InstanceTable inMemory(InstancePacker packer, long seed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            writeAll(packer, seed, Channels.newChannel(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return new InstanceTable(MemorySegment.ofArray(bytes.toByteArray()), null);
+    }
+
+    /** Packs the corpus into {@code file} (written whole or not at all) and maps it. */
+    public static InstanceTable inFile(InstancePacker packer, long seed, Path file) {
+        AtomicFiles.write(file, channel -> writeAll(packer, seed, channel));
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return new InstanceTable(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena), arena);
+        } catch (IOException e) {
+            arena.close();
+            throw InputException.in(file, "cannot map: " + IoErrors.reason(e));
+        }
+    }
+
+    private static void writeAll(InstancePacker packer, long seed, WritableByteChannel out) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(RECORD_BYTES << 15).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            packer.packAll(seed, instance -> {
+                if (buffer.remaining() < RECORD_BYTES) flush(buffer, out);
+                buffer.putLong(instance.aStart()).putLong(instance.bStart()).putInt(instance.aLength())
+                        .putInt(instance.bLength()).putInt(instance.randomNext() ? RANDOM_NEXT : 0).putInt(0);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        flush(buffer, out);
+    }
+
+    private static void flush(ByteBuffer buffer, WritableByteChannel out) {
+        buffer.flip();
+        try {
+            while (buffer.hasRemaining()) out.write(buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buffer.clear();
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Tokens in all instances, special tokens not counted. */
+    public long tokenCount() {
+        return tokenCount;
+    }
+
+    public PackedInstance get(int index) {
+        long at = (long) index * RECORD_BYTES;
+        return new PackedInstance(records.get(LONG, at), records.get(INT, at + 16), records.get(LONG, at + 8),
+                records.get(INT, at + 20), (records.get(INT, at + 24) & RANDOM_NEXT) != 0);
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) arena.close();
+    }
+}
