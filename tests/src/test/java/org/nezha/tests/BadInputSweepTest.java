@@ -157,7 +157,9 @@ class BadInputSweepTest {
                 bad("resume missing", PRETRAIN + " --resume {dir}/no-checkpoint", "no-checkpoint", "checkpoint directory not found"),
                 // pretrain: command line and output
                 bad("unknown option", PRETRAIN + " --speed 11", "Unknown option", "--speed"),
-                bad("missing --train", PRETRAIN.replace("--train {corpus} ", ""), "Missing required option", "--train"),
+                bad("no corpus", PRETRAIN.replace("--train {corpus} ", ""), "give the corpus", "--train", "--data"),
+                bad("masking", PRETRAIN + " --masking span", "--masking: unknown scheme 'span'", "token, wwm, ngram"),
+                bad("short-seq-prob", PRETRAIN + " --short-seq-prob 1.5", "--short-seq-prob must be in [0, 1], got 1.5"),
                 bad("output is a file", PRETRAIN.replace("{out}", "{file}"), "output directory is an existing file"),
                 bad("output under a file", PRETRAIN.replace("{out}", "{file}/run"), "is a file"),
                 bad("output not empty", PRETRAIN.replace("{out}", "{dir}/earlier-run"), "not empty", "--overwrite"),

@@ -77,24 +77,25 @@ class DataParallelEquivalenceTest {
     }
 
     /**
-     * 33 packed sequences in global batches of 4: the ninth holds one, so rank 1 trains on a stand-in then;
-     * 11 steps reach the second epoch. Every sequence is masked the same on whichever rank draws it, and each
-     * rank's loss is normalised by the global batch's masked tokens.
+     * 25 packed sequences in global batches of 4: the seventh holds one, so rank 1 trains on a stand-in then;
+     * 11 steps reach the second epoch. Every sequence is masked the same (n-gram masking) on whichever rank
+     * draws it, each rank's masked-LM loss is normalised by the global batch's masked tokens and its
+     * next-sentence loss by the global batch's rows.
      */
     @Test
     void pretrainingOnTwoProcessesIsPretrainingOnOneWithTheGlobalBatch() throws Exception {
         Path corpus = dir.resolve("corpus.txt");
-        Files.write(corpus, Files.readAllLines(Fixtures.CORPUS).subList(0, 20));
+        Files.write(corpus, Files.readAllLines(Fixtures.CORPUS).subList(0, 14));
         List<String> common = List.of("--model-config", withoutDropout(Fixtures.tinyConfig(dir)).toString(),
                 "--vocab", Fixtures.VOCAB.toString(), "--train", corpus.toString(), "--max-steps", "11", "--seq-len", "32",
-                "--lr", "1e-3", "--warmup", "1", "--log-every", "1", "--threads", "1");
+                "--lr", "1e-3", "--warmup", "1", "--log-every", "1", "--threads", "1", "--masking", "ngram", "--nsp");
 
         Cli one = Cli.run(args(List.of("pretrain"), common, "--output", dir.resolve("one").toString(), "--batch-size", "4"));
         assertEquals(0, one.exitCode(), one.toString());
-        assertTrue(one.err().contains("33 sequences of up to 32 tokens, 9 batches per epoch"), one.toString());
+        assertTrue(one.err().contains("25 sequences of up to 32 tokens (ngram masking, next-sentence prediction), 7 batches per epoch"), one.toString());
         Cli two = Cli.run(args(launch("pretrain"), common, "--output", dir.resolve("two").toString(), "--batch-size", "2"));
         assertEquals(0, two.exitCode(), two.toString());
-        assertTrue(two.err().contains("[rank 0] 33 sequences of up to 32 tokens, 9 batches per epoch"), two.toString());
+        assertTrue(two.err().contains("[rank 0] 25 sequences of up to 32 tokens (ngram masking, next-sentence prediction), 7 batches per epoch"), two.toString());
 
         assertSameRun(dir.resolve("one"), dir.resolve("two"), "model", 11);
     }

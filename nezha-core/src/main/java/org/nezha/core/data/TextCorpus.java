@@ -26,12 +26,12 @@ public final class TextCorpus {
     /**
      * Reads and tokenizes the files in order, several lines at once ({@code tokenizer} must be
      * thread-safe). Sentences that tokenize to nothing and documents left empty are dropped, as
-     * Google BERT does.
+     * Google BERT does; a sentence of more than {@code maxSentenceTokens} is cut into pieces.
      */
-    public static InMemoryCorpus read(List<Path> files, Function<String, TokenizedSentence> tokenizer) {
+    public static InMemoryCorpus read(List<Path> files, Function<String, TokenizedSentence> tokenizer, int maxSentenceTokens) {
         if (files.isEmpty()) throw new IllegalArgumentException("no corpus files given");
         InMemoryCorpus.Builder builder = new InMemoryCorpus.Builder();
-        for (Path file : files) readFile(file, tokenizer, builder);
+        for (Path file : files) readFile(file, tokenizer.andThen(sentence -> sentence.pieces(maxSentenceTokens)), builder);
         InMemoryCorpus corpus = builder.build();
         if (corpus.tokenCount() == 0) {
             String names = files.stream().map(Path::toString).collect(Collectors.joining(", "));
@@ -40,7 +40,7 @@ public final class TextCorpus {
         return corpus;
     }
 
-    private static void readFile(Path file, Function<String, TokenizedSentence> tokenizer, InMemoryCorpus.Builder builder) {
+    private static void readFile(Path file, Function<String, List<TokenizedSentence>> tokenizer, InMemoryCorpus.Builder builder) {
         builder.endDocument();
         try (Utf8LineReader lines = Utf8LineReader.open(file)) {
             List<String> sentences = new ArrayList<>();
@@ -64,12 +64,12 @@ public final class TextCorpus {
         }
     }
 
-    private static void append(List<String> sentences, BitSet startsDocument, Function<String, TokenizedSentence> tokenizer,
+    private static void append(List<String> sentences, BitSet startsDocument, Function<String, List<TokenizedSentence>> tokenizer,
             InMemoryCorpus.Builder builder) {
-        List<TokenizedSentence> tokenized = sentences.parallelStream().map(tokenizer).toList(); // toList keeps line order
+        List<List<TokenizedSentence>> tokenized = sentences.parallelStream().map(tokenizer).toList(); // toList keeps line order
         for (int i = 0; i < tokenized.size(); i++) {
             if (startsDocument.get(i)) builder.endDocument();
-            builder.add(tokenized.get(i));
+            tokenized.get(i).forEach(builder::add);
         }
     }
 }

@@ -103,7 +103,10 @@ public final class PretrainJob {
 
     public Result run() {
         Settings s = settings;
-        if (s.train.isEmpty()) throw new InputException("--train: at least one corpus file is needed");
+        if (s.train.isEmpty()) {
+            throw new InputException("give the corpus: --train FILE... (text, tokenized at start-up) or --data DIR "
+                    + "(shards made by nezha prepare)");
+        }
         validateOptions(s);
         NezhaConfig config = NezhaConfig.read(s.modelConfig)
                 .withArchitectures(s.nextSentence ? "NezhaForPreTraining" : "NezhaForMaskedLM");

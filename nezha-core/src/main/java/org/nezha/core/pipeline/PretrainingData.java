@@ -32,7 +32,7 @@ final class PretrainingData implements AutoCloseable {
         TokenizerOptions options = TokenizerOptions.defaults();
         BertTokenizer tokenizer = new BertTokenizer(vocab, options);
         progress.info("reading " + s.train.size() + " corpus file(s)…");
-        TokenCorpus corpus = TextCorpus.read(s.train, wordPieceWords(tokenizer));
+        TokenCorpus corpus = TextCorpus.read(s.train, wordPieceWords(tokenizer), s.seqLen - InstancePacker.SPECIAL_TOKENS);
         InstancePacker packer = new InstancePacker(corpus, s.seqLen, s.shortSeqProb, s.nextSentence);
         return new PretrainingData(corpus, InstanceTable.inMemory(packer, s.seed), options);
     }

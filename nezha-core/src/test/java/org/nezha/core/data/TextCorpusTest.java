@@ -35,7 +35,7 @@ class TextCorpusTest {
         Path b = dir.resolve("b.txt");
         Files.writeString(a, "\n5 6\n7\n\n\n8 9 10\n   \n");
         Files.writeString(b, "11\n12 13\n");
-        TokenCorpus corpus = TextCorpus.read(List.of(a, b), TestTokens.NUMBERS);
+        TokenCorpus corpus = TextCorpus.read(List.of(a, b), TestTokens.NUMBERS, 1000);
 
         assertEquals(3, corpus.documentCount());
         assertEquals(5, corpus.sentenceCount());
@@ -53,9 +53,20 @@ class TextCorpusTest {
         Path file = dir.resolve("c.txt");
         Files.writeString(file, "x\n\n5\nx\n6\n\nx\n");
         Function<String, TokenizedSentence> skipX = text -> TestTokens.NUMBERS.apply(text.equals("x") ? "" : text);
-        TokenCorpus corpus = TextCorpus.read(List.of(file), skipX);
+        TokenCorpus corpus = TextCorpus.read(List.of(file), skipX, 1000);
         assertEquals(1, corpus.documentCount());
         assertEquals(2, corpus.sentenceCount());
+    }
+
+    @Test
+    void sentencesLongerThanTheBudgetAreCutIntoPieces() throws Exception {
+        Path file = dir.resolve("long.txt");
+        Files.writeString(file, "1 2 3 4 5 6 7\n8\n");
+        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS, 3);
+        assertEquals(4, corpus.sentenceCount());
+        assertArrayEquals(new int[] {1, 2, 3}, sentence(corpus, 0));
+        assertArrayEquals(new int[] {7}, sentence(corpus, 2));
+        assertArrayEquals(new int[] {8}, sentence(corpus, 3));
     }
 
     @Test
@@ -64,7 +75,7 @@ class TextCorpusTest {
         int lines = 50_000; // more than one tokenization chunk
         Files.writeString(file, IntStream.range(0, lines)
                 .mapToObj(i -> i % 1000 == 999 ? i + "\n" : i + "").collect(Collectors.joining("\n")));
-        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS);
+        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000);
         int[] flat = new int[Math.toIntExact(corpus.tokenCount())];
         corpus.copyTokens(0, flat, 0, flat.length);
         assertArrayEquals(IntStream.range(0, lines).toArray(), flat);
@@ -78,23 +89,23 @@ class TextCorpusTest {
         Files.writeString(a, "\n  \n");
         Files.writeString(b, "");
         assertEquals(a + ": contains no text",
-                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a), TestTokens.NUMBERS)).getMessage());
+                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a), TestTokens.NUMBERS, 1000)).getMessage());
         assertEquals(a + ", " + b + ": contain no text",
-                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a, b), TestTokens.NUMBERS)).getMessage());
+                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a, b), TestTokens.NUMBERS, 1000)).getMessage());
     }
 
     @Test
     void invalidUtf8NamesTheLine() throws Exception {
         Path file = dir.resolve("bad.txt");
         Files.write(file, new byte[] {'5', '\n', '\n', '6', (byte) 0xFF, '\n'});
-        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS));
+        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000));
         assertEquals(file + ":3: invalid UTF-8 at column 2", e.getMessage());
     }
 
     @Test
     void missingFile() {
         Path file = dir.resolve("missing.txt");
-        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS));
+        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000));
         assertEquals(file + ": file not found", e.getMessage());
     }
 }
