@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.InputException;
 import org.nezha.core.RunFailedException;
+import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
@@ -134,6 +135,29 @@ class PretrainJobTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("batch_size_per_process=16") && e.getMessage().contains("batch_size_per_process=8"),
                 e.getMessage());
+
+        // other masks or other packing: other data at the same position
+        PretrainJob.Settings otherMasking = settings(dir.resolve("e"), 8);
+        otherMasking.resume = dir.resolve("first/checkpoint-2");
+        otherMasking.masking = MaskingScheme.NGRAM;
+        e = assertThrows(InputException.class, () -> new PretrainJob(otherMasking, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().contains("masking=token") && e.getMessage().contains("masking=ngram"), e.getMessage());
+    }
+
+    /** --nsp: HF's NezhaForPreTraining layout (pooler + cls.seq_relationship), and its loss (about ln 2 untrained) adds to the MLM loss. */
+    @Test
+    void nextSentencePredictionAddsItsHeadAndItsLoss(@TempDir Path dir) throws Exception {
+        PretrainJob.Settings s = settings(dir, 3);
+        s.nextSentence = true;
+        s.masking = MaskingScheme.WHOLE_WORD;
+        s.logEvery = 1;
+        PretrainJob.Result result = new PretrainJob(s, Execution.cpu("fused"), Progress.SILENT).run();
+        assertEquals(List.of("NezhaForPreTraining"), ModelDirectory.readConfig(result.modelDir()).architectures());
+        var weights = SafeTensors.read(result.modelDir().resolve(ModelDirectory.WEIGHTS));
+        assertArrayEquals(new long[] {2, 32}, weights.get("cls.seq_relationship.weight").sizes().vec().get());
+        assertTrue(weights.containsKey("nezha.pooler.dense.weight"));
+        double first = parse(Files.readAllLines(result.metricsFile()).getFirst()).get("loss").asDouble();
+        assertTrue(first > Math.log(21128) + 0.5 * Math.log(2), "first loss " + first);
     }
 
     static JsonNode parse(String line) {
