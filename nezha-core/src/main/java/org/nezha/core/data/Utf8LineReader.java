@@ -1,5 +1,6 @@
 package org.nezha.core.data;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
 
 import org.nezha.core.InputException;
 import org.nezha.core.io.IoErrors;
@@ -19,9 +22,12 @@ import org.nezha.core.io.IoErrors;
  * Reads a text file line by line as strict UTF-8. A malformed byte is an error naming its line
  * and column instead of a silent U+FFFD, which a java.io.Reader cannot tell us.
  */
-final class Utf8LineReader implements AutoCloseable {
+public final class Utf8LineReader implements AutoCloseable {
+    private static final int GZIP_MAGIC = 0x8b1f; // 1f 8b, little-endian as GZIPInputStream reads it
+
     private final Path file;
     private final InputStream in;
+    private final int maxLineBytes;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -31,36 +37,71 @@ final class Utf8LineReader implements AutoCloseable {
     private boolean endOfFile;
     private long lineNumber;
 
-    private Utf8LineReader(Path file, InputStream in) {
+    private Utf8LineReader(Path file, InputStream in, int maxLineBytes) {
         this.file = file;
         this.in = in;
+        this.maxLineBytes = maxLineBytes;
     }
 
-    static Utf8LineReader open(Path file) {
+    public static Utf8LineReader open(Path file) {
+        return new Utf8LineReader(file, openFile(file), Integer.MAX_VALUE);
+    }
+
+    /**
+     * A corpus file, plain or gzip-compressed (told by its first two bytes, whatever its name); a line
+     * of more than {@code maxLineBytes} bytes is an error, so one huge line cannot exhaust memory.
+     * {@code rawBytes} wraps the file's own stream, before decompression (to count what was read).
+     */
+    public static Utf8LineReader openCorpus(Path file, int maxLineBytes, UnaryOperator<InputStream> rawBytes) {
+        InputStream raw = new BufferedInputStream(rawBytes.apply(openFile(file)), 1 << 16);
+        try {
+            raw.mark(2);
+            int magic = raw.read() | raw.read() << 8;
+            raw.reset();
+            InputStream text = magic == GZIP_MAGIC ? new GZIPInputStream(raw, 1 << 16) : raw;
+            return new Utf8LineReader(file, text, maxLineBytes);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+        }
+    }
+
+    private static InputStream openFile(Path file) {
         if (!Files.exists(file)) throw InputException.in(file, "file not found");
         if (!Files.isRegularFile(file)) throw InputException.in(file, "not a regular file");
         try {
-            return new Utf8LineReader(file, Files.newInputStream(file));
+            return Files.newInputStream(file);
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
     }
 
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the failure to open is the one to report
+        }
+    }
+
     /** The next line without its LF or CRLF (and without a leading byte-order mark), or null at the end. */
-    String nextLine() {
+    public String nextLine() {
         int scanned = 0; // bytes after start already known to hold no LF
         while (true) {
             for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') return take(i, i + 1);
             }
             scanned = end - start;
+            if (scanned > maxLineBytes + 1L) { // + 1: a CR before the LF is no part of the line
+                throw InputException.at(file, lineNumber + 1, "line longer than " + maxLineBytes + " bytes");
+            }
             if (endOfFile) return start < end ? take(end, end) : null;
             fill();
         }
     }
 
     /** 1-based number of the line {@link #nextLine} returned last. */
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 
@@ -68,6 +109,7 @@ final class Utf8LineReader implements AutoCloseable {
         lineNumber++;
         int length = lineEnd - start;
         if (length > 0 && buffer[lineEnd - 1] == '\r') length--;
+        if (length > maxLineBytes) throw InputException.at(file, lineNumber, "line longer than " + maxLineBytes + " bytes");
         String line = decode(start, length);
         start = next;
         return lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;

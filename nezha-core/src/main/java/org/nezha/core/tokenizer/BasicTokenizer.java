@@ -2,7 +2,6 @@ package org.nezha.core.tokenizer;
 
 import java.text.Normalizer;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Hugging Face's BERT {@code BasicTokenizer} as {@code BertTokenizer.tokenize} runs it: lower case
@@ -13,6 +12,17 @@ import java.util.function.Consumer;
  * text on corpus-sized inputs.
  */
 final class BasicTokenizer {
+    /** Receives the words in order and, between them, each whitespace character of the text. */
+    interface Words {
+        void word(String word);
+
+        /** The text had whitespace here (not the spaces put around CJK ideographs). */
+        default void whitespace() {}
+    }
+
+    /** Stands for the text's own whitespace in the cleaned text, so it can be told from the spaces around CJK ideographs. */
+    private static final char WHITESPACE = '\t';
+
     private final boolean lowerCase;
     private final boolean stripAccents;
     private final boolean tokenizeChineseChars;
@@ -26,22 +36,30 @@ final class BasicTokenizer {
     }
 
     /** Tokenizes {@code text[from, to)} and passes each word, in order, to {@code words}. */
-    void tokenize(String text, int from, int to, Consumer<String> words) {
+    void tokenize(String text, int from, int to, Words words) {
         StringBuilder cleaned = clean(text, from, to);
         int length = cleaned.length();
         int i = 0;
         while (i < length) {
-            while (i < length && cleaned.charAt(i) == ' ') {
+            while (i < length && isSeparator(cleaned.charAt(i))) {
+                if (cleaned.charAt(i) == WHITESPACE) {
+                    words.whitespace();
+                }
                 i++;
             }
             int start = i;
-            while (i < length && cleaned.charAt(i) != ' ') {
+            while (i < length && !isSeparator(cleaned.charAt(i))) {
                 i++;
             }
             if (start < i) {
                 emitWord(cleaned.substring(start, i), words);
             }
         }
+    }
+
+    /** Lower-casing never yields a tab, so the only tabs in the cleaned text are {@link #WHITESPACE}. */
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == WHITESPACE;
     }
 
     private StringBuilder clean(String text, int from, int to) {
@@ -54,7 +72,7 @@ final class BasicTokenizer {
                 continue;
             }
             if (CharClasses.isWhitespace(cp)) {
-                out.append(' ');
+                out.append(WHITESPACE);
             } else if (tokenizeChineseChars && CharClasses.isChineseChar(cp)) {
                 out.append(' ').appendCodePoint(cp).append(' ');
             } else if (lowerCase) {
@@ -66,9 +84,9 @@ final class BasicTokenizer {
         return out;
     }
 
-    private void emitWord(String word, Consumer<String> words) {
+    private void emitWord(String word, Words words) {
         if (neverSplit.contains(word)) {
-            words.accept(word);
+            words.word(word);
             return;
         }
         // HF normalises the whole text to NFC; stripping accents then decomposes again, so NFC
@@ -110,7 +128,7 @@ final class BasicTokenizer {
         return true;
     }
 
-    private static void splitOnPunctuation(String word, Consumer<String> words) {
+    private static void splitOnPunctuation(String word, Words words) {
         int runStart = 0;
         int i = 0;
         while (i < word.length()) {
@@ -118,15 +136,15 @@ final class BasicTokenizer {
             int next = i + Character.charCount(cp);
             if (CharClasses.isPunctuation(cp)) {
                 if (runStart < i) {
-                    words.accept(word.substring(runStart, i));
+                    words.word(word.substring(runStart, i));
                 }
-                words.accept(word.substring(i, next));
+                words.word(word.substring(i, next));
                 runStart = next;
             }
             i = next;
         }
         if (runStart < word.length()) {
-            words.accept(word.substring(runStart));
+            words.word(word.substring(runStart));
         }
     }
 }

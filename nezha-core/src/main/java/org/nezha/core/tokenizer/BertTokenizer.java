@@ -3,6 +3,7 @@ package org.nezha.core.tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -65,21 +66,88 @@ public final class BertTokenizer {
     /** The ids of {@link #tokenize}, without [CLS]/[SEP]. */
     public int[] tokenIds(String text) {
         IntList ids = new IntList();
+        walk(text, new Pieces() {
+            @Override
+            public void word(String word) {
+                wordPiece.appendIds(word, ids);
+            }
+
+            @Override
+            void special(String token, int id) {
+                ids.add(id);
+            }
+        });
+        return ids.toArray();
+    }
+
+    /**
+     * {@link #tokenIds} with the words the ids came from, for callers that mark word boundaries:
+     * the basic tokenizer's words (a special token is a word of its own), the word of each id, and
+     * which words begin a whitespace-separated chunk of {@code text}.
+     */
+    public WordTokens wordTokens(String text) {
+        IntList ids = new IntList();
+        IntList wordOfId = new IntList();
+        List<String> words = new ArrayList<>();
+        BitSet chunkStarts = new BitSet();
+        walk(text, new Pieces() {
+            private boolean afterWhitespace = true; // the text's start counts as whitespace
+
+            @Override
+            public void word(String word) {
+                int first = ids.size();
+                wordPiece.appendIds(word, ids);
+                record(word, first);
+            }
+
+            @Override
+            void special(String token, int id) {
+                int first = ids.size();
+                ids.add(id);
+                record(token, first);
+            }
+
+            @Override
+            public void whitespace() {
+                afterWhitespace = true;
+            }
+
+            private void record(String word, int firstId) {
+                if (afterWhitespace) chunkStarts.set(words.size());
+                afterWhitespace = false;
+                for (int i = firstId; i < ids.size(); i++) wordOfId.add(words.size());
+                words.add(word);
+            }
+        });
+        return new WordTokens(ids.toArray(), wordOfId.toArray(), List.copyOf(words), chunkStarts);
+    }
+
+    /** Whether the basic tokenizer makes {@code codePoint} a word of its own (HF's CJK ranges), with tokenize_chinese_chars. */
+    public static boolean isChineseChar(int codePoint) {
+        return CharClasses.isChineseChar(codePoint);
+    }
+
+    /** What {@link #walk} finds: words for WordPiece, special tokens kept whole, and whitespace. */
+    private abstract static class Pieces implements BasicTokenizer.Words {
+        abstract void special(String token, int id);
+    }
+
+    /** Special tokens written in the text are kept whole; the text between them goes through the basic tokenizer. */
+    private void walk(String text, Pieces pieces) {
         int chunkStart = 0;
         int i = text.indexOf('[');
         while (i >= 0) {
             int special = specialTokenAt(text, i);
             if (special >= 0) {
-                basicTokenizer.tokenize(text, chunkStart, i, word -> wordPiece.appendIds(word, ids));
-                ids.add(specialIds[special]);
+                basicTokenizer.tokenize(text, chunkStart, i, pieces);
+                pieces.special(SPECIAL_TOKENS.get(special), specialIds[special]);
                 chunkStart = i + SPECIAL_TOKENS.get(special).length();
                 i = text.indexOf('[', chunkStart);
             } else {
                 i = text.indexOf('[', i + 1);
             }
         }
-        basicTokenizer.tokenize(text, chunkStart, text.length(), word -> wordPiece.appendIds(word, ids));
-        return ids.toArray();
+        basicTokenizer.tokenize(text, chunkStart, text.length(), pieces);
     }
 
     /**

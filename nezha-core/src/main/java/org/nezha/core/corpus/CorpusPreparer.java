@@ -1,0 +1,238 @@
+package org.nezha.core.corpus;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nezha.core.InputException;
+import org.nezha.core.data.Utf8LineReader;
+import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.OutputPaths;
+import org.nezha.core.pipeline.Progress;
+import org.nezha.core.tokenizer.BertTokenizer;
+import org.nezha.core.tokenizer.TokenizerOptions;
+import org.nezha.core.tokenizer.Vocab;
+
+/**
+ * {@code nezha prepare}: tokenizes a corpus in Google BERT's layout (one sentence per line, a blank
+ * line between documents, each file a new document; plain or gzip) once into shards that
+ * {@link ShardedCorpus} maps. Files are read in chunks of lines on the calling thread, each chunk
+ * tokenized on a fixed pool, and the chunks written in input order, so memory stays bounded and
+ * the output is the same byte for byte whatever the thread count.
+ */
+public final class CorpusPreparer {
+    /** Longest line accepted, in bytes of UTF-8: bounds the memory one line can take. */
+    public static final int MAX_LINE_BYTES = 1 << 20;
+    public static final int MIN_SEQ_LEN = 8;
+    public static final int MAX_SEQ_LEN = 1 << 16;
+    /** [CLS] A [SEP] B [SEP]: a sentence of max(seq_len) - 3 tokens still fits a sequence. */
+    public static final int SPECIAL_TOKENS_PER_SEQUENCE = 3;
+    private static final int CHUNK_LINES = 2048;
+    private static final int CHUNK_CHARS = 1 << 20;
+
+    public static final class Settings {
+        /** Files, directories or glob patterns, in order. */
+        public List<String> corpus = List.of();
+        public Path vocab;
+        public TokenizerOptions tokenizerOptions = TokenizerOptions.defaults();
+        public Path output;
+        public List<Integer> seqLens = List.of(128, 512);
+        public WordBoundaries wordBoundaries = WordBoundaries.JIEBA;
+        /** A shard closes after the document that takes its token bytes to this many. */
+        public long shardBytes = 256L << 20;
+        public int threads = Runtime.getRuntime().availableProcessors();
+        public boolean overwrite;
+    }
+
+    public record Result(Path output, CorpusIndex.Counts counts, int shards, double seconds) {
+        public double megabytesPerSecond() {
+            return counts.inputBytes() / 1e6 / Math.max(seconds, 1e-9);
+        }
+    }
+
+    /** A chunk of non-blank lines; {@code documentStarts} marks those that begin a document. */
+    private record Chunk(List<String> lines, BitSet documentStarts) {}
+
+    private record TokenizedChunk(List<TokenizedSentence> sentences, BitSet documentStarts) {}
+
+    private final Settings settings;
+
+    public CorpusPreparer(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public Result run(Progress progress) {
+        long started = System.nanoTime();
+        checkSettings();
+        List<Path> files = CorpusFiles.expand(settings.corpus);
+        Vocab vocab = Vocab.load(settings.vocab);
+        SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, settings.tokenizerOptions),
+                settings.wordBoundaries);
+        OutputPaths.requireUsableDirectory(settings.output, settings.overwrite);
+        List<CorpusIndex.Input> inputs = files.stream().map(f -> new CorpusIndex.Input(f.toString(), size(f))).toList();
+        long inputBytes = inputs.stream().mapToLong(CorpusIndex.Input::bytes).sum();
+        OutputPaths.claimRunDirectory(settings.output);
+
+        int maxSentenceTokens = Collections.max(settings.seqLens) - SPECIAL_TOKENS_PER_SEQUENCE;
+        String dtype = CorpusIndex.dtypeFor(vocab.size());
+        try (ShardedCorpusWriter writer = new ShardedCorpusWriter(settings.output,
+                dtype.equals("uint16") ? Short.BYTES : Integer.BYTES, settings.shardBytes, maxSentenceTokens);
+                Pipeline pipeline = new Pipeline(tokenizer, settings.threads, writer, progress)) {
+            progress.begin("prepare", inputBytes);
+            pipeline.readAll(files);
+            List<CorpusIndex.Shard> shards = writer.finish();
+            progress.end();
+            CorpusIndex.Counts counts = new CorpusIndex.Counts(files.size(),
+                    shards.stream().mapToLong(CorpusIndex.Shard::documents).sum(),
+                    shards.stream().mapToLong(CorpusIndex.Shard::sentences).sum(),
+                    shards.stream().mapToLong(CorpusIndex.Shard::tokens).sum(), inputBytes);
+            if (counts.tokens() == 0) {
+                throw new InputException(String.join(", ", settings.corpus) + ": "
+                        + (files.size() == 1 ? "contains" : "contain") + " no text");
+            }
+            CorpusIndex index = new CorpusIndex(CorpusIndex.FORMAT, CorpusIndex.VERSION, dtype, vocab.size(),
+                    CorpusIndex.vocabularyHash(vocab), CorpusIndex.Tokenizer.of(settings.tokenizerOptions),
+                    settings.wordBoundaries, List.copyOf(settings.seqLens), maxSentenceTokens, counts, shards, inputs);
+            writer.publish(index);
+            return new Result(settings.output, counts, shards.size(), (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private void checkSettings() {
+        if (settings.corpus.isEmpty()) throw new InputException("--corpus: give at least one file, directory or pattern");
+        if (settings.seqLens.isEmpty()) throw new InputException("--seq-len: give at least one length");
+        for (int length : settings.seqLens) {
+            if (length < MIN_SEQ_LEN || length > MAX_SEQ_LEN) {
+                throw new InputException(String.format(Locale.ROOT, "--seq-len %d: must be between %d and %d",
+                        length, MIN_SEQ_LEN, MAX_SEQ_LEN));
+            }
+        }
+        if (settings.threads < 1) throw new InputException("--threads " + settings.threads + ": must be at least 1");
+        if (settings.shardBytes < 1) throw new InputException("--shard-size-mb: must be positive");
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+        }
+    }
+
+    /** Reading, tokenizing and writing, with at most a few chunks per thread in flight. */
+    private static final class Pipeline implements AutoCloseable {
+        private final SentenceTokenizer tokenizer;
+        private final ExecutorService pool;
+        private final ShardedCorpusWriter writer;
+        private final Progress progress;
+        private final ArrayDeque<Future<TokenizedChunk>> inFlight = new ArrayDeque<>();
+        private final int maxInFlight;
+        private long bytesRead;
+        private List<String> lines = new ArrayList<>();
+        private BitSet documentStarts = new BitSet();
+        private int chunkChars;
+
+        Pipeline(SentenceTokenizer tokenizer, int threads, ShardedCorpusWriter writer, Progress progress) {
+            this.tokenizer = tokenizer;
+            this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("prepare-", 0).factory());
+            this.writer = writer;
+            this.progress = progress;
+            this.maxInFlight = 2 * threads;
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
+
+        void readAll(List<Path> files) {
+            for (Path file : files) {
+                try (Utf8LineReader reader = Utf8LineReader.openCorpus(file, MAX_LINE_BYTES, this::counted)) {
+                    boolean atDocumentStart = true;
+                    for (String line; (line = reader.nextLine()) != null; ) {
+                        if (line.isBlank()) {
+                            atDocumentStart = true;
+                            continue;
+                        }
+                        if (atDocumentStart) documentStarts.set(lines.size());
+                        atDocumentStart = false;
+                        lines.add(line);
+                        chunkChars += line.length();
+                        if (lines.size() == CHUNK_LINES || chunkChars >= CHUNK_CHARS) submitChunk();
+                    }
+                }
+            }
+            submitChunk();
+            while (!inFlight.isEmpty()) writeOldest();
+        }
+
+        private void submitChunk() {
+            if (lines.isEmpty()) return;
+            Chunk chunk = new Chunk(lines, documentStarts);
+            inFlight.add(pool.submit(() -> tokenize(chunk)));
+            lines = new ArrayList<>();
+            documentStarts = new BitSet();
+            chunkChars = 0;
+            while (inFlight.size() > maxInFlight) writeOldest();
+        }
+
+        private TokenizedChunk tokenize(Chunk chunk) {
+            List<TokenizedSentence> sentences = new ArrayList<>(chunk.lines().size());
+            for (String line : chunk.lines()) sentences.add(tokenizer.tokenize(line));
+            return new TokenizedChunk(sentences, chunk.documentStarts());
+        }
+
+        private void writeOldest() {
+            TokenizedChunk chunk = await(inFlight.removeFirst());
+            for (int i = 0; i < chunk.sentences().size(); i++) {
+                if (chunk.documentStarts().get(i)) writer.endDocument();
+                writer.add(chunk.sentences().get(i));
+            }
+            progress.advance(bytesRead, String.format(Locale.ROOT, "%.1f MB", bytesRead / 1e6));
+        }
+
+        private static TokenizedChunk await(Future<TokenizedChunk> future) {
+            try {
+                return future.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while preparing the corpus", e);
+            }
+        }
+
+        /** Counts the file's bytes as they are read (before decompression), for the progress bar. */
+        private InputStream counted(InputStream raw) {
+            return new FilterInputStream(raw) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) bytesRead++;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) bytesRead += n;
+                    return n;
+                }
+            };
+        }
+    }
+}
