@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.pipeline.PretrainJob;
 import org.nezha.core.train.LearningRateSchedule;
@@ -37,6 +38,17 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--train", arity = "1..*", paramLabel = "CORPUS", description = "Corpus text file(s), tokenized into memory at start-up; each file starts a new document.")
     List<Path> train = List.of();
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Shards made by nezha prepare with the same --vocab, read memory-mapped (any corpus size); instead of --train. "
+                    + "Their sequences are packed at start-up into --output's packing/ (removed at the end).")
+    Path data;
+
+    @Option(names = "--word-boundaries", defaultValue = "jieba", paramLabel = "KIND",
+            description = "Where words start in --train text, for --masking wwm and ngram: jieba (Chinese words; WordPiece words "
+                    + "elsewhere), whitespace (every space-separated token a word: corpora of ids) or none (WordPiece words). "
+                    + "Shards keep what nezha prepare was given. Default: ${DEFAULT-VALUE}.")
+    String wordBoundaries;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
     Path output;
@@ -136,6 +148,8 @@ final class PretrainCommand implements Callable<Integer> {
         s.modelConfig = modelConfig;
         s.vocab = vocab;
         s.train = train;
+        s.data = data;
+        s.wordBoundaries = WordBoundaries.fromOptionName(wordBoundaries);
         s.output = output;
         s.maxSteps = maxSteps;
         s.batchSize = batchSize;

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 import org.nezha.core.corpus.TokenCorpus;
 
 /**
@@ -29,17 +30,20 @@ public final class InstancePacker {
 
     /** @param maxSeqLen the model's sequence length, the three special tokens included */
     public InstancePacker(TokenCorpus corpus, int maxSeqLen, double shortSeqProb, boolean nextSentencePrediction) {
-        if (maxSeqLen < SPECIAL_TOKENS + 2) {
-            throw new InputException("--seq-len must be at least " + (SPECIAL_TOKENS + 2)
-                    + " ([CLS] A [SEP] B [SEP] with a token in each), got " + maxSeqLen);
-        }
-        if (!(shortSeqProb >= 0 && shortSeqProb <= 1)) {
-            throw new InputException("--short-seq-prob must be in [0, 1], got " + shortSeqProb);
-        }
+        check(maxSeqLen, shortSeqProb);
         this.corpus = corpus;
         this.maxTokens = maxSeqLen - SPECIAL_TOKENS;
         this.shortSeqProb = shortSeqProb;
         this.nextSentencePrediction = nextSentencePrediction;
+    }
+
+    /** Fails with one line when the settings cannot pack: a sequence too short for two segments, a probability outside [0, 1]. */
+    public static void check(int maxSeqLen, double shortSeqProb) {
+        if (maxSeqLen < SPECIAL_TOKENS + 2) {
+            throw new InputException("--seq-len must be at least " + (SPECIAL_TOKENS + 2)
+                    + " ([CLS] A [SEP] B [SEP] with a token in each), got " + maxSeqLen);
+        }
+        OptionChecks.probability("--short-seq-prob", shortSeqProb);
     }
 
     /** Packs every document in corpus order. */

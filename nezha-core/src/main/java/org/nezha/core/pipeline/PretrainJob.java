@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.InstancePacker;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.data.MlmBatch;
@@ -52,7 +53,12 @@ public final class PretrainJob {
     public static final class Settings {
         public Path modelConfig;
         public Path vocab;
+        /** Text corpus files, tokenized into memory at start-up; or {@link #data}. */
         public List<Path> train = List.of();
+        /** A directory of shards made by nezha prepare; or {@link #train}. */
+        public Path data;
+        /** Where words start in {@link #train} text, for the word masking schemes. */
+        public WordBoundaries wordBoundaries = WordBoundaries.JIEBA;
         public Path output;
         public long maxSteps = 1000;
         public int batchSize = 64;
@@ -103,7 +109,7 @@ public final class PretrainJob {
 
     public Result run() {
         Settings s = settings;
-        if (s.train.isEmpty()) {
+        if (s.train.isEmpty() && s.data == null) {
             throw new InputException("give the corpus: --train FILE... (text, tokenized at start-up) or --data DIR "
                     + "(shards made by nezha prepare)");
         }
