@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.InputException;
 import org.nezha.core.RunFailedException;
+import org.nezha.core.corpus.CorpusPreparer;
+import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
@@ -211,5 +213,114 @@ class PretrainJobTest {
         calmer.resume = good;
         PretrainJob.Result resumed = new PretrainJob(calmer, Execution.cpu("fused"), Progress.SILENT).run();
         assertTrue(Double.isFinite(resumed.lastLoss().loss()), "resumed from the good checkpoint: " + resumed.lastLoss());
+    }
+
+    private static Path prepare(Path corpus, Path vocab, Path output, int seqLen) {
+        CorpusPreparer.Settings p = new CorpusPreparer.Settings();
+        p.corpus = List.of(corpus.toString());
+        p.vocab = vocab;
+        p.output = output;
+        p.seqLens = List.of(seqLen);
+        p.wordBoundaries = WordBoundaries.JIEBA;
+        p.threads = 2;
+        new CorpusPreparer(p).run(Progress.SILENT);
+        return output;
+    }
+
+    private static void assertSameWeights(Path expectedModel, Path actualModel) {
+        var want = SafeTensors.read(expectedModel.resolve(ModelDirectory.WEIGHTS));
+        var got = SafeTensors.read(actualModel.resolve(ModelDirectory.WEIGHTS));
+        assertEquals(want.keySet(), got.keySet());
+        for (String name : want.keySet()) assertArrayEquals(Tensors.toFloats(want.get(name)), Tensors.toFloats(got.get(name)), name);
+    }
+
+    /**
+     * The same corpus as text or as shards (prepared for this sequence length, jieba words) is the same
+     * data: the same instances, masks and so the same model, n-gram masking and next-sentence
+     * prediction included. The shards' packing file is gone when the run ends.
+     */
+    @Test
+    void shardsTrainExactlyAsTheirText(@TempDir Path dir) {
+        Path corpus = dir.resolve("corpus.txt");
+        writeHead(CORPUS, corpus, 300);
+        Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
+        PretrainJob.Settings text = settings(dir.resolve("text"), 4);
+        text.train = List.of(corpus);
+        text.masking = MaskingScheme.NGRAM;
+        text.nextSentence = true;
+        PretrainJob.Settings sharded = settings(dir.resolve("sharded"), 4);
+        sharded.train = List.of();
+        sharded.data = shards;
+        sharded.masking = MaskingScheme.NGRAM;
+        sharded.nextSentence = true;
+        var a = new PretrainJob(text, Execution.cpu("fused"), Progress.SILENT).run();
+        var b = new PretrainJob(sharded, Execution.cpu("fused"), Progress.SILENT).run();
+        assertEquals(a.sequences(), b.sequences());
+        assertEquals(a.corpusTokens(), b.corpusTokens());
+        assertSameWeights(a.modelDir(), b.modelDir());
+        assertTrue(Files.notExists(dir.resolve("sharded").resolve(PretrainingData.PACKING_DIR)));
+    }
+
+    /** From shards too, stopping at a checkpoint and resuming gives the weights of the run that never stopped. */
+    @Test
+    void resumingFromShardsContinuesAsIfNeverStopped(@TempDir Path dir) {
+        Path corpus = dir.resolve("corpus.txt");
+        writeHead(CORPUS, corpus, 300);
+        Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
+        PretrainJob.Settings straight = settings(dir.resolve("straight"), 8);
+        straight.train = List.of();
+        straight.data = shards;
+        straight.masking = MaskingScheme.WHOLE_WORD;
+        straight.checkpointEvery = 4;
+        var full = new PretrainJob(straight, Execution.cpu("fused"), Progress.SILENT).run();
+        PretrainJob.Settings resumed = settings(dir.resolve("resumed"), 8);
+        resumed.train = List.of();
+        resumed.data = shards;
+        resumed.masking = MaskingScheme.WHOLE_WORD;
+        resumed.resume = dir.resolve("straight/checkpoint-4");
+        var rest = new PretrainJob(resumed, Execution.cpu("fused"), Progress.SILENT).run();
+        assertSameWeights(full.modelDir(), rest.modelDir());
+    }
+
+    @Test
+    void shardsMustFitTheVocabularyAndTheSequenceLength(@TempDir Path dir) throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        writeHead(CORPUS, corpus, 20);
+        Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
+        PretrainJob.Settings longer = settings(dir.resolve("a"), 2);
+        longer.train = List.of();
+        longer.data = shards;
+        longer.seqLen = 96;
+        var e = assertThrows(InputException.class, () -> new PretrainJob(longer, Execution.cpu("fused"), Progress.SILENT).run());
+        assertEquals(shards.resolve("index.json") + ": --seq-len 96 is longer than the shards were prepared for ([64]); "
+                + "run nezha prepare with --seq-len 96", e.getMessage());
+
+        Path otherVocab = dir.resolve("vocab.txt");
+        List<String> tokens = new java.util.ArrayList<>(Files.readAllLines(VOCAB));
+        tokens.set(tokens.size() - 1, "不一样");
+        Files.write(otherVocab, tokens);
+        PretrainJob.Settings other = settings(dir.resolve("b"), 2);
+        other.train = List.of();
+        other.data = shards;
+        other.vocab = otherVocab;
+        e = assertThrows(InputException.class, () -> new PretrainJob(other, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().startsWith(shards.resolve("index.json") + ": the shards were prepared with another vocabulary "
+                + "(21128 tokens, sha256 "), e.getMessage());
+        assertTrue(e.getMessage().contains("than --vocab " + otherVocab), e.getMessage());
+
+        PretrainJob.Settings both = settings(dir.resolve("c"), 2);
+        both.data = shards;
+        e = assertThrows(InputException.class, () -> new PretrainJob(both, Execution.cpu("fused"), Progress.SILENT).run());
+        assertEquals("give --train or --data, not both", e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("a")) && Files.notExists(dir.resolve("b")) && Files.notExists(dir.resolve("c")),
+                "nothing written");
+    }
+
+    private static void writeHead(Path from, Path to, int lines) {
+        try {
+            Files.write(to, Files.readAllLines(from).subList(0, lines));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
