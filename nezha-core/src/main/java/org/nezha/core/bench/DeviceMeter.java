@@ -1,7 +1,6 @@
 package org.nezha.core.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -37,7 +36,6 @@ public abstract sealed class DeviceMeter {
     }
 
     static final class Cpu extends DeviceMeter {
-        private static final Path STATUS = Path.of("/proc/self/status");
         private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
         private static final MethodHandle MALLOC_TRIM = Linker.nativeLinker().defaultLookup().find("malloc_trim")
                 .map(f -> Linker.nativeLinker().downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
@@ -51,7 +49,7 @@ public abstract sealed class DeviceMeter {
             trimMalloc();
             try {
                 Files.writeString(CLEAR_REFS, "5"); // resets VmHWM to the current resident set
-                baselineKb = statusKb("VmRSS:");
+                baselineKb = ProcessStatus.kilobytes("VmRSS:");
             } catch (IOException | RuntimeException e) {
                 baselineKb = -1; // no procfs or not permitted: memory is reported as unknown
             }
@@ -61,7 +59,7 @@ public abstract sealed class DeviceMeter {
         @Override
         public double stopMillis() {
             double ms = (System.nanoTime() - startNanos) / 1e6;
-            peakKb = baselineKb < 0 ? -1 : statusKb("VmHWM:");
+            peakKb = baselineKb < 0 ? -1 : ProcessStatus.kilobytes("VmHWM:");
             return ms;
         }
 
@@ -79,17 +77,6 @@ public abstract sealed class DeviceMeter {
                 int ignored = (int) MALLOC_TRIM.invokeExact(0L);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
-            }
-        }
-
-        private static long statusKb(String field) {
-            try {
-                for (String line : Files.readAllLines(STATUS)) {
-                    if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
-                }
-                throw new IllegalStateException(STATUS + " has no " + field);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }

@@ -26,7 +26,8 @@ import org.nezha.core.tokenizer.Vocab;
  * and the tokenizer settings the saved model must tokenize with. Every rank packs the same
  * instances (same seed), then trains on its slice of every global batch. A sharded corpus's
  * instances go to a file of the output directory, mapped like the shards, so memory stays bounded by
- * the pages in use whatever the corpus size; the file is removed when the run ends.
+ * the pages in use whatever the corpus size; the file is removed when the run ends. Without an
+ * output directory ({@code bench data}) they are held in memory.
  */
 public final class PretrainingData implements AutoCloseable {
     /** Where a sharded run's packed instances live while it runs, inside the output directory. */
@@ -69,6 +70,11 @@ public final class PretrainingData implements AutoCloseable {
         try {
             requireMatches(shards.index(), s, vocab);
             progress.info("packing " + shards.summary() + " into sequences of " + s.seqLen + " tokens…");
+            InstancePacker packer = new InstancePacker(shards, s.seqLen, s.shortSeqProb, s.nextSentence);
+            if (s.output == null) {
+                return new PretrainingData(shards, shards, InstanceTable.inMemory(packer, s.seed), null,
+                        shards.index().tokenizerOptions());
+            }
             Path packingDir = s.output.resolve(PACKING_DIR);
             try {
                 Files.createDirectories(packingDir);
@@ -76,7 +82,6 @@ public final class PretrainingData implements AutoCloseable {
                 throw InputException.in(packingDir, "cannot create: " + e.getMessage());
             }
             Path file = packingDir.resolve("instances-rank-" + rank + ".bin");
-            InstancePacker packer = new InstancePacker(shards, s.seqLen, s.shortSeqProb, s.nextSentence);
             InstanceTable instances = InstanceTable.inFile(packer, s.seed, file);
             return new PretrainingData(shards, shards, instances, file, shards.index().tokenizerOptions());
         } catch (RuntimeException e) {
