@@ -14,8 +14,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "nezha", mixinStandardHelpOptions = true, versionProvider = NezhaCli.Version.class,
         description = "NEZHA (and BERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
-        subcommands = {QuickstartCommand.class, PrepareCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class,
-                PredictCommand.class, BenchCommand.class, LaunchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, VocabCommand.class, PrepareCommand.class, PretrainCommand.class,
+                FinetuneCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, LaunchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class NezhaCli {
     /** Exit code for bad input (files, options); picocli also uses 2 for unknown options. */
     public static final int EXIT_BAD_INPUT = 2;

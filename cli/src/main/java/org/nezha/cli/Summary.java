@@ -6,6 +6,7 @@ import java.util.Map;
 import org.nezha.core.pipeline.FinetuneJob;
 import org.nezha.core.pipeline.LoggedLoss;
 import org.nezha.core.pipeline.PretrainJob;
+import org.nezha.core.vocab.VocabJob;
 
 /** The end-of-run summaries users read. */
 final class Summary {
@@ -46,6 +47,27 @@ final class Summary {
 
     static double number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();
+    }
+
+    static String vocabulary(VocabJob.Result r) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "vocabulary done: %,d tokens in %s%n  corpus          %,d lines, %,d words, %,d distinct%n", r.vocabularySize(),
+                duration(r.seconds()), r.lines(), r.totalWords(), r.distinctWords()));
+        if (r.mode() == VocabJob.Mode.WORDPIECE) {
+            b.append(String.format(Locale.ROOT, "  alphabet        %,d characters (%,d rarer ones left out), %,d ##-pieces%n",
+                    r.alphabetSize(), r.droppedCharacters(), r.continuationPieces()));
+            b.append(String.format(Locale.ROOT, "  merges          %,d%n", r.merges()));
+        } else {
+            b.append(String.format(Locale.ROOT, "  left out        %,d tokens below --min-frequency, %,d beyond --vocab-size (they become [UNK])%n",
+                    r.belowMinFrequency(), r.beyondVocabSize()));
+            if (r.notKeptWhole() > 0) {
+                b.append(String.format(Locale.ROOT, "  warning         %,d tokens, e.g. \"%s\", are not one word to BertTokenizer "
+                        + "(punctuation, upper case or CJK inside): text containing them will not map to them%n",
+                        r.notKeptWhole(), r.notKeptWholeExample()));
+            }
+        }
+        b.append(String.format(Locale.ROOT, "  vocabulary      %s", r.output()));
+        return b.toString();
     }
 
     static String duration(double seconds) {

@@ -1,8 +1,6 @@
 package org.nezha.core.corpus;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -139,6 +137,7 @@ public final class CorpusPreparer {
         private final Progress progress;
         private final ArrayDeque<Future<TokenizedChunk>> inFlight = new ArrayDeque<>();
         private final int maxInFlight;
+        private long bytesBefore; // bytes of the files read to the end
         private long bytesRead;
         private List<String> lines = new ArrayList<>();
         private BitSet documentStarts = new BitSet();
@@ -159,7 +158,7 @@ public final class CorpusPreparer {
 
         void readAll(List<Path> files) {
             for (Path file : files) {
-                try (Utf8LineReader reader = Utf8LineReader.openCorpus(file, MAX_LINE_BYTES, this::counted)) {
+                try (Utf8LineReader reader = Utf8LineReader.openCorpus(file, MAX_LINE_BYTES)) {
                     boolean atDocumentStart = true;
                     for (String line; (line = reader.nextLine()) != null; ) {
                         if (line.isBlank()) {
@@ -170,8 +169,13 @@ public final class CorpusPreparer {
                         atDocumentStart = false;
                         lines.add(line);
                         chunkChars += line.length();
-                        if (lines.size() == CHUNK_LINES || chunkChars >= CHUNK_CHARS) submitChunk();
+                        if (lines.size() == CHUNK_LINES || chunkChars >= CHUNK_CHARS) {
+                            bytesRead = bytesBefore + reader.fileBytesRead();
+                            submitChunk();
+                        }
                     }
+                    bytesBefore += reader.fileBytesRead();
+                    bytesRead = bytesBefore;
                 }
             }
             submitChunk();
@@ -214,25 +218,6 @@ public final class CorpusPreparer {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while preparing the corpus", e);
             }
-        }
-
-        /** Counts the file's bytes as they are read (before decompression), for the progress bar. */
-        private InputStream counted(InputStream raw) {
-            return new FilterInputStream(raw) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) bytesRead++;
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    if (n > 0) bytesRead += n;
-                    return n;
-                }
-            };
         }
     }
 }

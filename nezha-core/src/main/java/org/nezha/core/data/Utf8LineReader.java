@@ -1,6 +1,7 @@
 package org.nezha.core.data;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 
 import org.nezha.core.InputException;
@@ -27,6 +27,7 @@ public final class Utf8LineReader implements AutoCloseable {
 
     private final Path file;
     private final InputStream in;
+    private final CountingStream fileBytes;
     private final int maxLineBytes;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -37,40 +38,42 @@ public final class Utf8LineReader implements AutoCloseable {
     private boolean endOfFile;
     private long lineNumber;
 
-    private Utf8LineReader(Path file, InputStream in, int maxLineBytes) {
+    private Utf8LineReader(Path file, CountingStream fileBytes, InputStream in, int maxLineBytes) {
         this.file = file;
+        this.fileBytes = fileBytes;
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
 
     public static Utf8LineReader open(Path file) {
-        return new Utf8LineReader(file, openFile(file), Integer.MAX_VALUE);
+        CountingStream fileBytes = openFile(file);
+        return new Utf8LineReader(file, fileBytes, fileBytes, Integer.MAX_VALUE);
     }
 
     /**
      * A corpus file, plain or gzip-compressed (told by its first two bytes, whatever its name); a line
      * of more than {@code maxLineBytes} bytes is an error, so one huge line cannot exhaust memory.
-     * {@code rawBytes} wraps the file's own stream, before decompression (to count what was read).
      */
-    public static Utf8LineReader openCorpus(Path file, int maxLineBytes, UnaryOperator<InputStream> rawBytes) {
-        InputStream raw = new BufferedInputStream(rawBytes.apply(openFile(file)), 1 << 16);
+    public static Utf8LineReader openCorpus(Path file, int maxLineBytes) {
+        CountingStream fileBytes = openFile(file);
+        InputStream raw = new BufferedInputStream(fileBytes, 1 << 16);
         try {
             raw.mark(2);
             int magic = raw.read() | raw.read() << 8;
             raw.reset();
             InputStream text = magic == GZIP_MAGIC ? new GZIPInputStream(raw, 1 << 16) : raw;
-            return new Utf8LineReader(file, text, maxLineBytes);
+            return new Utf8LineReader(file, fileBytes, text, maxLineBytes);
         } catch (IOException e) {
             closeQuietly(raw);
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
     }
 
-    private static InputStream openFile(Path file) {
+    private static CountingStream openFile(Path file) {
         if (!Files.exists(file)) throw InputException.in(file, "file not found");
         if (!Files.isRegularFile(file)) throw InputException.in(file, "not a regular file");
         try {
-            return Files.newInputStream(file);
+            return new CountingStream(Files.newInputStream(file));
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
@@ -147,6 +150,34 @@ public final class Utf8LineReader implements AutoCloseable {
             in.close();
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+        }
+    }
+
+    /** Bytes read so far from the file itself (compressed bytes for a gzip file), for progress. */
+    public long fileBytesRead() {
+        return fileBytes.count;
+    }
+
+    /** Counts the bytes that pass, so progress can be told in the file's own size. */
+    private static final class CountingStream extends FilterInputStream {
+        private long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
         }
     }
 }
