@@ -11,10 +11,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 import org.nezha.core.corpus.CorpusIndex;
 import org.nezha.core.corpus.CorpusPreparer;
 import org.nezha.core.corpus.WordBoundaries;
+import org.nezha.core.data.MaskingScheme;
+import org.nezha.core.data.StaticMasks;
 import org.nezha.core.tokenizer.TokenizerOptions;
+import org.nezha.core.tokenizer.Vocab;
 
 /** {@code nezha prepare}: tokenize a pretraining corpus once into memory-mappable shards. */
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -28,7 +32,9 @@ import org.nezha.core.tokenizer.TokenizerOptions;
                 "Writes DIR/index.json (settings, counts, vocabulary hash) and per shard DIR/shard-NNNNN.tokens, "
                         + ".sentences, .documents and .words (format: README, \"nezha prepare\"). The output is the same "
                         + "byte for byte whatever --threads; everything is written under temporary names and index.json "
-                        + "last, so a failed or killed run leaves no corpus that opens."})
+                        + "last, so a failed or killed run leaves no corpus that opens.",
+                "With --dupe-factor N, also DIR/static-masks.json and DIR/static/seq-L/: the sequences packed for each "
+                        + "--seq-len and N masked copies of them (pretrain --static-masks)."})
 final class PrepareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -79,12 +85,42 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the corpus in a non-empty output directory (its other files are kept).")
     boolean overwrite;
 
+    @Option(names = "--dupe-factor", defaultValue = "0", paramLabel = "N",
+            description = "Also fix N masked copies of every sequence (static masking, as Google's create_pretraining_data "
+                    + "and NEZHA's recipe): the corpus is packed per --seq-len and masked N times into DIR/static/, and "
+                    + "pretrain --static-masks uses copy e mod N in epoch e. 0: none (pretrain masks afresh every time). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int dupeFactor;
+
+    @Option(names = "--masking", defaultValue = "token", paramLabel = "UNIT",
+            description = "With --dupe-factor: token, wwm or ngram (as pretrain --masking). Default: ${DEFAULT-VALUE}.")
+    String masking;
+
+    @Option(names = "--mask-prob", defaultValue = "0.15", paramLabel = "P", description = "With --dupe-factor: fraction of tokens to predict. Default: ${DEFAULT-VALUE}.")
+    double maskProb;
+
+    @Option(names = "--max-predictions", defaultValue = "20", paramLabel = "N", description = "With --dupe-factor: most masked tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    int maxPredictions;
+
+    @Option(names = "--short-seq-prob", defaultValue = "0.1", paramLabel = "P", description = "With --dupe-factor: probability of a shorter sequence length per document. Default: ${DEFAULT-VALUE}.")
+    double shortSeqProb;
+
+    @Option(names = "--nsp", description = "With --dupe-factor: pack for next-sentence prediction (random B half of the time).")
+    boolean nsp;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "With --dupe-factor: seed of packing and masks. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Override
     public Integer call() {
         CorpusPreparer.Settings s = settings();
+        StaticMasks.Settings masks = dupeFactor == 0 ? null : new StaticMasks.Settings(dupeFactor, seqLens,
+                MaskingScheme.parse(masking), maskProb, maxPredictions, shortSeqProb, nsp, seed, null);
         CorpusPreparer.Result r;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
             r = new CorpusPreparer(s).run(progress);
+            if (masks == null) StaticMasks.remove(output); // an earlier run's copies belong to the corpus replaced
+            else StaticMasks.write(output, Vocab.load(vocab), masks, progress);
         }
         var out = spec.commandLine().getOut();
         out.println(summary(r));
@@ -93,6 +129,7 @@ final class PrepareCommand implements Callable<Integer> {
     }
 
     CorpusPreparer.Settings settings() {
+        OptionChecks.atLeast("--dupe-factor", dupeFactor, 0);
         if (!(shardSizeMb > 0) || Double.isInfinite(shardSizeMb)) {
             throw new InputException("--shard-size-mb " + shardSizeMb + ": must be a positive number");
         }
@@ -109,7 +146,7 @@ final class PrepareCommand implements Callable<Integer> {
         return s;
     }
 
-    static String summary(CorpusPreparer.Result r) {
+    String summary(CorpusPreparer.Result r) {
         CorpusIndex.Counts c = r.counts();
         return String.format(Locale.ROOT, """
                 prepare done: %,d files, %,.1f MB in %s (%.1f MB/s)
@@ -118,6 +155,8 @@ final class PrepareCommand implements Callable<Integer> {
                   tokens          %,d
                   shards          %d
                   corpus          %s""", c.files(), c.inputBytes() / 1e6, Summary.duration(r.seconds()),
-                r.megabytesPerSecond(), c.documents(), c.sentences(), c.tokens(), r.shards(), r.output());
+                r.megabytesPerSecond(), c.documents(), c.sentences(), c.tokens(), r.shards(), r.output())
+                + (dupeFactor == 0 ? "" : String.format(Locale.ROOT, "%n  static masks    %d copies of %s masking, --seq-len %s",
+                        dupeFactor, masking, seqLens));
     }
 }

@@ -106,6 +106,11 @@ final class PretrainCommand implements Callable<Integer> {
             + "of the time); saves the head as HF's cls.seq_relationship (NezhaForPreTraining).")
     boolean nsp;
 
+    @Option(names = "--static-masks", description = "Use the masked copies nezha prepare --dupe-factor stored with --data "
+            + "(epoch e: copy e mod N) instead of masking afresh; their masking settings replace --masking, --mask-prob, "
+            + "--max-predictions, --short-seq-prob and --nsp.")
+    boolean staticMasks;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed for initialisation, packing, shuffling, masking and dropout. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -167,6 +172,7 @@ final class PretrainCommand implements Callable<Integer> {
         s.masking = MaskingScheme.parse(masking);
         s.shortSeqProb = shortSeqProb;
         s.nextSentence = nsp;
+        s.staticMasks = staticMasks;
         s.seed = seed;
         s.logEvery = logEvery;
         s.checkpointEvery = checkpointEvery;

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -59,12 +60,27 @@ public final class InstanceTable implements AutoCloseable {
     /** Packs the corpus into {@code file} (written whole or not at all) and maps it. */
     public static InstanceTable inFile(InstancePacker packer, long seed, Path file) {
         AtomicFiles.write(file, channel -> writeAll(packer, seed, channel));
+        return map(file);
+    }
+
+    /** Maps a table {@link #inFile} wrote; a size that is not whole records is a truncated file. */
+    public static InstanceTable map(Path file) {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() % RECORD_BYTES != 0) {
+                throw InputException.in(file, "truncated: " + channel.size() + " bytes is not a whole number of "
+                        + RECORD_BYTES + "-byte instances");
+            }
             return new InstanceTable(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena), arena);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw InputException.in(file, "not found");
         } catch (IOException e) {
             arena.close();
             throw InputException.in(file, "cannot map: " + IoErrors.reason(e));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
         }
     }
 

@@ -3,6 +3,9 @@ package org.nezha.core.data;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import org.nezha.core.InputException;
 
 /** Which tokens masked-LM masks together. */
@@ -20,10 +23,12 @@ public enum MaskingScheme {
         this.optionName = optionName;
     }
 
+    @JsonValue
     public String optionName() {
         return optionName;
     }
 
+    @JsonCreator
     public static MaskingScheme parse(String name) {
         for (MaskingScheme scheme : values()) {
             if (scheme.optionName.equals(name)) return scheme;

@@ -11,7 +11,7 @@ import org.nezha.core.corpus.TokenCorpus;
 
 /**
  * Endless masked-LM batches over epochs of packed instances: the instance order is reshuffled every
- * epoch and every instance is masked afresh (dynamic masking). Shuffle and masks derive from (seed,
+ * epoch and every instance is masked afresh (dynamic masking), or as a stored copy says (static). Shuffle and masks derive from (seed,
  * epoch, instance), so any batch can be rebuilt on its own, {@link #seek} resumes exactly, and an
  * instance is masked the same whichever data-parallel rank draws it. All ranks follow one order,
  * each taking its {@link RankSlice} of every global batch; each rank masks the whole global batch
@@ -20,11 +20,17 @@ import org.nezha.core.corpus.TokenCorpus;
 public final class MlmBatcher extends EpochBatcher<MlmBatch> {
     private static final long MASK_STREAM = 2;
 
+    /** Masks a framed instance in place, as a given epoch masks it. */
+    @FunctionalInterface
+    public interface Masks {
+        MlmMasker.Masked mask(int epoch, int item, int[] input, boolean[] wordStarts);
+    }
+
     private final TokenCorpus corpus;
     private final InstanceTable instances;
-    private final MlmMasker masker;
+    private final SpecialTokens specials;
+    private final Masks masks;
     private final int padTo;
-    private final long seed;
     private final boolean nextSentence;
 
     /**
@@ -34,13 +40,25 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
      */
     public MlmBatcher(TokenCorpus corpus, InstanceTable instances, MlmMasker masker, int batchSize, int padTo, long seed,
             RankSlice slice, boolean nextSentence) {
+        this(corpus, instances, masker.specials(), dynamicMasks(masker, seed), batchSize, padTo, seed, slice, nextSentence);
+    }
+
+    /** Batches whose masks come from {@code masks} (stored copies, say) rather than drawn afresh. */
+    public MlmBatcher(TokenCorpus corpus, InstanceTable instances, SpecialTokens specials, Masks masks, int batchSize, int padTo,
+            long seed, RankSlice slice, boolean nextSentence) {
         super(new EpochSchedule(instances.size(), batchSize, slice, true, seed));
         this.corpus = corpus;
         this.instances = instances;
-        this.masker = masker;
+        this.specials = specials;
+        this.masks = masks;
         this.padTo = padTo;
-        this.seed = seed;
         this.nextSentence = nextSentence;
+    }
+
+    /** Dynamic masking: every (epoch, instance) draws its own seeded masks. */
+    public static Masks dynamicMasks(MlmMasker masker, long seed) {
+        return (epoch, item, input, wordStarts) ->
+                masker.mask(input, wordStarts, new SplittableRandom(Seeds.derive(seed, MASK_STREAM, epoch, item)));
     }
 
     public int size() {
@@ -59,14 +77,13 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
         }
         List<MlmInstance> rows = new ArrayList<>(share.rows().length);
         for (int item : share.rows()) rows.add(masked.get(item));
-        return MlmBatch.of(rows, masker.specials().pad(), padTo, share.lossWeight(globalMasked), nextSentence,
+        return MlmBatch.of(rows, specials.pad(), padTo, share.lossWeight(globalMasked), nextSentence,
                 share.lossWeight(share.globalItems().length));
     }
 
     /** Instance {@code item}, framed and masked as epoch {@code epoch} masks it. */
     MlmInstance instance(int epoch, int item) {
         PackedInstance packed = instances.get(item);
-        SpecialTokens specials = masker.specials();
         int a = packed.aLength();
         int b = packed.bLength();
         int length = a + b + (b > 0 ? 3 : 2);
@@ -83,8 +100,7 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
             input[length - 1] = specials.sep();
             Arrays.fill(types, a + 2, length, 1);
         }
-        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, MASK_STREAM, epoch, item));
-        MlmMasker.Masked m = masker.mask(input, wordStarts, random);
+        MlmMasker.Masked m = masks.mask(epoch, item, input, wordStarts);
         return new MlmInstance(input, types, m.positions(), m.labels(), packed.randomNext() ? 1 : 0);
     }
 }

@@ -20,6 +20,7 @@ import org.nezha.core.data.MlmBatch;
 import org.nezha.core.data.MlmBatcher;
 import org.nezha.core.data.MlmMasker;
 import org.nezha.core.data.RankSlice;
+import org.nezha.core.data.StaticMasks;
 import org.nezha.core.data.SpecialTokens;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
@@ -77,6 +78,11 @@ public final class PretrainJob {
         public double shortSeqProb = InstancePacker.GOOGLE_SHORT_SEQ_PROB;
         /** Next-sentence prediction as Google BERT trains it; off as in RoBERTa and most Chinese recipes since. */
         public boolean nextSentence;
+        /**
+         * Use the masked copies stored with {@link #data} (nezha prepare --dupe-factor); their settings
+         * replace masking, maskProb, maxPredictions, shortSeqProb and nextSentence when the run starts.
+         */
+        public boolean staticMasks;
         public long seed = 42;
         public int logEvery = 10;
         public int checkpointEvery = 0;
@@ -113,6 +119,7 @@ public final class PretrainJob {
             throw new InputException("give the corpus: --train FILE... (text, tokenized at start-up) or --data DIR "
                     + "(shards made by nezha prepare)");
         }
+        if (s.staticMasks) useStoredMaskSettings(s);
         validateOptions(s);
         NezhaConfig config = NezhaConfig.read(s.modelConfig)
                 .withArchitectures(s.nextSentence ? "NezhaForPreTraining" : "NezhaForMaskedLM");
@@ -136,11 +143,12 @@ public final class PretrainJob {
             progress.info("corpus: " + data.corpus().summary());
             SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
                     vocab.unkId(), vocab.size());
-            MlmBatcher batcher = new MlmBatcher(data.corpus(), data.instances(),
-                    new MlmMasker(specials, s.maskProb, s.maxPredictions, s.masking), s.batchSize, 0, s.seed,
+            MlmBatcher.Masks masks = data.staticMasks() != null ? data.staticMasks()
+                    : MlmBatcher.dynamicMasks(new MlmMasker(specials, s.maskProb, s.maxPredictions, s.masking), s.seed);
+            MlmBatcher batcher = new MlmBatcher(data.corpus(), data.instances(), specials, masks, s.batchSize, 0, s.seed,
                     new RankSlice(dp.rank(), dp.worldSize()), s.nextSentence);
-            progress.info(String.format(Locale.ROOT, "%,d sequences of up to %d tokens (%s masking%s), %,d batches per epoch, "
-                    + "%d steps ≈ %.1f epochs", batcher.size(), s.seqLen, s.masking.optionName(),
+            progress.info(String.format(Locale.ROOT, "%,d sequences of up to %d tokens (%s%s masking%s), %,d batches per epoch, "
+                    + "%d steps ≈ %.1f epochs", batcher.size(), s.seqLen, s.staticMasks ? "static " : "", s.masking.optionName(),
                     s.nextSentence ? ", next-sentence prediction" : "", batcher.batchesPerEpoch(), s.maxSteps,
                     (double) s.maxSteps * s.gradientAccumulation / batcher.batchesPerEpoch()));
 
@@ -219,7 +227,22 @@ public final class PretrainJob {
         shape.put("short_seq_prob", settings.shortSeqProb);
         shape.put("next_sentence", settings.nextSentence);
         shape.put("masking", settings.masking.optionName());
+        shape.put("static_masks", settings.staticMasks);
         return shape;
+    }
+
+    /** --static-masks: the masks were fixed by nezha prepare, so the settings that made them are this run's. */
+    private void useStoredMaskSettings(Settings s) {
+        if (s.data == null) throw new InputException("--static-masks needs --data: the masks are stored with the shards");
+        StaticMasks.Settings stored = StaticMasks.read(s.data);
+        s.masking = stored.masking();
+        s.maskProb = stored.maskProb();
+        s.maxPredictions = stored.maxPredictions();
+        s.shortSeqProb = stored.shortSeqProb();
+        s.nextSentence = stored.nextSentence();
+        progress.info(String.format(Locale.ROOT, "static masks of %s: %d copies (%s masking, %.2f of the tokens, at most %d, "
+                + "short sequences %.2f%s)", s.data, stored.copies(), stored.masking().optionName(), stored.maskProb(),
+                stored.maxPredictions(), stored.shortSeqProb(), stored.nextSentence() ? ", next-sentence prediction" : ""));
     }
 
     private Path writeCurve(TrainingLog log) {

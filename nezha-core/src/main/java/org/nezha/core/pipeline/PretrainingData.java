@@ -15,6 +15,7 @@ import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.InstancePacker;
 import org.nezha.core.data.InstanceTable;
 import org.nezha.core.data.MaskingScheme;
+import org.nezha.core.data.StaticMasks;
 import org.nezha.core.data.TextCorpus;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
@@ -37,14 +38,16 @@ public final class PretrainingData implements AutoCloseable {
     private final ShardedCorpus shards; // null for text input
     private final InstanceTable instances;
     private final Path instanceFile; // null in memory
+    private final StaticMasks.Stored staticMasks; // null: dynamic masking
     private final TokenizerOptions tokenizerOptions;
 
     private PretrainingData(TokenCorpus corpus, ShardedCorpus shards, InstanceTable instances, Path instanceFile,
-            TokenizerOptions tokenizerOptions) {
+            StaticMasks.Stored staticMasks, TokenizerOptions tokenizerOptions) {
         this.corpus = corpus;
         this.shards = shards;
         this.instances = instances;
         this.instanceFile = instanceFile;
+        this.staticMasks = staticMasks;
         this.tokenizerOptions = tokenizerOptions;
     }
 
@@ -62,18 +65,22 @@ public final class PretrainingData implements AutoCloseable {
         progress.info("reading " + s.train.size() + " corpus file(s)…");
         TokenCorpus corpus = TextCorpus.read(s.train, tokenizer::tokenize, s.seqLen - InstancePacker.SPECIAL_TOKENS);
         InstancePacker packer = new InstancePacker(corpus, s.seqLen, s.shortSeqProb, s.nextSentence);
-        return new PretrainingData(corpus, null, InstanceTable.inMemory(packer, s.seed), null, options);
+        return new PretrainingData(corpus, null, InstanceTable.inMemory(packer, s.seed), null, null, options);
     }
 
     private static PretrainingData openShards(PretrainJob.Settings s, Vocab vocab, int rank, Progress progress) {
         ShardedCorpus shards = ShardedCorpus.open(s.data);
         try {
             requireMatches(shards.index(), s, vocab);
+            TokenizerOptions options = shards.index().tokenizerOptions();
+            if (s.staticMasks) {
+                StaticMasks.Stored stored = StaticMasks.Stored.open(shards, s.data, s.seqLen);
+                return new PretrainingData(shards, shards, stored.instances(), null, stored, options);
+            }
             progress.info("packing " + shards.summary() + " into sequences of " + s.seqLen + " tokens…");
             InstancePacker packer = new InstancePacker(shards, s.seqLen, s.shortSeqProb, s.nextSentence);
             if (s.output == null) {
-                return new PretrainingData(shards, shards, InstanceTable.inMemory(packer, s.seed), null,
-                        shards.index().tokenizerOptions());
+                return new PretrainingData(shards, shards, InstanceTable.inMemory(packer, s.seed), null, null, options);
             }
             Path packingDir = s.output.resolve(PACKING_DIR);
             try {
@@ -83,7 +90,7 @@ public final class PretrainingData implements AutoCloseable {
             }
             Path file = packingDir.resolve("instances-rank-" + rank + ".bin");
             InstanceTable instances = InstanceTable.inFile(packer, s.seed, file);
-            return new PretrainingData(shards, shards, instances, file, shards.index().tokenizerOptions());
+            return new PretrainingData(shards, shards, instances, file, null, options);
         } catch (RuntimeException e) {
             shards.close();
             throw e;
@@ -114,13 +121,19 @@ public final class PretrainingData implements AutoCloseable {
         return instances;
     }
 
+    /** The stored masks of {@code --static-masks}, or null: masks are drawn afresh. */
+    public StaticMasks.Stored staticMasks() {
+        return staticMasks;
+    }
+
     public TokenizerOptions tokenizerOptions() {
         return tokenizerOptions;
     }
 
     @Override
     public void close() {
-        instances.close();
+        if (staticMasks != null) staticMasks.close(); // its instances too
+        else instances.close();
         if (shards != null) shards.close();
         if (instanceFile != null) {
             try {

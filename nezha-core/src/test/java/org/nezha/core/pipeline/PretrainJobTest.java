@@ -22,6 +22,7 @@ import org.nezha.core.RunFailedException;
 import org.nezha.core.corpus.CorpusPreparer;
 import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.MaskingScheme;
+import org.nezha.core.data.StaticMasks;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
@@ -314,6 +315,47 @@ class PretrainJobTest {
         assertEquals("give --train or --data, not both", e.getMessage());
         assertTrue(Files.notExists(dir.resolve("a")) && Files.notExists(dir.resolve("b")) && Files.notExists(dir.resolve("c")),
                 "nothing written");
+    }
+
+    /**
+     * Static masking with as many stored copies as the run has epochs trains exactly as dynamic masking
+     * with the same seed (copy c holds epoch c's masks); the stored settings replace the run's.
+     */
+    @Test
+    void staticMasksTrainAsDynamicMasksOfTheSameEpochs(@TempDir Path dir) {
+        Path corpus = dir.resolve("corpus.txt");
+        writeHead(CORPUS, corpus, 40);
+        Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
+        StaticMasks.write(shards, org.nezha.core.tokenizer.Vocab.load(VOCAB),
+                new StaticMasks.Settings(2, List.of(64), MaskingScheme.NGRAM, 0.15, 20, 0.1, true, 7, null), Progress.SILENT);
+        PretrainJob.Settings dynamic = settings(dir.resolve("dynamic"), 4);
+        dynamic.train = List.of();
+        dynamic.data = shards;
+        dynamic.masking = MaskingScheme.NGRAM;
+        dynamic.nextSentence = true;
+        var a = new PretrainJob(dynamic, Execution.cpu("fused"), Progress.SILENT).run();
+        long batchesPerEpoch = Math.ceilDiv(a.sequences(), 16);
+        assertTrue(batchesPerEpoch < 4 && 2 * batchesPerEpoch >= 4, a.sequences() + " sequences: 4 steps of 16 reach the second epoch, not a third");
+
+        PretrainJob.Settings stored = settings(dir.resolve("static"), 4);
+        stored.train = List.of();
+        stored.data = shards;
+        stored.staticMasks = true; // masking, NSP: from static-masks.json
+        var b = new PretrainJob(stored, Execution.cpu("fused"), Progress.SILENT).run();
+        assertSameWeights(a.modelDir(), b.modelDir());
+
+        PretrainJob.Settings otherLength = settings(dir.resolve("other"), 2);
+        otherLength.train = List.of();
+        otherLength.data = shards;
+        otherLength.seqLen = 32;
+        otherLength.staticMasks = true;
+        var e = assertThrows(InputException.class, () -> new PretrainJob(otherLength, Execution.cpu("fused"), Progress.SILENT).run());
+        assertEquals(shards.resolve("static-masks.json") + ": has static masks for --seq-len [64], not 32", e.getMessage());
+
+        StaticMasks.remove(shards);
+        e = assertThrows(InputException.class, () -> new PretrainJob(stored, Execution.cpu("fused"), Progress.SILENT).run());
+        assertTrue(e.getMessage().startsWith(shards.resolve("static-masks.json") + ": not found: these shards have no static masks"),
+                e.getMessage());
     }
 
     private static void writeHead(Path from, Path to, int lines) {
