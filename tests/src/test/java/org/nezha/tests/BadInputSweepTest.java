@@ -159,6 +159,11 @@ class BadInputSweepTest {
                 bad("unknown option", PRETRAIN + " --speed 11", "Unknown option", "--speed"),
                 bad("no corpus", PRETRAIN.replace("--train {corpus} ", ""), "give the corpus", "--train", "--data"),
                 bad("masking", PRETRAIN + " --masking span", "--masking: unknown scheme 'span'", "token, wwm, ngram"),
+                bad("word boundaries", PRETRAIN + " --word-boundaries ltp", "word boundaries 'ltp'", "jieba, whitespace, none"),
+                bad("text and shards", PRETRAIN + " --data {dir}", "give --train or --data, not both"),
+                bad("shards missing", PRETRAIN.replace("--train {corpus}", "--data {dir}/no-shards"), "no-shards/index.json",
+                        "not found"),
+                bad("static masks without shards", PRETRAIN + " --static-masks", "--static-masks needs --data"),
                 bad("short-seq-prob", PRETRAIN + " --short-seq-prob 1.5", "--short-seq-prob must be in [0, 1], got 1.5"),
                 bad("output is a file", PRETRAIN.replace("{out}", "{file}"), "output directory is an existing file"),
                 bad("output under a file", PRETRAIN.replace("{out}", "{file}/run"), "is a file"),
@@ -215,8 +220,8 @@ class BadInputSweepTest {
 
                 // the command line itself
                 bad("no command", "", "'nezha' needs a command"),
-                bad("unknown command", "vocab --corpus x", "unknown command 'vocab'", "pretrain"),
-                bad("unknown command with --help", "vocab --help", "unknown command 'vocab'"),
+                bad("unknown command", "tokenize --corpus x", "unknown command 'tokenize'", "pretrain"),
+                bad("unknown command with --help", "tokenize --help", "unknown command 'tokenize'"),
                 bad("unknown bench command", "bench flops", "unknown command 'flops'", "attention, train"),
                 bad("launch no processes", "launch --nproc-per-node 0 -- eval", "--nproc-per-node must be at least 1"),
                 bad("quickstart steps", "quickstart --pretrain-steps 0 --output {out}", "--pretrain-steps must be at least 1"),
