@@ -96,7 +96,7 @@ final class PrepareCommand implements Callable<Integer> {
             description = "With --dupe-factor: token, wwm or ngram (as pretrain --masking). Default: ${DEFAULT-VALUE}.")
     String masking;
 
-    @Option(names = "--mask-prob", defaultValue = "0.15", paramLabel = "P", description = "With --dupe-factor: fraction of tokens to predict. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--mask-prob", "--masked-lm-prob"}, defaultValue = "0.15", paramLabel = "P", description = "With --dupe-factor: fraction of tokens to predict. Default: ${DEFAULT-VALUE}.")
     double maskProb;
 
     @Option(names = "--max-predictions", defaultValue = "20", paramLabel = "N", description = "With --dupe-factor: most masked tokens per sequence. Default: ${DEFAULT-VALUE}.")

@@ -86,7 +86,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Clip the global gradient norm to X (0 = no clipping). Default: ${DEFAULT-VALUE}.")
     double maxGradNorm;
 
-    @Option(names = "--mask-prob", defaultValue = "0.15", paramLabel = "P", description = "Fraction of tokens to predict. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--mask-prob", "--masked-lm-prob"}, defaultValue = "0.15", paramLabel = "P", description = "Fraction of tokens to predict (--masked-lm-prob: Google's name). Default: ${DEFAULT-VALUE}.")
     double maskProb;
 
     @Option(names = "--max-predictions", defaultValue = "20", paramLabel = "N", description = "Most masked tokens per sequence. Default: ${DEFAULT-VALUE}.")
