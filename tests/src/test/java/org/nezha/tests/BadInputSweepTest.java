@@ -213,8 +213,8 @@ class BadInputSweepTest {
 
                 // the command line itself
                 bad("no command", "", "'nezha' needs a command"),
-                bad("unknown command", "vocab --corpus x", "unknown command 'vocab'", "pretrain"),
-                bad("unknown command with --help", "vocab --help", "unknown command 'vocab'"),
+                bad("unknown command", "vocabulary --corpus x", "unknown command 'vocabulary'", "pretrain"),
+                bad("unknown command with --help", "vocabulary --help", "unknown command 'vocabulary'"),
                 bad("unknown bench command", "bench flops", "unknown command 'flops'", "attention, train"),
                 bad("launch no processes", "launch --nproc-per-node 0 -- eval", "--nproc-per-node must be at least 1"),
                 bad("quickstart steps", "quickstart --pretrain-steps 0 --output {out}", "--pretrain-steps must be at least 1"),
