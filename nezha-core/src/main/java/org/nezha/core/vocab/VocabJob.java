@@ -99,7 +99,7 @@ public final class VocabJob {
 
     private Result wordPiece(WordCounts counts, long start) {
         var settings = new WordPieceTrainer.Settings(s.vocabSize, s.minFrequency, s.limitAlphabet, s.specialTokens);
-        WordPieceTrainer.Result r = new WordPieceTrainer(settings).train(counts, progress);
+        WordPieceTrainer.Result r = WordPieceTrainer.train(settings, counts, progress);
         write(r.vocabulary());
         return new Result(s.output, s.mode, counts.lines(), counts.totalWords(), counts.distinctWords(), r.vocabulary().size(),
                 r.alphabetSize(), r.droppedCharacters(), r.continuationPieces(), r.merges(), 0, 0, 0, null, seconds(start));

@@ -76,11 +76,7 @@ public final class WordPieceTrainer {
     private final Map<String, Integer> tokenToId = new HashMap<>();
     private int droppedCharacters;
 
-    public WordPieceTrainer(Settings settings) {
-        this(settings, BY_CODE_POINT);
-    }
-
-    WordPieceTrainer(Settings settings, Tiebreaks tiebreaks) {
+    private WordPieceTrainer(Settings settings, Tiebreaks tiebreaks) {
         this.settings = settings;
         this.tiebreaks = tiebreaks;
     }
@@ -89,7 +85,15 @@ public final class WordPieceTrainer {
      * Trains on {@code counts}. Fails with an {@link InputException} when the vocabulary size cannot
      * hold the special tokens, the alphabet and its "##" pieces, saying how many they need.
      */
-    public Result train(WordCounts counts, Progress progress) {
+    public static Result train(Settings settings, WordCounts counts, Progress progress) {
+        return train(settings, BY_CODE_POINT, counts, progress);
+    }
+
+    static Result train(Settings settings, Tiebreaks tiebreaks, WordCounts counts, Progress progress) {
+        return new WordPieceTrainer(settings, tiebreaks).run(counts, progress);
+    }
+
+    private Result run(WordCounts counts, Progress progress) {
         for (String special : settings.specialTokens()) add(special);
         List<Integer> alphabet = alphabet(counts);
         for (int cp : alphabet) add(Character.toString(cp));

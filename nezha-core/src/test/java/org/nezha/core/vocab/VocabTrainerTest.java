@@ -40,8 +40,8 @@ class VocabTrainerTest {
     void replayingHfTiebreaksGivesHfVocabularyTokenForToken(String fixture, int vocabSize, long minFrequency,
             int limitAlphabet, boolean lowercase) throws Exception {
         List<String> expected = Files.readAllLines(resource(fixture));
-        var trainer = new WordPieceTrainer(settings(vocabSize, minFrequency, limitAlphabet), replay(expected));
-        List<String> actual = trainer.train(count(lowercase, 1), Progress.SILENT).vocabulary();
+        List<String> actual = WordPieceTrainer.train(settings(vocabSize, minFrequency, limitAlphabet), replay(expected),
+                count(lowercase, 1), Progress.SILENT).vocabulary();
         assertSameTokens(expected, actual);
     }
 
@@ -53,7 +53,7 @@ class VocabTrainerTest {
             boolean lowercase) throws Exception {
         List<String> expected = Files.readAllLines(resource(fixture));
         WordCounts counts = count(lowercase, 1);
-        WordPieceTrainer.Result result = new WordPieceTrainer(settings(vocabSize, minFrequency, limitAlphabet)).train(counts, Progress.SILENT);
+        WordPieceTrainer.Result result = WordPieceTrainer.train(settings(vocabSize, minFrequency, limitAlphabet), counts, Progress.SILENT);
         List<String> actual = result.vocabulary();
         assertEquals(expected.subList(0, SPECIALS), actual.subList(0, SPECIALS));
         Set<Integer> hfAlphabet = alphabet(expected);
@@ -73,8 +73,8 @@ class VocabTrainerTest {
     @Test
     void countingOnSeveralThreadsLearnsTheSameVocabulary() throws Exception {
         var settings = settings(800, 1, 300);
-        List<String> one = new WordPieceTrainer(settings).train(count(true, 1), Progress.SILENT).vocabulary();
-        List<String> three = new WordPieceTrainer(settings).train(count(true, 3), Progress.SILENT).vocabulary();
+        List<String> one = WordPieceTrainer.train(settings, count(true, 1), Progress.SILENT).vocabulary();
+        List<String> three = WordPieceTrainer.train(settings, count(true, 3), Progress.SILENT).vocabulary();
         assertEquals(one, three);
     }
 
@@ -82,7 +82,7 @@ class VocabTrainerTest {
     void tooSmallVocabularySaysHowManyTokensTheAlphabetNeeds() throws Exception {
         WordCounts counts = count(true, 1);
         InputException e = assertThrows(InputException.class,
-                () -> new WordPieceTrainer(settings(300, 1, 300)).train(counts, Progress.SILENT));
+                () -> WordPieceTrainer.train(settings(300, 1, 300), counts, Progress.SILENT));
         assertTrue(e.getMessage().matches("--vocab-size 300 is too small for this corpus: the 5 special tokens, "
                 + "the 300-character alphabet and its \\d+ continuation pieces \\(##x\\) need \\d+"), e.getMessage());
     }
@@ -91,8 +91,8 @@ class VocabTrainerTest {
     void mergesTheMostFrequentPairFirstAndTiesToTheSmallerIds() {
         // "ab" x3 and "cd" x3 tie; a < c in the alphabet, so "ab" is merged first; then "abab" → ab ##ab
         var counts = new WordCounts(new String[] {"ab", "abab", "cd"}, new long[] {2, 1, 3}, 3);
-        List<String> vocabulary = new WordPieceTrainer(new WordPieceTrainer.Settings(14, 1, 1000, List.of("[UNK]")))
-                .train(counts, Progress.SILENT).vocabulary();
+        List<String> vocabulary = WordPieceTrainer.train(new WordPieceTrainer.Settings(14, 1, 1000, List.of("[UNK]")), counts,
+                Progress.SILENT).vocabulary();
         assertEquals(List.of("[UNK]", "a", "b", "c", "d", "##a", "##b", "##d", "ab", "cd", "##ab", "abab"), vocabulary);
     }
 
