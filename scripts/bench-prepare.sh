@@ -39,5 +39,7 @@ for boundaries in none jieba; do
   run cluecorpussmall "$vocab" "$boundaries" "$clue"
   run classical "$vocab" "$boundaries" "${classical[@]}"
   run "cluecorpussmall x8" "$vocab" "$boundaries" "$clue" "$clue" "$clue" "$clue" "$clue" "$clue" "$clue" "$clue"
+  x24=(); for ((i = 0; i < 24; i++)); do x24+=("$clue"); done
+  run "cluecorpussmall x24" "$vocab" "$boundaries" "${x24[@]}"
 done
 run afqmc_desensitized "$ids_vocab" whitespace "$data/afqmc_desensitized/corpus.txt"
