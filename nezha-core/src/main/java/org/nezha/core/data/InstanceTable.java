@@ -1,6 +1,5 @@
 package org.nezha.core.data;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -8,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +19,7 @@ import org.nezha.core.io.IoErrors;
 
 /**
  * The packed instances of a whole corpus as fixed-size little-endian records, so that item i of an
- * epoch is found without holding objects per instance: in heap memory for a small corpus, or in a
+ * epoch is found without holding objects per instance: in native memory for a small corpus, or in a
  * file mapped read-only for a sharded one (the page cache holds what is in use, not the JVM).
  */
 public final class InstanceTable implements AutoCloseable {
@@ -31,7 +29,7 @@ public final class InstanceTable implements AutoCloseable {
     private static final int RANDOM_NEXT = 1;
 
     private final MemorySegment records;
-    private final Arena arena; // null for heap memory
+    private final Arena arena; // owns the native memory or the mapping
     private final int size;
     private final long tokenCount;
 
@@ -46,15 +44,56 @@ public final class InstanceTable implements AutoCloseable {
         this.tokenCount = tokens;
     }
 
-    /** Packs the corpus into heap memory. */
+    /** Packs the corpus into native memory (off the heap, which a large corpus's table would crowd). */
     public static InstanceTable inMemory(InstancePacker packer, long seed) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Arena arena = Arena.ofShared();
+        GrowingSegment records = new GrowingSegment(arena);
         try {
-            writeAll(packer, seed, Channels.newChannel(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
+            writeAll(packer, seed, records);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            if (e instanceof RuntimeException r) throw r;
+            throw new UncheckedIOException((IOException) e); // memory does not fail to write
         }
-        return new InstanceTable(MemorySegment.ofArray(bytes.toByteArray()), null);
+        return new InstanceTable(records.written(), arena);
+    }
+
+    /** A channel into native memory that doubles its segment as it fills. */
+    private static final class GrowingSegment implements WritableByteChannel {
+        private final Arena arena;
+        private MemorySegment segment;
+        private long size;
+
+        GrowingSegment(Arena arena) {
+            this.arena = arena;
+            this.segment = arena.allocate(RECORD_BYTES << 12);
+        }
+
+        @Override
+        public int write(ByteBuffer source) {
+            int n = source.remaining();
+            if (size + n > segment.byteSize()) {
+                MemorySegment larger = arena.allocate(Math.max(segment.byteSize() * 2, size + n));
+                MemorySegment.copy(segment, 0, larger, 0, size);
+                segment = larger; // the old one goes with the arena: the table's peak is about twice its size
+            }
+            MemorySegment.copy(MemorySegment.ofBuffer(source), 0, segment, size, n);
+            source.position(source.limit());
+            size += n;
+            return n;
+        }
+
+        MemorySegment written() {
+            return segment.asSlice(0, size);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** Packs the corpus into {@code file} (written whole or not at all) and maps it. */
@@ -125,6 +164,6 @@ public final class InstanceTable implements AutoCloseable {
 
     @Override
     public void close() {
-        if (arena != null) arena.close();
+        arena.close();
     }
 }
