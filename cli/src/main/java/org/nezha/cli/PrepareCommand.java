@@ -14,6 +14,7 @@ import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.corpus.CorpusIndex;
 import org.nezha.core.corpus.CorpusPreparer;
+import org.nezha.core.corpus.CorpusReader;
 import org.nezha.core.corpus.WordBoundaries;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.data.StaticMasks;
@@ -28,7 +29,7 @@ import org.nezha.core.tokenizer.Vocab;
                         + "first bytes). Sentences that tokenize to nothing and empty documents are dropped; a sentence "
                         + "longer than max(--seq-len) - 3 tokens is cut into pieces of at most that many, so nothing is "
                         + "truncated away at the prepared lengths. A line longer than "
-                        + CorpusPreparer.MAX_LINE_BYTES + " bytes is an error.",
+                        + CorpusReader.MAX_LINE_BYTES + " bytes is an error.",
                 "Writes DIR/index.json (settings, counts, vocabulary hash) and per shard DIR/shard-NNNNN.tokens, "
                         + ".sentences, .documents and .words (format: README, \"nezha prepare\"). The output is the same "
                         + "byte for byte whatever --threads; everything is written under temporary names and index.json "

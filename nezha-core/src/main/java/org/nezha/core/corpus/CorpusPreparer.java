@@ -3,19 +3,11 @@ package org.nezha.core.corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nezha.core.InputException;
-import org.nezha.core.data.Utf8LineReader;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.pipeline.Progress;
@@ -32,13 +24,10 @@ import org.nezha.core.tokenizer.Vocab;
  */
 public final class CorpusPreparer {
     /** Longest line accepted, in bytes of UTF-8: bounds the memory one line can take. */
-    public static final int MAX_LINE_BYTES = 1 << 20;
     public static final int MIN_SEQ_LEN = 8;
     public static final int MAX_SEQ_LEN = 1 << 16;
     /** [CLS] A [SEP] B [SEP]: a sentence of max(seq_len) - 3 tokens still fits a sequence. */
     public static final int SPECIAL_TOKENS_PER_SEQUENCE = 3;
-    private static final int CHUNK_LINES = 2048;
-    private static final int CHUNK_CHARS = 1 << 20;
 
     public static final class Settings {
         /** Files, directories or glob patterns, in order. */
@@ -59,11 +48,6 @@ public final class CorpusPreparer {
             return counts.inputBytes() / 1e6 / Math.max(seconds, 1e-9);
         }
     }
-
-    /** A chunk of non-blank lines; {@code documentStarts} marks those that begin a document. */
-    private record Chunk(List<String> lines, BitSet documentStarts) {}
-
-    private record TokenizedChunk(List<TokenizedSentence> sentences, BitSet documentStarts) {}
 
     private final Settings settings;
 
@@ -86,10 +70,10 @@ public final class CorpusPreparer {
         int maxSentenceTokens = Collections.max(settings.seqLens) - SPECIAL_TOKENS_PER_SEQUENCE;
         String dtype = CorpusIndex.dtypeFor(vocab.size());
         try (ShardedCorpusWriter writer = new ShardedCorpusWriter(settings.output,
-                dtype.equals("uint16") ? Short.BYTES : Integer.BYTES, settings.shardBytes, maxSentenceTokens);
-                Pipeline pipeline = new Pipeline(tokenizer, settings.threads, writer, progress)) {
+                dtype.equals("uint16") ? Short.BYTES : Integer.BYTES, settings.shardBytes);
+                CorpusReader reader = new CorpusReader(tokenizer::tokenize, settings.threads, maxSentenceTokens, progress)) {
             progress.begin("prepare", inputBytes);
-            pipeline.readAll(files);
+            reader.readAll(files, writer);
             List<CorpusIndex.Shard> shards = writer.finish();
             progress.end();
             CorpusIndex.Counts counts = new CorpusIndex.Counts(files.size(),
@@ -126,98 +110,6 @@ public final class CorpusPreparer {
             return Files.size(file);
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
-        }
-    }
-
-    /** Reading, tokenizing and writing, with at most a few chunks per thread in flight. */
-    private static final class Pipeline implements AutoCloseable {
-        private final SentenceTokenizer tokenizer;
-        private final ExecutorService pool;
-        private final ShardedCorpusWriter writer;
-        private final Progress progress;
-        private final ArrayDeque<Future<TokenizedChunk>> inFlight = new ArrayDeque<>();
-        private final int maxInFlight;
-        private long bytesBefore; // bytes of the files read to the end
-        private long bytesRead;
-        private List<String> lines = new ArrayList<>();
-        private BitSet documentStarts = new BitSet();
-        private int chunkChars;
-
-        Pipeline(SentenceTokenizer tokenizer, int threads, ShardedCorpusWriter writer, Progress progress) {
-            this.tokenizer = tokenizer;
-            this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("prepare-", 0).factory());
-            this.writer = writer;
-            this.progress = progress;
-            this.maxInFlight = 2 * threads;
-        }
-
-        @Override
-        public void close() {
-            pool.shutdownNow();
-        }
-
-        void readAll(List<Path> files) {
-            for (Path file : files) {
-                try (Utf8LineReader reader = Utf8LineReader.openCorpus(file, MAX_LINE_BYTES)) {
-                    boolean atDocumentStart = true;
-                    for (String line; (line = reader.nextLine()) != null; ) {
-                        if (line.isBlank()) {
-                            atDocumentStart = true;
-                            continue;
-                        }
-                        if (atDocumentStart) documentStarts.set(lines.size());
-                        atDocumentStart = false;
-                        lines.add(line);
-                        chunkChars += line.length();
-                        if (lines.size() == CHUNK_LINES || chunkChars >= CHUNK_CHARS) {
-                            bytesRead = bytesBefore + reader.fileBytesRead();
-                            submitChunk();
-                        }
-                    }
-                    bytesBefore += reader.fileBytesRead();
-                    bytesRead = bytesBefore;
-                }
-            }
-            submitChunk();
-            while (!inFlight.isEmpty()) writeOldest();
-        }
-
-        private void submitChunk() {
-            if (lines.isEmpty()) return;
-            Chunk chunk = new Chunk(lines, documentStarts);
-            inFlight.add(pool.submit(() -> tokenize(chunk)));
-            lines = new ArrayList<>();
-            documentStarts = new BitSet();
-            chunkChars = 0;
-            while (inFlight.size() > maxInFlight) writeOldest();
-        }
-
-        private TokenizedChunk tokenize(Chunk chunk) {
-            List<TokenizedSentence> sentences = new ArrayList<>(chunk.lines().size());
-            for (String line : chunk.lines()) sentences.add(tokenizer.tokenize(line));
-            return new TokenizedChunk(sentences, chunk.documentStarts());
-        }
-
-        private void writeOldest() {
-            TokenizedChunk chunk = await(inFlight.removeFirst());
-            for (int i = 0; i < chunk.sentences().size(); i++) {
-                if (chunk.documentStarts().get(i)) writer.endDocument();
-                writer.add(chunk.sentences().get(i));
-            }
-            progress.advance(bytesRead, String.format(Locale.ROOT, "%.1f MB", bytesRead / 1e6));
-        }
-
-        private static TokenizedChunk await(Future<TokenizedChunk> future) {
-            try {
-                return future.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while preparing the corpus", e);
-            }
         }
     }
 }

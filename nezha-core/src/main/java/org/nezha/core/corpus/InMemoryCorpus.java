@@ -1,9 +1,14 @@
 package org.nezha.core.corpus;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.nezha.core.InputException;
+import org.nezha.core.pipeline.Progress;
 
 /**
  * A {@link TokenCorpus} held in heap arrays, for corpora small enough to tokenize at start-up (the
@@ -23,8 +28,27 @@ public final class InMemoryCorpus implements TokenCorpus {
         this.documentStarts = documentStarts;
     }
 
+    /**
+     * Reads and tokenizes corpus files (see {@link CorpusReader}) on all cores into memory; a sentence of
+     * more than {@code maxSentenceTokens} is cut into pieces.
+     */
+    public static InMemoryCorpus read(List<Path> files, Function<String, TokenizedSentence> tokenizer, int maxSentenceTokens,
+            Progress progress) {
+        Builder builder = new Builder();
+        try (CorpusReader reader = new CorpusReader(tokenizer, Runtime.getRuntime().availableProcessors(), maxSentenceTokens,
+                progress)) {
+            reader.readAll(files, builder);
+        }
+        InMemoryCorpus corpus = builder.build();
+        if (corpus.tokenCount() == 0) {
+            String names = files.stream().map(Path::toString).collect(Collectors.joining(", "));
+            throw new InputException(names + ": " + (files.size() == 1 ? "contains" : "contain") + " no text");
+        }
+        return corpus;
+    }
+
     /** Collects sentences in corpus order; empty sentences and documents are dropped, as Google BERT drops them. */
-    public static final class Builder {
+    public static final class Builder implements CorpusReader.Sink {
         private int[] tokens = new int[1 << 12];
         private final BitSet wordStarts = new BitSet();
         private long[] sentenceStarts = new long[1 << 8];
@@ -34,8 +58,9 @@ public final class InMemoryCorpus implements TokenCorpus {
         private int documentCount;
         private int documentFirstSentence;
 
-        public Builder add(TokenizedSentence sentence) {
-            if (sentence.length() == 0) return this;
+        @Override
+        public void add(TokenizedSentence sentence) {
+            if (sentence.length() == 0) return;
             if ((long) tokenCount + sentence.length() > Integer.MAX_VALUE - 8) {
                 throw new InputException("the corpus has over 2^31 tokens, too many to hold in memory: "
                         + "tokenize it into shards with nezha prepare and train with --data");
@@ -50,13 +75,11 @@ public final class InMemoryCorpus implements TokenCorpus {
                 if (sentence.wordStarts()[i]) wordStarts.set(tokenCount + i);
             }
             tokenCount += sentence.length();
-            return this;
         }
 
-        /** The sentences added from now on form a new document. */
-        public Builder endDocument() {
+        @Override
+        public void endDocument() {
             documentFirstSentence = sentenceCount;
-            return this;
         }
 
         public InMemoryCorpus build() {

@@ -43,15 +43,15 @@ final class ShardWriter implements AutoCloseable {
         documents++;
     }
 
-    /** Appends tokens [from, to) of {@code sentence} as a sentence of the current document. */
-    void addSentence(TokenizedSentence sentence, int from, int to) {
+    /** Appends {@code sentence} to the current document. */
+    void addSentence(TokenizedSentence sentence) {
         outputs.get(ShardFile.SENTENCES).putLong(tokens);
         sentences++;
         LittleEndianOutput ids = outputs.get(ShardFile.TOKENS);
         LittleEndianOutput words = outputs.get(ShardFile.WORDS);
         int[] tokenIds = sentence.ids();
         boolean[] starts = sentence.wordStarts();
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < tokenIds.length; i++) {
             if (tokenBytes == Short.BYTES) ids.putShort((short) tokenIds[i]);
             else ids.putInt(tokenIds[i]);
             if (starts[i]) pendingBits |= 1 << pendingBitCount;
@@ -61,7 +61,7 @@ final class ShardWriter implements AutoCloseable {
                 pendingBitCount = 0;
             }
         }
-        tokens += to - from;
+        tokens += tokenIds.length;
     }
 
     long documents() {

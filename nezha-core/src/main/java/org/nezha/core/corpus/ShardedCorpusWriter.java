@@ -15,38 +15,34 @@ import org.nezha.core.io.IoErrors;
 
 /**
  * Lays tokenized sentences out into shards: a document never crosses shards, a shard closes after
- * the document that takes its token bytes to {@code shardBytes} or more, a sentence longer than
- * {@code maxSentenceTokens} is cut into pieces of at most that many (word-start marks kept as they
- * are). Everything is written under temporary names; {@link #publish} renames it into place with
+ * the document that takes its token bytes to {@code shardBytes} or more. Everything is written under temporary names; {@link #publish} renames it into place with
  * index.json last, and {@link #close} before that deletes it, so no half corpus ever opens.
  */
-final class ShardedCorpusWriter implements AutoCloseable {
+final class ShardedCorpusWriter implements CorpusReader.Sink, AutoCloseable {
     private static final Pattern CORPUS_FILE = Pattern.compile("shard-\\d{5,}\\.(tokens|sentences|documents|words)");
 
     private final Path dir;
     private final int tokenBytes;
     private final long shardBytes;
-    private final int maxSentenceTokens;
     private final List<CorpusIndex.Shard> shards = new ArrayList<>();
     private final Map<Path, Path> staged = new LinkedHashMap<>();
     private ShardWriter shard;
     private boolean inDocument;
     private boolean published;
 
-    ShardedCorpusWriter(Path dir, int tokenBytes, long shardBytes, int maxSentenceTokens) {
+    ShardedCorpusWriter(Path dir, int tokenBytes, long shardBytes) {
         this.dir = dir;
         this.tokenBytes = tokenBytes;
         this.shardBytes = shardBytes;
-        this.maxSentenceTokens = maxSentenceTokens;
     }
 
-    /** The next sentence ends the document before it and starts a new one. */
-    void endDocument() {
+    @Override
+    public void endDocument() {
         inDocument = false;
     }
 
-    /** Adds a sentence to the current document; one without tokens is dropped, and a document without sentences never starts. */
-    void add(TokenizedSentence sentence) {
+    @Override
+    public void add(TokenizedSentence sentence) {
         if (sentence.length() == 0) return;
         if (!inDocument) {
             if (shard != null && shard.tokenBytesWritten() >= shardBytes) finishShard();
@@ -57,9 +53,7 @@ final class ShardedCorpusWriter implements AutoCloseable {
             shard.startDocument();
             inDocument = true;
         }
-        for (int from = 0; from < sentence.length(); from += maxSentenceTokens) {
-            shard.addSentence(sentence, from, Math.min(sentence.length(), from + maxSentenceTokens));
-        }
+        shard.addSentence(sentence);
     }
 
     /** The shards written so far, the open one finished. */

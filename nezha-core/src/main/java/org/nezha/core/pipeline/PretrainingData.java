@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 import org.nezha.core.InputException;
 import org.nezha.core.corpus.CorpusIndex;
+import org.nezha.core.corpus.InMemoryCorpus;
 import org.nezha.core.corpus.SentenceTokenizer;
 import org.nezha.core.corpus.ShardedCorpus;
 import org.nezha.core.corpus.TokenCorpus;
@@ -16,7 +18,7 @@ import org.nezha.core.data.InstancePacker;
 import org.nezha.core.data.InstanceTable;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.data.StaticMasks;
-import org.nezha.core.data.TextCorpus;
+import org.nezha.core.io.IoErrors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
@@ -62,8 +64,9 @@ public final class PretrainingData implements AutoCloseable {
         // word boundaries cost a segmentation per line: only the word schemes need them
         WordBoundaries boundaries = s.masking == MaskingScheme.TOKEN ? WordBoundaries.NONE : s.wordBoundaries;
         SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, options), boundaries);
-        progress.info("reading " + s.train.size() + " corpus file(s)…");
-        TokenCorpus corpus = TextCorpus.read(s.train, tokenizer::tokenize, s.seqLen - InstancePacker.SPECIAL_TOKENS);
+        progress.begin("read corpus", totalBytes(s.train));
+        TokenCorpus corpus = InMemoryCorpus.read(s.train, tokenizer::tokenize, s.seqLen - InstancePacker.SPECIAL_TOKENS, progress);
+        progress.end();
         InstancePacker packer = new InstancePacker(corpus, s.seqLen, s.shortSeqProb, s.nextSentence);
         return new PretrainingData(corpus, null, InstanceTable.inMemory(packer, s.seed), null, null, options);
     }
@@ -95,6 +98,18 @@ public final class PretrainingData implements AutoCloseable {
             shards.close();
             throw e;
         }
+    }
+
+    private static long totalBytes(List<Path> files) {
+        long total = 0;
+        for (Path file : files) {
+            try {
+                total += Files.size(file);
+            } catch (IOException e) {
+                throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+            }
+        }
+        return total;
     }
 
     /** The shards must index this run's vocabulary and hold sentences that fit its sequence length. */

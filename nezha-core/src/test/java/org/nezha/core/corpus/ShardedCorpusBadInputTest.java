@@ -59,7 +59,7 @@ class ShardedCorpusBadInputTest {
 
     @Test
     void aLineOverTheLimit() throws IOException {
-        Path huge = text("huge.txt", List.of("短", "x".repeat(CorpusPreparer.MAX_LINE_BYTES + 1)));
+        Path huge = text("huge.txt", List.of("短", "x".repeat(CorpusReader.MAX_LINE_BYTES + 1)));
         assertEquals(huge + ":2: line longer than 1048576 bytes", prepareFails(List.of(huge)));
     }
 

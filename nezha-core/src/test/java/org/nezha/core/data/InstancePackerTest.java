@@ -133,8 +133,9 @@ class InstancePackerTest {
 
     @Test
     void aSentenceLongerThanTheBudgetIsTruncated() {
-        TokenCorpus corpus = new InMemoryCorpus.Builder()
-                .add(new TokenizedSentence(IntStream.range(5, 105).toArray(), new boolean[100])).build();
+        InMemoryCorpus.Builder builder = new InMemoryCorpus.Builder();
+        builder.add(new TokenizedSentence(IntStream.range(5, 105).toArray(), new boolean[100]));
+        TokenCorpus corpus = builder.build();
         List<PackedInstance> instances = pack(corpus, 20, 0, false, 1);
         assertEquals(1, instances.size());
         assertEquals(17, instances.getFirst().aLength());

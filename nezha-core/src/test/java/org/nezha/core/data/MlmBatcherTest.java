@@ -28,7 +28,10 @@ class MlmBatcherTest {
     /** Batches of the given sequences, each a document of one sentence: packing gives each its own instance, in order. */
     private static MlmBatcher batcher(List<int[]> sequences, int batchSize, int padTo, long seed, RankSlice slice) {
         InMemoryCorpus.Builder corpus = new InMemoryCorpus.Builder();
-        for (int[] tokens : sequences) corpus.add(new TokenizedSentence(tokens, new boolean[tokens.length])).endDocument();
+        for (int[] tokens : sequences) {
+            corpus.add(new TokenizedSentence(tokens, new boolean[tokens.length]));
+            corpus.endDocument();
+        }
         InMemoryCorpus built = corpus.build();
         InstanceTable instances = InstanceTable.inMemory(new InstancePacker(built, 128, 0, false), seed);
         return new MlmBatcher(built, instances, MASKER, batchSize, padTo, seed, slice, false);

@@ -1,4 +1,4 @@
-package org.nezha.core.data;
+package org.nezha.core.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -15,10 +16,17 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nezha.core.InputException;
-import org.nezha.core.corpus.TokenCorpus;
-import org.nezha.core.corpus.TokenizedSentence;
+import org.nezha.core.pipeline.Progress;
 
-class TextCorpusTest {
+class InMemoryCorpusTest {
+    /** "7 8 9" → [7, 8, 9], every token a word; blank text → []. */
+    private static final Function<String, TokenizedSentence> NUMBERS = text -> {
+        int[] ids = text.isBlank() ? new int[0] : Arrays.stream(text.trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        boolean[] starts = new boolean[ids.length];
+        Arrays.fill(starts, true);
+        return new TokenizedSentence(ids, starts);
+    };
+
     static int[] sentence(TokenCorpus corpus, long s) {
         long from = corpus.firstToken(s);
         int[] ids = new int[Math.toIntExact(corpus.firstToken(s + 1) - from)];
@@ -35,7 +43,7 @@ class TextCorpusTest {
         Path b = dir.resolve("b.txt");
         Files.writeString(a, "\n5 6\n7\n\n\n8 9 10\n   \n");
         Files.writeString(b, "11\n12 13\n");
-        TokenCorpus corpus = TextCorpus.read(List.of(a, b), TestTokens.NUMBERS, 1000);
+        TokenCorpus corpus = InMemoryCorpus.read(List.of(a, b), NUMBERS, 1000, Progress.SILENT);
 
         assertEquals(3, corpus.documentCount());
         assertEquals(5, corpus.sentenceCount());
@@ -52,8 +60,8 @@ class TextCorpusTest {
     void sentencesThatTokenizeToNothingAndEmptyDocumentsAreDropped() throws Exception {
         Path file = dir.resolve("c.txt");
         Files.writeString(file, "x\n\n5\nx\n6\n\nx\n");
-        Function<String, TokenizedSentence> skipX = text -> TestTokens.NUMBERS.apply(text.equals("x") ? "" : text);
-        TokenCorpus corpus = TextCorpus.read(List.of(file), skipX, 1000);
+        Function<String, TokenizedSentence> skipX = text -> NUMBERS.apply(text.equals("x") ? "" : text);
+        TokenCorpus corpus = InMemoryCorpus.read(List.of(file), skipX, 1000, Progress.SILENT);
         assertEquals(1, corpus.documentCount());
         assertEquals(2, corpus.sentenceCount());
     }
@@ -62,7 +70,7 @@ class TextCorpusTest {
     void sentencesLongerThanTheBudgetAreCutIntoPieces() throws Exception {
         Path file = dir.resolve("long.txt");
         Files.writeString(file, "1 2 3 4 5 6 7\n8\n");
-        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS, 3);
+        TokenCorpus corpus = InMemoryCorpus.read(List.of(file), NUMBERS, 3, Progress.SILENT);
         assertEquals(4, corpus.sentenceCount());
         assertArrayEquals(new int[] {1, 2, 3}, sentence(corpus, 0));
         assertArrayEquals(new int[] {7}, sentence(corpus, 2));
@@ -75,7 +83,7 @@ class TextCorpusTest {
         int lines = 50_000; // more than one tokenization chunk
         Files.writeString(file, IntStream.range(0, lines)
                 .mapToObj(i -> i % 1000 == 999 ? i + "\n" : i + "").collect(Collectors.joining("\n")));
-        TokenCorpus corpus = TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000);
+        TokenCorpus corpus = InMemoryCorpus.read(List.of(file), NUMBERS, 1000, Progress.SILENT);
         int[] flat = new int[Math.toIntExact(corpus.tokenCount())];
         corpus.copyTokens(0, flat, 0, flat.length);
         assertArrayEquals(IntStream.range(0, lines).toArray(), flat);
@@ -89,23 +97,23 @@ class TextCorpusTest {
         Files.writeString(a, "\n  \n");
         Files.writeString(b, "");
         assertEquals(a + ": contains no text",
-                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a), TestTokens.NUMBERS, 1000)).getMessage());
+                assertThrows(InputException.class, () -> InMemoryCorpus.read(List.of(a), NUMBERS, 1000, Progress.SILENT)).getMessage());
         assertEquals(a + ", " + b + ": contain no text",
-                assertThrows(InputException.class, () -> TextCorpus.read(List.of(a, b), TestTokens.NUMBERS, 1000)).getMessage());
+                assertThrows(InputException.class, () -> InMemoryCorpus.read(List.of(a, b), NUMBERS, 1000, Progress.SILENT)).getMessage());
     }
 
     @Test
     void invalidUtf8NamesTheLine() throws Exception {
         Path file = dir.resolve("bad.txt");
         Files.write(file, new byte[] {'5', '\n', '\n', '6', (byte) 0xFF, '\n'});
-        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000));
+        InputException e = assertThrows(InputException.class, () -> InMemoryCorpus.read(List.of(file), NUMBERS, 1000, Progress.SILENT));
         assertEquals(file + ":3: invalid UTF-8 at column 2", e.getMessage());
     }
 
     @Test
     void missingFile() {
         Path file = dir.resolve("missing.txt");
-        InputException e = assertThrows(InputException.class, () -> TextCorpus.read(List.of(file), TestTokens.NUMBERS, 1000));
+        InputException e = assertThrows(InputException.class, () -> InMemoryCorpus.read(List.of(file), NUMBERS, 1000, Progress.SILENT));
         assertEquals(file + ": file not found", e.getMessage());
     }
 }
