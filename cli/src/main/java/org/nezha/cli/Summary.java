@@ -15,10 +15,11 @@ final class Summary {
     static String pretraining(PretrainJob.Result r) {
         return String.format(Locale.ROOT, """
                 pretraining done: %d steps in %s, %,.0f tokens/s
-                  MLM loss        %s -> %s
+                  %-15s %s -> %s
                   model           %s
                   metrics         %s
-                  loss curve      %s""", r.steps(), duration(r.seconds()), r.tokensPerSecond(), loss(r.firstLoss()),
+                  loss curve      %s""", r.steps(), duration(r.seconds()), r.tokensPerSecond(),
+                r.nextSentence() ? "MLM+NSP loss" : "MLM loss", loss(r.firstLoss()),
                 loss(r.lastLoss()), r.modelDir(), r.metricsFile(), r.lossCurve());
     }
 

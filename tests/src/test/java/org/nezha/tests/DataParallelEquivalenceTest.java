@@ -92,6 +92,7 @@ class DataParallelEquivalenceTest {
 
         Cli one = Cli.run(args(List.of("pretrain"), common, "--output", dir.resolve("one").toString(), "--batch-size", "4"));
         assertEquals(0, one.exitCode(), one.toString());
+        assertTrue(one.out().contains("MLM+NSP loss "), one.toString());
         assertTrue(one.err().contains("25 sequences of up to 32 tokens (ngram masking, next-sentence prediction), 7 batches per epoch"), one.toString());
         Cli two = Cli.run(args(launch("pretrain"), common, "--output", dir.resolve("two").toString(), "--batch-size", "2"));
         assertEquals(0, two.exitCode(), two.toString());

@@ -72,6 +72,7 @@ class DesensitizedPretrainingTest {
         assertEquals(0, stored.exitCode(), stored::toString);
         assertTrue(stored.err().contains("static masks of " + shards + ": 2 copies (ngram masking"), stored::toString);
         assertTrue(stored.err().contains("(static ngram masking)"), stored::toString);
+        assertTrue(stored.out().contains("MLM loss "), stored::toString);
 
         Path model = dir.resolve("dynamic/model");
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(model);

@@ -97,7 +97,7 @@ public final class PretrainJob {
      * The first loss is the whole run's, earlier records of a resumed run included.
      */
     public record Result(Path modelDir, Path metricsFile, Path lossCurve, long steps, LoggedLoss firstLoss, LoggedLoss lastLoss,
-            double tokensPerSecond, double seconds, long sequences, long corpusTokens) {}
+            double tokensPerSecond, double seconds, long sequences, long corpusTokens, boolean nextSentence) {}
 
     public static final String FINAL_MODEL = "model";
     public static final String METRICS = "metrics.jsonl";
@@ -203,14 +203,14 @@ public final class PretrainJob {
                 if (!dp.isMain()) {
                     dp.awaitOthers();
                     return new Result(null, null, null, s.maxSteps, log.firstLoss(), log.lastLoss(),
-                            log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount());
+                            log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount(), s.nextSentence);
                 }
                 Path modelDir = s.output.resolve(FINAL_MODEL);
                 ModelDirectory.save(modelDir, model, s.vocab, tokenizerOptions);
                 Path curve = writeCurve(log);
                 dp.awaitOthers();
                 return new Result(modelDir, metricsFile, curve, s.maxSteps, log.firstLoss(), log.lastLoss(),
-                        log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount());
+                        log.steadyTokensPerSecond(), seconds, batcher.size(), data.corpus().tokenCount(), s.nextSentence);
             }
         }
     }
