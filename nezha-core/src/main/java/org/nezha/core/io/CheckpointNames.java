@@ -9,8 +9,8 @@ import org.bytedeco.pytorch.Tensor;
  * Maps the state-dict names of the checkpoints people actually have onto HF's NEZHA names:
  * Huawei's original and BERT checkpoints use {@code bert.}, bare encoders (HF's NezhaModel) have no
  * prefix, TF-converted ones say {@code gamma}/{@code beta} for LayerNorm. Tensors that are derived or
- * tied (the relative-position buffers, position_ids, the MLM decoder weight) are dropped, as are
- * heads this engine does not have (next-sentence prediction).
+ * tied (the relative-position buffers, position_ids, the MLM decoder weight) are dropped; the
+ * next-sentence head stays (pretraining with --nsp has one; other models ignore it).
  */
 public final class CheckpointNames {
     private static final String PREFIX = "nezha.";
@@ -30,8 +30,7 @@ public final class CheckpointNames {
     /** HF's name for a stored tensor, or null when the engine derives or has no use for it. */
     static String canonicalName(String name, boolean hasHeadBias) {
         if (name.endsWith("relative_positions_encoding.positions_encoding") || name.endsWith("embeddings.position_ids")
-                || name.endsWith("embeddings.token_type_ids") || name.startsWith("cls.seq_relationship.")
-                || name.equals("cls.predictions.decoder.weight")) {
+                || name.endsWith("embeddings.token_type_ids") || name.equals("cls.predictions.decoder.weight")) {
             return null;
         }
         // the decoder bias is the head bias in HF (one Parameter under two names); keep one copy

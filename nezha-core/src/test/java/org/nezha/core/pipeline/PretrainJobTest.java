@@ -147,14 +147,23 @@ class PretrainJobTest {
         assertTrue(e.getMessage().contains("masking=token") && e.getMessage().contains("masking=ngram"), e.getMessage());
     }
 
-    /** --nsp: HF's NezhaForPreTraining layout (pooler + cls.seq_relationship), and its loss (about ln 2 untrained) adds to the MLM loss. */
+    /**
+     * --nsp: HF's NezhaForPreTraining layout (pooler + cls.seq_relationship), its loss (about ln 2
+     * untrained) adds to the MLM loss, and a checkpoint resumes with its head.
+     */
     @Test
     void nextSentencePredictionAddsItsHeadAndItsLoss(@TempDir Path dir) throws Exception {
-        PretrainJob.Settings s = settings(dir, 3);
+        PretrainJob.Settings s = settings(dir.resolve("straight"), 4);
         s.nextSentence = true;
         s.masking = MaskingScheme.WHOLE_WORD;
         s.logEvery = 1;
+        s.checkpointEvery = 2;
         PretrainJob.Result result = new PretrainJob(s, Execution.cpu("fused"), Progress.SILENT).run();
+        PretrainJob.Settings resumed = settings(dir.resolve("resumed"), 4);
+        resumed.nextSentence = true;
+        resumed.masking = MaskingScheme.WHOLE_WORD;
+        resumed.resume = dir.resolve("straight/checkpoint-2");
+        assertSameWeights(result.modelDir(), new PretrainJob(resumed, Execution.cpu("fused"), Progress.SILENT).run().modelDir());
         assertEquals(List.of("NezhaForPreTraining"), ModelDirectory.readConfig(result.modelDir()).architectures());
         var weights = SafeTensors.read(result.modelDir().resolve(ModelDirectory.WEIGHTS));
         assertArrayEquals(new long[] {2, 32}, weights.get("cls.seq_relationship.weight").sizes().vec().get());
