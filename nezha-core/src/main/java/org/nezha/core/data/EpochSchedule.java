@@ -1,12 +1,11 @@
 package org.nezha.core.data;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.nezha.core.InputException;
 
 /**
- * Which items form each global batch of each epoch (a fresh seeded shuffle per epoch, or file order)
+ * Which items form each global batch of each epoch (a fresh seeded shuffle per epoch, or file order; see {@link EpochOrder})
  * and which of them this rank trains on, and a cursor over (epoch, batch) that rolls over into the
  * next epoch without end. Every rank follows the same order: global batch t of an epoch is positions
  * [t·N·b, (t+1)·N·b) of it (N processes, b rows each), so the position a checkpoint saves is the same
@@ -35,21 +34,21 @@ final class EpochSchedule {
     private final int items;
     private final int batchSize;
     private final RankSlice slice;
-    private final boolean shuffle;
+    private final EpochOrder ordering;
     private final long seed;
     private int epoch;
     private int batchIndex;
     private int orderEpoch = -1; // the epoch whose order is cached: batches are asked for in epoch order
-    private int[] order;
+    private EpochOrder.Positions order;
 
     /** {@code batchSize} rows per rank: a global batch holds batchSize × worldSize items. */
-    EpochSchedule(int items, int batchSize, RankSlice slice, boolean shuffle, long seed) {
+    EpochSchedule(int items, int batchSize, RankSlice slice, EpochOrder ordering, long seed) {
         if (items < 1) throw new IllegalArgumentException("nothing to batch");
         if (batchSize < 1) throw new InputException("batch size must be at least 1, got " + batchSize);
         this.items = items;
         this.batchSize = batchSize;
         this.slice = slice;
-        this.shuffle = shuffle;
+        this.ordering = ordering;
         this.seed = seed;
     }
 
@@ -71,15 +70,16 @@ final class EpochSchedule {
         check(epoch, batchIndex);
         int from = batchIndex * globalBatchSize();
         int to = Math.min(items, from + globalBatchSize());
-        int[] global = shuffle ? Arrays.copyOfRange(order(epoch), from, to) : IntStream.range(from, to).toArray();
+        EpochOrder.Positions positions = order(epoch);
+        int[] global = IntStream.range(from, to).map(positions::itemAt).toArray();
         int n = slice.worldSize();
         int[] rows = IntStream.iterate(slice.rank(), i -> i < global.length, i -> i + n).map(i -> global[i]).toArray();
         return rows.length > 0 ? new Share(global, rows, false, n) : new Share(global, new int[] {global[0]}, true, n);
     }
 
-    private int[] order(int epoch) {
+    private EpochOrder.Positions order(int epoch) {
         if (epoch != orderEpoch) {
-            order = Seeds.permutation(items, Seeds.derive(seed, SHUFFLE_STREAM, epoch));
+            order = ordering.of(items, Seeds.derive(seed, SHUFFLE_STREAM, epoch));
             orderEpoch = epoch;
         }
         return order;

@@ -46,7 +46,7 @@ public final class MlmBatcher extends EpochBatcher<MlmBatch> {
     /** Batches whose masks come from {@code masks} (stored copies, say) rather than drawn afresh. */
     public MlmBatcher(TokenCorpus corpus, InstanceTable instances, SpecialTokens specials, Masks masks, int batchSize, int padTo,
             long seed, RankSlice slice, boolean nextSentence) {
-        super(new EpochSchedule(instances.size(), batchSize, slice, true, seed));
+        super(new EpochSchedule(instances.size(), batchSize, slice, EpochOrder.KEYED_SHUFFLE, seed));
         this.corpus = corpus;
         this.instances = instances;
         this.specials = specials;

@@ -34,14 +34,14 @@ public final class TaskBatcher extends EpochBatcher<TaskBatch> {
     public static TaskBatcher shuffled(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
             int padId, int batchSize, long seed, RankSlice slice) {
         return new TaskBatcher(examples, labels, encoder, maxLen, padId,
-                new EpochSchedule(examples.size(), batchSize, slice, true, seed));
+                new EpochSchedule(examples.size(), batchSize, slice, EpochOrder.SHUFFLED, seed));
     }
 
     /** Evaluation and prediction order: the examples as given. {@code labels} null leaves labels out. */
     public static TaskBatcher inOrder(List<TaskExample> examples, LabelSet labels, PairEncoder encoder, int maxLen,
             int padId, int batchSize) {
         return new TaskBatcher(examples, labels, encoder, maxLen, padId,
-                new EpochSchedule(examples.size(), batchSize, RankSlice.ALL, false, 0));
+                new EpochSchedule(examples.size(), batchSize, RankSlice.ALL, EpochOrder.SEQUENTIAL, 0));
     }
 
     /** Label lookups run in file order so the first bad label is the one reported. */

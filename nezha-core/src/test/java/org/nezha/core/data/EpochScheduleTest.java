@@ -32,9 +32,9 @@ class EpochScheduleTest {
 
     private static void assertRanksSplitOneProcess(int n, int b, int items) {
         String what = n + " ranks × batch " + b + ", " + items + " items";
-        EpochSchedule alone = new EpochSchedule(items, n * b, RankSlice.ALL, true, SEED);
+        EpochSchedule alone = new EpochSchedule(items, n * b, RankSlice.ALL, EpochOrder.SHUFFLED, SEED);
         EpochSchedule[] ranks = IntStream.range(0, n)
-                .mapToObj(r -> new EpochSchedule(items, b, new RankSlice(r, n), true, SEED)).toArray(EpochSchedule[]::new);
+                .mapToObj(r -> new EpochSchedule(items, b, new RankSlice(r, n), EpochOrder.SHUFFLED, SEED)).toArray(EpochSchedule[]::new);
         int batches = Math.ceilDiv(items, n * b);
         assertEquals(batches, alone.batchesPerEpoch(), what);
         for (int epoch = 0; epoch < 3; epoch++) {
@@ -72,7 +72,7 @@ class EpochScheduleTest {
     @Test
     void oneProcessKeepsItsOrder() {
         for (int items : new int[] {1, 9, 32, 33}) {
-            EpochSchedule schedule = new EpochSchedule(items, 4, RankSlice.ALL, true, SEED);
+            EpochSchedule schedule = new EpochSchedule(items, 4, RankSlice.ALL, EpochOrder.SHUFFLED, SEED);
             for (int epoch = 0; epoch < 3; epoch++) {
                 int[] order = Seeds.permutation(items, Seeds.derive(SEED, 1, epoch)); // the shuffle stream's epoch order
                 for (int t = 0; t < schedule.batchesPerEpoch(); t++) {
@@ -84,14 +84,14 @@ class EpochScheduleTest {
                 }
             }
         }
-        assertArrayEquals(new int[] {4, 5, 6, 7}, new EpochSchedule(10, 4, RankSlice.ALL, false, SEED).share(3, 1).rows());
+        assertArrayEquals(new int[] {4, 5, 6, 7}, new EpochSchedule(10, 4, RankSlice.ALL, EpochOrder.SEQUENTIAL, SEED).share(3, 1).rows());
     }
 
     @Test
     void aLastBatchSmallerThanTheWorldLeavesRanksAStandIn() {
         // 9 items, 4 ranks × 2: global batches of 8 and 1; ranks 1-3 get nothing real in the second
-        EpochSchedule rank0 = new EpochSchedule(9, 2, new RankSlice(0, 4), true, SEED);
-        EpochSchedule rank3 = new EpochSchedule(9, 2, new RankSlice(3, 4), true, SEED);
+        EpochSchedule rank0 = new EpochSchedule(9, 2, new RankSlice(0, 4), EpochOrder.SHUFFLED, SEED);
+        EpochSchedule rank3 = new EpochSchedule(9, 2, new RankSlice(3, 4), EpochOrder.SHUFFLED, SEED);
         EpochSchedule.Share real = rank0.share(0, 1), standIn = rank3.share(0, 1);
         assertEquals(1, real.globalItems().length);
         assertArrayEquals(real.globalItems(), real.rows());
@@ -104,7 +104,7 @@ class EpochScheduleTest {
 
     @Test
     void noTermsInTheGlobalBatchWeighNothing() {
-        assertEquals(0.0, new EpochSchedule(3, 1, RankSlice.ALL, true, SEED).share(0, 0).lossWeight(0));
+        assertEquals(0.0, new EpochSchedule(3, 1, RankSlice.ALL, EpochOrder.SHUFFLED, SEED).share(0, 0).lossWeight(0));
     }
 
     private static BatchPosition advanceTwice(EpochSchedule schedule) {
