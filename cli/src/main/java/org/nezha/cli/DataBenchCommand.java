@@ -95,7 +95,7 @@ final class DataBenchCommand implements Callable<Integer> {
                 s.seqLen = seqLen;
                 s.nextSentence = nsp;
                 s.masking = scheme;
-                s.wordBoundaries = WordBoundaries.fromOptionName(wordBoundaries);
+                s.wordBoundaries = Options.enumValue("--word-boundaries", wordBoundaries, WordBoundaries.class);
                 s.seed = seed;
                 long start = System.nanoTime();
                 try (PretrainingData d = PretrainingData.open(s, v, 0, Progress.SILENT)) {

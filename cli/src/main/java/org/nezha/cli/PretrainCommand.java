@@ -154,7 +154,7 @@ final class PretrainCommand implements Callable<Integer> {
         s.vocab = vocab;
         s.train = train;
         s.data = data;
-        s.wordBoundaries = WordBoundaries.fromOptionName(wordBoundaries);
+        s.wordBoundaries = Options.enumValue("--word-boundaries", wordBoundaries, WordBoundaries.class);
         s.output = output;
         s.maxSteps = maxSteps;
         s.batchSize = batchSize;

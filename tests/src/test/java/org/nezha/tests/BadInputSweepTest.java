@@ -159,7 +159,7 @@ class BadInputSweepTest {
                 bad("unknown option", PRETRAIN + " --speed 11", "Unknown option", "--speed"),
                 bad("no corpus", PRETRAIN.replace("--train {corpus} ", ""), "give the corpus", "--train", "--data"),
                 bad("masking", PRETRAIN + " --masking span", "--masking: unknown scheme 'span'", "token, wwm, ngram"),
-                bad("word boundaries", PRETRAIN + " --word-boundaries ltp", "word boundaries 'ltp'", "jieba, whitespace, none"),
+                bad("word boundaries", PRETRAIN + " --word-boundaries ltp", "--word-boundaries ltp: choose one of jieba, whitespace, none"),
                 bad("text and shards", PRETRAIN + " --data {dir}", "give --train or --data, not both"),
                 bad("shards missing", PRETRAIN.replace("--train {corpus}", "--data {dir}/no-shards"), "no-shards/index.json",
                         "not found"),

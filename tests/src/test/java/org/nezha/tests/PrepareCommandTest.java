@@ -69,10 +69,14 @@ class PrepareCommandTest {
                 List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--seq-len", "4"),
                 List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--word-boundaries", "spaces"),
                 List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--shard-size-mb", "0"),
-                List.of("--corpus", text.toString(), "--vocab", text.toString(), "--output", out));
+                List.of("--corpus", text.toString(), "--vocab", text.toString(), "--output", out),
+                List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--dupe-factor", "-1"),
+                List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--dupe-factor", "2", "--masking", "span"),
+                List.of("--corpus", text.toString(), "--vocab", vocab, "--output", out, "--dupe-factor", "2", "--mask-prob", "1"));
         List<String> fragments = List.of("missing.txt: corpus file not found", "*.gz: the pattern matches no file",
                 "'x'", "--seq-len 4: must be between 8 and 65536", "--word-boundaries spaces: choose one of jieba, whitespace, none",
-                "--shard-size-mb 0.0: must be a positive number", "vocabulary has no [UNK] token");
+                "--shard-size-mb 0.0: must be a positive number", "vocabulary has no [UNK] token",
+                "--dupe-factor must be at least 0, got -1", "--masking: unknown scheme 'span'", "--mask-prob must be in (0, 1), got 1.0");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new ArrayList<>(List.of("prepare"));
             args.addAll(cases.get(i));
