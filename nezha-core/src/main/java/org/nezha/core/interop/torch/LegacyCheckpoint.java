@@ -76,7 +76,11 @@ final class LegacyCheckpoint implements TorchFile {
         if (view == null) return root;
         // an old storage view: (view_key, element offset, element count) into the root storage
         List<?> v = (List<?>) view;
-        return new StorageRef(root.key(), root.type(), (Long) v.get(2), (Long) v.get(1));
+        long offset = (Long) v.get(1), numel = (Long) v.get(2);
+        if (offset < 0 || offset > root.numel() || numel < 0 || numel > root.numel() - offset) {
+            throw InputException.in(file, "storage view " + view + " lies outside its storage of " + root.numel() + " elements");
+        }
+        return new StorageRef(root.key(), root.type(), numel, offset);
     }
 
     /** Walks the storage headers after the pickles, checking each fits in the file. */

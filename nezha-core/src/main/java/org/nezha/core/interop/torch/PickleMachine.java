@@ -65,6 +65,8 @@ final class PickleMachine {
             throw InputException.in(file, "truncated pickle (it ends before its STOP opcode)");
         } catch (ClassCastException | IndexOutOfBoundsException | ArithmeticException | IllegalArgumentException e) {
             throw malformed("inconsistent pickle near byte " + in.position());
+        } catch (StackOverflowError e) { // hashing or printing a value that contains itself
+            throw malformed("pickle nests too deeply or refers to itself");
         }
     }
 

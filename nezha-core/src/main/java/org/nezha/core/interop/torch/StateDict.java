@@ -19,7 +19,7 @@ final class StateDict {
         List<TorchFile.NamedTensor> out = new ArrayList<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() instanceof TensorRef ref) {
-                String name = String.valueOf(e.getKey());
+                if (!(e.getKey() instanceof String name)) throw InputException.in(file, "state dict has a tensor under a non-string key");
                 ref.checkFits(file, name);
                 out.add(new TorchFile.NamedTensor(name, ref));
             }
@@ -35,7 +35,8 @@ final class StateDict {
         if (!(id.get(1) instanceof StorageType type)) {
             throw InputException.in(file, "persistent id names " + id.get(1) + ", not a torch storage type");
         }
-        if (!(id.get(4) instanceof Long numel) || numel < 0) throw InputException.in(file, "persistent id has a bad element count");
+        // bounded so byte counts cannot overflow; a real count is checked against the file when read
+        if (!(id.get(4) instanceof Long numel) || numel < 0 || numel > Long.MAX_VALUE / 16) throw InputException.in(file, "persistent id has a bad element count");
         return new StorageRef(String.valueOf(id.get(2)), type, numel, 0);
     }
 }

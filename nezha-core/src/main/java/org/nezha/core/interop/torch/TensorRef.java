@@ -1,6 +1,7 @@
 package org.nezha.core.interop.torch;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.nezha.core.InputException;
 
@@ -17,6 +18,15 @@ record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
         if (size.length != stride.length) {
             throw InputException.in(file, "tensor " + name + " has " + size.length + " sizes but " + stride.length + " strides");
         }
+        try {
+            checkLastElement(file, name);
+            numel();
+        } catch (ArithmeticException e) {
+            throw InputException.in(file, "tensor " + name + " has a size or stride beyond 64-bit offsets");
+        }
+    }
+
+    private void checkLastElement(Path file, String name) {
         long last = offset;
         boolean empty = false;
         for (int i = 0; i < size.length; i++) {
@@ -25,8 +35,8 @@ record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
             else last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
         }
         if (offset < 0 || (!empty && last >= storage.numel())) {
-            throw InputException.in(file, "tensor " + name + " (offset " + offset + ", size " + java.util.Arrays.toString(size)
-                    + ", stride " + java.util.Arrays.toString(stride) + ") reaches past its storage of " + storage.numel() + " elements");
+            throw InputException.in(file, "tensor " + name + " (offset " + offset + ", size " + Arrays.toString(size)
+                    + ", stride " + Arrays.toString(stride) + ") reaches past its storage of " + storage.numel() + " elements");
         }
     }
 }

@@ -148,6 +148,18 @@ class TorchCheckpointsTest {
     }
 
     @Test
+    void aPickleThatContainsItselfIsRefusedNotOverflowed(@TempDir Path dir) throws IOException {
+        // {L: None} where L = [L]: hashing L would recurse forever
+        byte[] pickle = {(byte) 0x80, 2, '}', ']', 'q', 0, 'h', 0, 'a', 'N', 's', '.'};
+        Path file = dir.resolve("loop.bin");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            out.putNextEntry(new ZipEntry("loop/data.pkl"));
+            out.write(pickle);
+        }
+        assertEquals(file + ": pickle nests too deeply or refers to itself", failure(file));
+    }
+
+    @Test
     void aShardMissingBesideItsIndexIsNamed(@TempDir Path dir) throws IOException {
         Path index = dir.resolve("pytorch_model.bin.index.json");
         Files.copy(fixture("sharded/pytorch_model.bin.index.json"), index);
