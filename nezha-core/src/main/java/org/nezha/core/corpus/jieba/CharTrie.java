@@ -13,14 +13,17 @@ final class CharTrie {
 
     /** The lookup done at every position of every text: one array read. */
     private final int[] rootChild = new int[Character.MAX_VALUE + 1];
-    private long[] edgeKeys = new long[1 << 16];
+    private long[] edgeKeys;
     /** The child node of each slot, 0 where the slot is free (the root is no one's child). */
-    private int[] edgeChild = new int[edgeKeys.length];
+    private int[] edgeChild;
     private int edges;
     private double[] values = new double[1 << 16];
     private int nodes = 1;
 
-    CharTrie() {
+    /** @param expectedEdges how many edges below the root to make room for (it grows beyond) */
+    CharTrie(int expectedEdges) {
+        edgeKeys = new long[Integer.highestOneBit(Math.max(2 * expectedEdges, 1 << 10) - 1) << 1];
+        edgeChild = new int[edgeKeys.length];
         Arrays.fill(rootChild, NONE);
         Arrays.fill(values, Double.NaN);
     }

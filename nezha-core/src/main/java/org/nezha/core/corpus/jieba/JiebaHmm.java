@@ -1,5 +1,6 @@
 package org.nezha.core.corpus.jieba;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -38,22 +39,22 @@ final class JiebaHmm {
     static JiebaHmm load() {
         double[][] emit = new double[4][LAST - FIRST + 1];
         for (double[] row : emit) Arrays.fill(row, MIN_FLOAT);
+        String text = new String(JiebaResources.bytes(RESOURCE), StandardCharsets.UTF_8);
         double[] row = null;
-        for (String line : JiebaResources.text(RESOURCE).split("\r\n|\r|\n")) {
-            int tab = line.indexOf('\t');
-            if (tab < 0) {
-                row = emit[STATES.indexOf(line.charAt(0))];
-            } else if (line.charAt(0) >= FIRST && line.charAt(0) <= LAST) {
-                row[line.charAt(0) - FIRST] = Double.parseDouble(line.substring(tab + 1, fieldEnd(line, tab + 1)));
+        for (int start = 0; start < text.length(); ) {
+            int end = start;
+            while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') end++;
+            int tab = text.indexOf('\t', start);
+            char c = text.charAt(start);
+            if (tab < 0 || tab >= end) {
+                row = emit[STATES.indexOf(c)];
+            } else if (c >= FIRST && c <= LAST) {
+                int valueEnd = text.indexOf('\t', tab + 1);
+                row[c - FIRST] = Double.parseDouble(text.substring(tab + 1, valueEnd < 0 || valueEnd > end ? end : valueEnd));
             }
+            start = end + (end + 1 < text.length() && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? 2 : 1);
         }
         return new JiebaHmm(emit);
-    }
-
-    /** String.split("\t")'s second field. */
-    private static int fieldEnd(String line, int from) {
-        int tab = line.indexOf('\t', from);
-        return tab < 0 ? line.length() : tab;
     }
 
     /** Marks in {@code starts} where the words of {@code text[from, to)} (Chinese letters only) start. */

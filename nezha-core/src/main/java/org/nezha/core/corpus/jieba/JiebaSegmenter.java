@@ -1,6 +1,7 @@
 package org.nezha.core.corpus.jieba;
 
 import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the words of jieba-analysis 1.0.2's {@code JiebaSegmenter.process(text, SegMode.SEARCH)} start:
@@ -21,9 +22,10 @@ public final class JiebaSegmenter {
         this.hmm = hmm;
     }
 
-    /** Reads jieba-analysis' dictionary and HMM tables from its jar on the class path. */
+    /** Reads jieba-analysis' dictionary and HMM tables from its jar on the class path, the two side by side. */
     public static JiebaSegmenter load() {
-        return new JiebaSegmenter(JiebaDictionary.load(), JiebaHmm.load());
+        CompletableFuture<JiebaHmm> hmm = CompletableFuture.supplyAsync(JiebaHmm::load);
+        return new JiebaSegmenter(JiebaDictionary.load(), hmm.join());
     }
 
     /** The char offsets in {@code text} where a word starts. */
