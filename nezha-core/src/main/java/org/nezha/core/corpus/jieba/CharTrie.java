@@ -1,46 +1,76 @@
 package org.nezha.core.corpus.jieba;
 
 import java.util.Arrays;
-import java.util.function.DoubleUnaryOperator;
 
 /**
- * A trie over chars in flat arrays: node 0 is the root, whose children are indexed by char; any other edge
- * is a slot of an open-addressing hash table keyed by (parent, char). Each node holds a double, NaN where
- * no word ends. Read-only once built, so any number of threads may read it without locks.
+ * An immutable trie over chars in flat arrays, its nodes numbered breadth first: the children of a node are
+ * consecutive, sorted by char, so a child is a binary search away (the root's, every text's first lookup, one
+ * array read). Each node holds a double, NaN where no word ends. Built in one pass per depth over sorted
+ * words, without hashing; read by any number of threads without locks.
  */
 final class CharTrie {
     static final int NONE = -1;
 
-    /** The lookup done at every position of every text: one array read. */
     private final int[] rootChild = new int[Character.MAX_VALUE + 1];
-    private long[] edgeKeys;
-    /** The child node of each slot, 0 where the slot is free (the root is no one's child). */
-    private int[] edgeChild;
-    private int edges;
-    private double[] values = new double[1 << 16];
-    private int nodes = 1;
+    /** The char on the edge into each node. */
+    private final char[] label;
+    /** The children of node n are the nodes firstChild[n] … firstChild[n + 1] - 1. */
+    private final int[] firstChild;
+    private final double[] values;
 
-    /** @param expectedEdges how many edges below the root to make room for (it grows beyond) */
-    CharTrie(int expectedEdges) {
-        edgeKeys = new long[Integer.highestOneBit(Math.max(2 * expectedEdges, 1 << 10) - 1) << 1];
-        edgeChild = new int[edgeKeys.length];
+    private CharTrie(char[] label, int[] firstChild, double[] values) {
+        this.label = label;
+        this.firstChild = firstChild;
+        this.values = values;
         Arrays.fill(rootChild, NONE);
+        for (int node = firstChild[0]; node < firstChild[1]; node++) rootChild[label[node]] = node;
+    }
+
+    /**
+     * The trie of words {@code chars[start[i], start[i] + length[i])}, i &lt; count, each with {@code value[i]};
+     * the words sorted by char, none twice.
+     */
+    static CharTrie of(char[] chars, int[] start, int[] length, double[] value, int count) {
+        int maxNodes = 1;
+        for (int i = 0; i < count; i++) maxNodes += length[i];
+        char[] label = new char[maxNodes];
+        int[] firstChild = new int[maxNodes + 1];
+        Arrays.fill(firstChild, NONE);
+        double[] values = new double[maxNodes];
         Arrays.fill(values, Double.NaN);
-    }
-
-    /** The node of {@code word[from, to)}, created with its prefixes where missing. */
-    int insert(char[] word, int from, int to) {
-        int node = 0;
-        for (int i = from; i < to; i++) {
-            int next = child(node, word[i]);
-            if (next == NONE) next = addChild(node, word[i]);
-            node = next;
+        int[] node = new int[count]; // each word's node at the current depth
+        int[] active = new int[count]; // the words longer than the depth, in order
+        int activeCount = 0;
+        for (int i = 0; i < count; i++) {
+            if (length[i] == 0) values[0] = value[i];
+            else active[activeCount++] = i;
         }
-        return node;
-    }
-
-    void setValue(int node, double value) {
-        values[node] = value;
+        int nodes = 1;
+        for (int depth = 1; activeCount > 0; depth++) {
+            int kept = 0;
+            int previousParent = NONE;
+            char previousChar = 0;
+            for (int k = 0; k < activeCount; k++) {
+                int i = active[k];
+                char c = chars[start[i] + depth - 1];
+                int parent = node[i];
+                // sorted words sharing this prefix are neighbours: a new prefix is a new node
+                if (parent != previousParent || c != previousChar) {
+                    if (firstChild[parent] == NONE) firstChild[parent] = nodes;
+                    label[nodes++] = c;
+                    previousParent = parent;
+                    previousChar = c;
+                }
+                node[i] = nodes - 1;
+                if (length[i] == depth) values[node[i]] = value[i];
+                else active[kept++] = i;
+            }
+            activeCount = kept;
+        }
+        // a childless node's range is empty: it starts where the next node's children start
+        firstChild[nodes] = nodes;
+        for (int n = nodes - 1; n >= 0; n--) if (firstChild[n] == NONE) firstChild[n] = firstChild[n + 1];
+        return new CharTrie(Arrays.copyOf(label, nodes), Arrays.copyOf(firstChild, nodes + 1), Arrays.copyOf(values, nodes));
     }
 
     /** The value of a node, NaN where no word ends there. */
@@ -48,19 +78,14 @@ final class CharTrie {
         return values[node];
     }
 
-    /** Replaces the value of every word's node by {@code f} of it. */
-    void mapValues(DoubleUnaryOperator f) {
-        for (int node = 0; node < nodes; node++) {
-            if (!Double.isNaN(values[node])) values[node] = f.applyAsDouble(values[node]);
-        }
-    }
-
     int child(int node, char c) {
         if (node == 0) return rootChild[c];
-        long key = edgeKey(node, c);
-        int mask = edgeKeys.length - 1;
-        for (int slot = slot(key, mask); edgeChild[slot] != 0; slot = (slot + 1) & mask) {
-            if (edgeKeys[slot] == key) return edgeChild[slot];
+        int lo = firstChild[node], hi = firstChild[node + 1] - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (label[mid] < c) lo = mid + 1;
+            else if (label[mid] > c) hi = mid - 1;
+            else return mid;
         }
         return NONE;
     }
@@ -70,46 +95,5 @@ final class CharTrie {
         int node = 0;
         for (int i = from; i < to && node != NONE; i++) node = child(node, text[i]);
         return node == NONE || Double.isNaN(values[node]) ? NONE : node;
-    }
-
-    private int addChild(int node, char c) {
-        int child = nodes++;
-        if (child == values.length) {
-            values = Arrays.copyOf(values, values.length * 2);
-            Arrays.fill(values, child, values.length, Double.NaN);
-        }
-        if (node == 0) {
-            rootChild[c] = child;
-        } else {
-            if (++edges > edgeKeys.length / 2) rehash(edgeKeys.length * 2);
-            put(edgeKeys, edgeChild, edgeKey(node, c), child);
-        }
-        return child;
-    }
-
-    private void rehash(int capacity) {
-        long[] keys = new long[capacity];
-        int[] children = new int[capacity];
-        for (int slot = 0; slot < edgeKeys.length; slot++) {
-            if (edgeChild[slot] != 0) put(keys, children, edgeKeys[slot], edgeChild[slot]);
-        }
-        edgeKeys = keys;
-        edgeChild = children;
-    }
-
-    private static void put(long[] keys, int[] children, long key, int child) {
-        int mask = keys.length - 1;
-        int slot = slot(key, mask);
-        while (children[slot] != 0) slot = (slot + 1) & mask;
-        keys[slot] = key;
-        children[slot] = child;
-    }
-
-    private static long edgeKey(int node, char c) {
-        return (long) node << 16 | c;
-    }
-
-    private static int slot(long key, int mask) {
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
     }
 }

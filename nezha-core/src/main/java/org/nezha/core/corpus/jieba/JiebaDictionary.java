@@ -1,7 +1,7 @@
 package org.nezha.core.corpus.jieba;
 
 import java.nio.charset.StandardCharsets;
-import java.util.DoubleSummaryStatistics;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -20,7 +20,7 @@ final class JiebaDictionary {
         this.minLogFreq = minLogFreq;
     }
 
-    /** The words, each node's value its log-frequency. */
+    /** The words, each word's value its log-frequency. */
     CharTrie trie() {
         return trie;
     }
@@ -32,9 +32,8 @@ final class JiebaDictionary {
 
     static JiebaDictionary load() {
         byte[] text = JiebaResources.bytes(RESOURCE);
-        CharTrie trie = new CharTrie(text.length / 10); // dict.txt: about 1.4 edges a line, 14.5 bytes a line
+        Lines lines = new Lines(text.length / 14); // dict.txt: 14.5 bytes a line
         char[] word = new char[64];
-        double total = 0;
         for (int start = 0; start < text.length; ) {
             int end = start;
             while (end < text.length && text[end] != '\n' && text[end] != '\r') end++;
@@ -43,23 +42,78 @@ final class JiebaDictionary {
             int freqStart = wordEnd;
             while (freqStart < end && isSeparator(text[freqStart])) freqStart++;
             if (freqStart < end) {
-                double freq = parseFreq(text, freqStart, fieldEnd(text, freqStart, end));
-                total += freq;
                 if (word.length < wordEnd - start) word = new char[wordEnd - start];
                 int length = decodeUtf8(text, start, wordEnd, word);
-                trie.setValue(insertNormalised(trie, word, length), freq);
+                double freq = parseFreq(text, freqStart, fieldEnd(text, freqStart, end));
+                if (isNormalised(word, length)) {
+                    lines.add(word, length, freq);
+                } else {
+                    char[] normalised = new String(word, 0, length).trim().toLowerCase(Locale.getDefault()).toCharArray();
+                    lines.add(normalised, normalised.length, freq);
+                }
             }
             // BufferedReader.readLine's line ends: \n, \r or \r\n
             start = end + (end + 1 < text.length && text[end] == '\r' && text[end + 1] == '\n' ? 2 : 1);
         }
-        double sum = total;
-        DoubleSummaryStatistics logFreqs = new DoubleSummaryStatistics();
-        trie.mapValues(freq -> {
-            double logFreq = Math.log(freq / sum);
-            logFreqs.accept(logFreq);
-            return logFreq;
-        });
-        return new JiebaDictionary(trie, logFreqs.getMin());
+        return lines.dictionary();
+    }
+
+    /** The dictionary's lines in file order: normalised words end to end, and frequencies. */
+    private static final class Lines {
+        private char[] chars;
+        private int charCount;
+        private int[] start;
+        private int[] length;
+        private double[] freq;
+        private int count;
+
+        Lines(int expected) {
+            chars = new char[expected * 3];
+            start = new int[expected];
+            length = new int[expected];
+            freq = new double[expected];
+        }
+
+        void add(char[] word, int wordLength, double frequency) {
+            if (count == start.length) {
+                start = Arrays.copyOf(start, count * 2);
+                length = Arrays.copyOf(length, count * 2);
+                freq = Arrays.copyOf(freq, count * 2);
+            }
+            if (charCount + wordLength > chars.length) chars = Arrays.copyOf(chars, (charCount + wordLength) * 2);
+            System.arraycopy(word, 0, chars, charCount, wordLength);
+            start[count] = charCount;
+            length[count] = wordLength;
+            freq[count++] = frequency;
+            charCount += wordLength;
+        }
+
+        /** Each word once with its last line's log(frequency / total of all lines), as WordDictionary's map. */
+        JiebaDictionary dictionary() {
+            double total = 0;
+            for (int i = 0; i < count; i++) total += freq[i];
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) order[i] = i;
+            Arrays.sort(order, this::compare); // stable: equal words stay in file order; nearly sorted already
+            int[] starts = new int[count];
+            int[] lengths = new int[count];
+            double[] logFreqs = new double[count];
+            int words = 0;
+            double min = Double.MAX_VALUE;
+            for (int k = 0; k < count; k++) {
+                int i = order[k];
+                if (k + 1 < count && compare(i, order[k + 1]) == 0) continue; // a later line has the word
+                starts[words] = start[i];
+                lengths[words] = length[i];
+                logFreqs[words] = Math.log(freq[i] / total);
+                min = Math.min(min, logFreqs[words++]);
+            }
+            return new JiebaDictionary(CharTrie.of(chars, starts, lengths, logFreqs, words), min);
+        }
+
+        private int compare(int a, int b) {
+            return Arrays.compare(chars, start[a], start[a] + length[a], chars, start[b], start[b] + length[b]);
+        }
     }
 
     private static boolean isSeparator(byte b) {
@@ -107,15 +161,12 @@ final class JiebaDictionary {
         return n;
     }
 
-    /** Inserts word.trim().toLowerCase(Locale.getDefault()), which leaves all but a few words as they are. */
-    private static int insertNormalised(CharTrie trie, char[] word, int length) {
+    /** Whether word.trim().toLowerCase(Locale.getDefault()) is the word itself, as for all but a few words. */
+    private static boolean isNormalised(char[] word, int length) {
         for (int i = 0; i < length; i++) {
             char c = word[i];
-            if (c <= ' ' || Character.isSurrogate(c) || Character.toLowerCase(c) != c) {
-                char[] normalised = new String(word, 0, length).trim().toLowerCase(Locale.getDefault()).toCharArray();
-                return trie.insert(normalised, 0, normalised.length);
-            }
+            if (c <= ' ' || Character.isSurrogate(c) || Character.toLowerCase(c) != c) return false;
         }
-        return trie.insert(word, 0, length);
+        return true;
     }
 }
