@@ -27,21 +27,21 @@ final class CharTrie {
     }
 
     /**
-     * The trie of words {@code chars[start[i], start[i] + length[i])}, i &lt; count, each with {@code value[i]};
-     * the words sorted by char, none twice.
+     * The trie of words {@code chars[start[w], start[w] + length[w])}, each with {@code value[w]}, for the
+     * first {@code count} w of {@code words}: sorted by char, none twice.
      */
-    static CharTrie of(char[] chars, int[] start, int[] length, double[] value, int count) {
-        int maxNodes = 1;
-        for (int i = 0; i < count; i++) maxNodes += length[i];
-        char[] label = new char[maxNodes];
-        int[] firstChild = new int[maxNodes + 1];
+    static CharTrie of(char[] chars, int[] start, int[] length, double[] value, int[] words, int count) {
+        int nodeCount = countNodes(chars, start, length, words, count);
+        char[] label = new char[nodeCount];
+        int[] firstChild = new int[nodeCount + 1];
         Arrays.fill(firstChild, NONE);
-        double[] values = new double[maxNodes];
+        double[] values = new double[nodeCount];
         Arrays.fill(values, Double.NaN);
-        int[] node = new int[count]; // each word's node at the current depth
+        int[] node = new int[start.length]; // each word's node at the current depth
         int[] active = new int[count]; // the words longer than the depth, in order
         int activeCount = 0;
-        for (int i = 0; i < count; i++) {
+        for (int k = 0; k < count; k++) {
+            int i = words[k];
             if (length[i] == 0) values[0] = value[i];
             else active[activeCount++] = i;
         }
@@ -70,7 +70,23 @@ final class CharTrie {
         // a childless node's range is empty: it starts where the next node's children start
         firstChild[nodes] = nodes;
         for (int n = nodes - 1; n >= 0; n--) if (firstChild[n] == NONE) firstChild[n] = firstChild[n + 1];
-        return new CharTrie(Arrays.copyOf(label, nodes), Arrays.copyOf(firstChild, nodes + 1), Arrays.copyOf(values, nodes));
+        return new CharTrie(label, firstChild, values);
+    }
+
+    /** One node for the root and one per char of each word beyond its common prefix with the word before. */
+    private static int countNodes(char[] chars, int[] start, int[] length, int[] words, int count) {
+        int nodes = 1;
+        for (int k = 0; k < count; k++) {
+            int i = words[k];
+            int common = 0;
+            if (k > 0) {
+                int p = words[k - 1];
+                int max = Math.min(length[i], length[p]);
+                while (common < max && chars[start[i] + common] == chars[start[p] + common]) common++;
+            }
+            nodes += length[i] - common;
+        }
+        return nodes;
     }
 
     /** The value of a node, NaN where no word ends there. */

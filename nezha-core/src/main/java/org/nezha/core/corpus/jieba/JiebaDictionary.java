@@ -31,7 +31,10 @@ final class JiebaDictionary {
     }
 
     static JiebaDictionary load() {
-        byte[] text = JiebaResources.bytes(RESOURCE);
+        return parse(JiebaResources.bytes(RESOURCE)).dictionary();
+    }
+
+    private static Lines parse(byte[] text) {
         Lines lines = new Lines(text.length / 14); // dict.txt: 14.5 bytes a line
         char[] word = new char[64];
         for (int start = 0; start < text.length; ) {
@@ -55,7 +58,7 @@ final class JiebaDictionary {
             // BufferedReader.readLine's line ends: \n, \r or \r\n
             start = end + (end + 1 < text.length && text[end] == '\r' && text[end + 1] == '\n' ? 2 : 1);
         }
-        return lines.dictionary();
+        return lines;
     }
 
     /** The dictionary's lines in file order: normalised words end to end, and frequencies. */
@@ -92,23 +95,49 @@ final class JiebaDictionary {
         JiebaDictionary dictionary() {
             double total = 0;
             for (int i = 0; i < count; i++) total += freq[i];
-            Integer[] order = new Integer[count];
-            for (int i = 0; i < count; i++) order[i] = i;
-            Arrays.sort(order, this::compare); // stable: equal words stay in file order; nearly sorted already
-            int[] starts = new int[count];
-            int[] lengths = new int[count];
-            double[] logFreqs = new double[count];
+            int[] order = sortedLines();
             int words = 0;
             double min = Double.MAX_VALUE;
             for (int k = 0; k < count; k++) {
                 int i = order[k];
                 if (k + 1 < count && compare(i, order[k + 1]) == 0) continue; // a later line has the word
-                starts[words] = start[i];
-                lengths[words] = length[i];
-                logFreqs[words] = Math.log(freq[i] / total);
-                min = Math.min(min, logFreqs[words++]);
+                freq[i] = Math.log(freq[i] / total);
+                min = Math.min(min, freq[i]);
+                order[words++] = i;
             }
-            return new JiebaDictionary(CharTrie.of(chars, starts, lengths, logFreqs, words), min);
+            return new JiebaDictionary(CharTrie.of(chars, start, length, freq, order, words), min);
+        }
+
+        /**
+         * The line numbers sorted by word, equal words in file order: a natural merge sort, as dict.txt is
+         * nearly sorted already (a few dozen ascending runs).
+         */
+        private int[] sortedLines() {
+            int[] order = new int[count];
+            for (int i = 0; i < count; i++) order[i] = i;
+            int[] merged = new int[count];
+            while (true) {
+                int runs = 0;
+                for (int from = 0; from < count; runs++) {
+                    int middle = runEnd(order, from);
+                    int to = middle == count ? count : runEnd(order, middle);
+                    int a = from, b = middle, k = from;
+                    while (a < middle && b < to) merged[k++] = compare(order[b], order[a]) < 0 ? order[b++] : order[a++];
+                    while (a < middle) merged[k++] = order[a++];
+                    while (b < to) merged[k++] = order[b++];
+                    from = to;
+                }
+                int[] swap = order;
+                order = merged;
+                merged = swap;
+                if (runs <= 1) return order;
+            }
+        }
+
+        private int runEnd(int[] order, int from) {
+            int end = from + 1;
+            while (end < count && compare(order[end - 1], order[end]) <= 0) end++;
+            return end;
         }
 
         private int compare(int a, int b) {
