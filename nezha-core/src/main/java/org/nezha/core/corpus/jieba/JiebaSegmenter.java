@@ -1,7 +1,6 @@
 package org.nezha.core.corpus.jieba;
 
 import java.util.BitSet;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the words of jieba-analysis 1.0.2's {@code JiebaSegmenter.process(text, SegMode.SEARCH)} start:
@@ -22,10 +21,13 @@ public final class JiebaSegmenter {
         this.hmm = hmm;
     }
 
-    /** Reads jieba-analysis' dictionary and HMM tables from its jar on the class path, the two side by side. */
+    /**
+     * Reads jieba-analysis' dictionary and HMM tables from its jar on the class path, on the calling thread:
+     * a task on a shared pool could wait forever behind pool threads that wait for this very load (a class
+     * initialiser's callers in a parallel stream).
+     */
     public static JiebaSegmenter load() {
-        CompletableFuture<JiebaHmm> hmm = CompletableFuture.supplyAsync(JiebaHmm::load);
-        return new JiebaSegmenter(JiebaDictionary.load(), hmm.join());
+        return new JiebaSegmenter(JiebaDictionary.load(), JiebaHmm.load());
     }
 
     /** The char offsets in {@code text} where a word starts. */
