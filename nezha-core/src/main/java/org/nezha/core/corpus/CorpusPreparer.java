@@ -58,6 +58,7 @@ public final class CorpusPreparer {
     public Result run(Progress progress) {
         long started = System.nanoTime();
         checkSettings();
+        if (settings.wordBoundaries == WordBoundaries.JIEBA) JiebaWords.loadInBackground();
         List<Path> files = CorpusFiles.expand(settings.corpus);
         Vocab vocab = Vocab.load(settings.vocab);
         SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, settings.tokenizerOptions),

@@ -1,38 +1,38 @@
 package org.nezha.core.corpus;
 
-import com.huaban.analysis.jieba.JiebaSegmenter;
-import com.huaban.analysis.jieba.SegToken;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.BitSet;
+import java.util.Objects;
+import org.nezha.core.corpus.jieba.JiebaSegmenter;
 
 /**
  * Jieba's precise-mode segmentation (jieba-analysis' {@code SegMode.SEARCH}, with its HMM for unknown
- * words, as Python's {@code jieba.cut}) reduced to where words start. The segmenter keeps its
- * dictionary in static state, read-only once loaded, so one instance serves every thread.
+ * words, as Python's {@code jieba.cut}) reduced to where words start. The segmenter loads once, on first
+ * use or from {@link #loadInBackground}, and is read-only after, so one instance serves every thread.
  */
 final class JiebaWords {
-    private static final JiebaSegmenter SEGMENTER = loadQuietly();
-
     private JiebaWords() {}
 
     /** The char offsets in {@code text} where jieba starts a word. */
     static BitSet wordStarts(String text) {
-        BitSet starts = new BitSet(text.length());
-        for (SegToken token : SEGMENTER.process(text, JiebaSegmenter.SegMode.SEARCH)) starts.set(token.startOffset);
-        return starts;
+        return Loaded.SEGMENTER.wordStarts(text);
     }
 
-    /** Loading the dictionary prints a timing line on standard output, where a command's results go. */
-    private static JiebaSegmenter loadQuietly() {
-        synchronized (System.class) {
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    /**
+     * Starts loading on a thread of its own, so that the load overlaps the work before the first line; the
+     * first {@link #wordStarts} waits for it (a failure shows there, as the cause of NoClassDefFoundError).
+     */
+    static void loadInBackground() {
+        Thread.ofPlatform().daemon().name("jieba-load").start(() -> {
             try {
-                return new JiebaSegmenter();
-            } finally {
-                System.setOut(out);
+                Objects.requireNonNull(Loaded.SEGMENTER);
+            } catch (Throwable reportedByWordStarts) {
+                // the class stays uninitialised and says why at its next use
             }
-        }
+        });
+    }
+
+    /** Initialised (the segmenter loaded) on first access, once, whichever thread comes first. */
+    private static final class Loaded {
+        static final JiebaSegmenter SEGMENTER = JiebaSegmenter.load();
     }
 }

@@ -2,6 +2,7 @@ package org.nezha.core.corpus;
 
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.function.Function;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.Vocab;
 import org.nezha.core.tokenizer.WordTokens;
@@ -25,10 +26,17 @@ public final class SentenceTokenizer {
 
     private final BertTokenizer tokenizer;
     private final WordBoundaries boundaries;
+    /** Where jieba starts words in a text: {@link JiebaWords}, or another segmenter to compare with. */
+    private final Function<String, BitSet> jiebaWordStarts;
     /** Indexed by id: the token is a {@code ##} continuation piece. */
     private final boolean[] continuation;
 
     public SentenceTokenizer(BertTokenizer tokenizer, WordBoundaries boundaries) {
+        this(tokenizer, boundaries, JiebaWords::wordStarts);
+    }
+
+    SentenceTokenizer(BertTokenizer tokenizer, WordBoundaries boundaries, Function<String, BitSet> jiebaWordStarts) {
+        this.jiebaWordStarts = Objects.requireNonNull(jiebaWordStarts, "jiebaWordStarts");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
         Vocab vocab = tokenizer.vocab();
@@ -85,7 +93,7 @@ public final class SentenceTokenizer {
             i = end;
         }
         if (runs.isEmpty()) return new TokenizedSentence(ids, starts);
-        BitSet wordStarts = JiebaWords.wordStarts(runs.toString());
+        BitSet wordStarts = jiebaWordStarts.apply(runs.toString());
         for (int offset = 0; offset < runs.length(); offset++) {
             char c = runs.charAt(offset);
             if (c == RUN_SEPARATOR || Character.isLowSurrogate(c)) continue;
