@@ -6,8 +6,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 import org.nezha.core.InputException;
 import org.nezha.core.io.IoErrors;
@@ -53,10 +56,13 @@ final class LevelDbTable {
         ProtoReader footer = new ProtoReader(Arrays.copyOfRange(bytes, bytes.length - FOOTER_BYTES, bytes.length - 8));
         handle(footer); // metaindex: TF writes no filter blocks, so nothing in it is needed
         long[] index = handle(footer);
+        // index keys are separators that need not be valid UTF-8: keep only their values, the data block handles
+        List<byte[]> blocks = new ArrayList<>();
+        readBlock(index, (key, value) -> blocks.add(value));
         LinkedHashMap<String, byte[]> out = new LinkedHashMap<>();
-        LinkedHashMap<String, byte[]> blocks = new LinkedHashMap<>();
-        readBlock(index, blocks);
-        for (byte[] blockHandle : blocks.values()) readBlock(handle(new ProtoReader(blockHandle)), out);
+        for (byte[] blockHandle : blocks) {
+            readBlock(handle(new ProtoReader(blockHandle)), (key, value) -> out.put(new String(key, StandardCharsets.UTF_8), value));
+        }
         return out;
     }
 
@@ -68,7 +74,7 @@ final class LevelDbTable {
         }
     }
 
-    private void readBlock(long[] handle, LinkedHashMap<String, byte[]> into) {
+    private void readBlock(long[] handle, BiConsumer<byte[], byte[]> into) {
         long offset = handle[0], size = handle[1];
         String where = "block at " + offset + "+" + size;
         if (offset < 0 || size < 4 || offset + size + TRAILER_BYTES > bytes.length) {
@@ -88,7 +94,7 @@ final class LevelDbTable {
     }
 
     /** Entries are (shared key bytes, unshared key bytes, value length) varints, the key suffix, then the value. */
-    private void decodeEntries(String where, int start, int length, LinkedHashMap<String, byte[]> into) {
+    private void decodeEntries(String where, int start, int length, BiConsumer<byte[], byte[]> into) {
         ProtoReader entries = new ProtoReader(Arrays.copyOfRange(bytes, start, start + length));
         byte[] key = new byte[0];
         try {
@@ -100,7 +106,7 @@ final class LevelDbTable {
                 byte[] next = Arrays.copyOf(key, (int) shared + suffix.length);
                 System.arraycopy(suffix, 0, next, (int) shared, suffix.length);
                 key = next;
-                into.put(new String(key, StandardCharsets.UTF_8), entries.rawBytes(valueLength));
+                into.accept(key, entries.rawBytes(valueLength));
             }
         } catch (IllegalArgumentException e) {
             throw corrupt(where + " has a malformed entry: " + e.getMessage());
