@@ -1,21 +1,17 @@
 package org.nezha.core.corpus;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.nezha.core.InputException;
-import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.MappedFiles;
 
 /**
  * A corpus made by {@link CorpusPreparer}, its shard files mapped read-only into memory: reads go
@@ -78,18 +74,13 @@ public final class ShardedCorpus implements TokenCorpus, AutoCloseable {
         for (ShardFile kind : ShardFile.values()) {
             Path file = kind.in(dir, entry.name());
             long expected = entry.bytes().of(kind);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = channel.size();
-                if (size != expected) {
-                    throw InputException.in(file, size + " bytes, but " + CorpusIndex.FILE_NAME + " says " + expected
-                            + (size < expected ? " (truncated?)" : " (from another run?)"));
-                }
-                segments.put(kind, channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
-            } catch (NoSuchFileException e) {
-                throw InputException.in(file, "missing (" + CorpusIndex.FILE_NAME + " lists it)");
-            } catch (IOException e) {
-                throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+            MemorySegment segment = MappedFiles.map(file, arena, "missing (" + CorpusIndex.FILE_NAME + " lists it)");
+            long size = segment.byteSize();
+            if (size != expected) {
+                throw InputException.in(file, size + " bytes, but " + CorpusIndex.FILE_NAME + " says " + expected
+                        + (size < expected ? " (truncated?)" : " (from another run?)"));
             }
+            segments.put(kind, segment);
         }
         MemorySegment sentences = segments.get(ShardFile.SENTENCES);
         MemorySegment documents = segments.get(ShardFile.DOCUMENTS);

@@ -7,15 +7,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.nezha.core.InputException;
 import org.nezha.core.io.AtomicFiles;
-import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.MappedFiles;
 
 /**
  * The packed instances of a whole corpus as fixed-size little-endian records, so that item i of an
@@ -31,7 +28,6 @@ public final class InstanceTable implements AutoCloseable {
     private final MemorySegment records;
     private final Arena arena; // owns the native memory or the mapping
     private final int size;
-    private final long tokenCount;
 
     private InstanceTable(MemorySegment records, Arena arena) {
         this.records = records;
@@ -39,9 +35,6 @@ public final class InstanceTable implements AutoCloseable {
         long count = records.byteSize() / RECORD_BYTES;
         if (count > Integer.MAX_VALUE) throw new InputException("the corpus packs into over 2^31 sequences; split it into several runs");
         this.size = (int) count;
-        long tokens = 0;
-        for (int i = 0; i < size; i++) tokens += get(i).tokenCount();
-        this.tokenCount = tokens;
     }
 
     /** Packs the corpus into native memory (off the heap, which a large corpus's table would crowd). */
@@ -105,18 +98,13 @@ public final class InstanceTable implements AutoCloseable {
     /** Maps a table {@link #inFile} wrote; a size that is not whole records is a truncated file. */
     public static InstanceTable map(Path file) {
         Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (channel.size() % RECORD_BYTES != 0) {
-                throw InputException.in(file, "truncated: " + channel.size() + " bytes is not a whole number of "
+        try {
+            MemorySegment records = MappedFiles.map(file, arena, "not found");
+            if (records.byteSize() % RECORD_BYTES != 0) {
+                throw InputException.in(file, "truncated: " + records.byteSize() + " bytes is not a whole number of "
                         + RECORD_BYTES + "-byte instances");
             }
-            return new InstanceTable(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena), arena);
-        } catch (NoSuchFileException e) {
-            arena.close();
-            throw InputException.in(file, "not found");
-        } catch (IOException e) {
-            arena.close();
-            throw InputException.in(file, "cannot map: " + IoErrors.reason(e));
+            return new InstanceTable(records, arena);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -149,11 +137,6 @@ public final class InstanceTable implements AutoCloseable {
 
     public int size() {
         return size;
-    }
-
-    /** Tokens in all instances, special tokens not counted. */
-    public long tokenCount() {
-        return tokenCount;
     }
 
     public PackedInstance get(int index) {

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +25,7 @@ import org.nezha.core.corpus.TokenCorpus;
 import org.nezha.core.io.AtomicFiles;
 import org.nezha.core.io.FileTrees;
 import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.MappedFiles;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.pipeline.Progress;
 import org.nezha.core.tokenizer.Vocab;
@@ -78,8 +78,7 @@ public final class StaticMasks {
      */
     public static void write(Path dir, Vocab vocab, Settings s, Progress progress) {
         remove(dir);
-        SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(), vocab.unkId(),
-                vocab.size());
+        SpecialTokens specials = SpecialTokens.of(vocab);
         try (ShardedCorpus shards = ShardedCorpus.open(dir)) {
             write(shards, dir, specials, s.forCorpus(shards), progress);
         }
@@ -201,13 +200,7 @@ public final class StaticMasks {
         }
 
         private MemorySegment mapped(Path file) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            } catch (NoSuchFileException e) {
-                throw InputException.in(file, "not found (static masks incomplete: prepare the shards again)");
-            } catch (IOException e) {
-                throw InputException.in(file, "cannot map: " + IoErrors.reason(e));
-            }
+            return MappedFiles.map(file, arena, "not found (static masks incomplete: prepare the shards again)");
         }
 
         public InstanceTable instances() {
