@@ -32,7 +32,7 @@ import org.nezha.core.tokenizer.Vocab;
         description = {"Time the pretraining data side alone: sequences packed from the corpus (shards of nezha prepare, "
                 + "memory-mapped, or text read into memory), then framed, masked and padded into batches on one thread, "
                 + "as pretrain's batch-preparing thread makes them; no model runs.",
-                "Each row: the corpus packed for --seq-len (pack s), then batches drawn for --seconds: tokens/s counts "
+                "Each row: the corpus read and packed for --seq-len (pack s, once per length), then batches drawn for --seconds: tokens/s counts "
                         + "the real tokens of the batches ([CLS]/[SEP] included, padding not), the unit a training step "
                         + "consumes; x token is the row's tokens/s over token masking's at the same length in this run. "
                         + "RSS is the process's resident memory after the row.",
@@ -83,23 +83,27 @@ final class DataBenchCommand implements Callable<Integer> {
         List<MaskingScheme> schemes = maskings.stream().map(MaskingScheme::parse).toList();
         if (data == null && train.isEmpty()) throw new InputException("give the corpus: --data DIR or --train FILE...");
         Vocab v = Vocab.load(vocab);
-        SpecialTokens specials = new SpecialTokens(v.clsId(), v.sepId(), v.padId(), v.maskId(), v.unkId(), v.size());
+        SpecialTokens specials = SpecialTokens.of(v);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         List<DataBenchmark.Row> rows = new ArrayList<>();
+        WordBoundaries boundaries = Options.enumValue("--word-boundaries", wordBoundaries, WordBoundaries.class);
+        // the corpus and its packing depend on the length alone: read and pack once per length; text gets word
+        // starts when any scheme uses them (token masking ignores them)
+        MaskingScheme readAs = schemes.stream().filter(m -> m != MaskingScheme.TOKEN).findFirst().orElse(MaskingScheme.TOKEN);
         for (int seqLen : seqLens) {
-            for (MaskingScheme scheme : schemes) {
-                PretrainJob.Settings s = new PretrainJob.Settings();
-                s.vocab = vocab;
-                s.data = data;
-                s.train = train;
-                s.seqLen = seqLen;
-                s.nextSentence = nsp;
-                s.masking = scheme;
-                s.wordBoundaries = Options.enumValue("--word-boundaries", wordBoundaries, WordBoundaries.class);
-                s.seed = seed;
-                long start = System.nanoTime();
-                try (PretrainingData d = PretrainingData.open(s, v, 0, Progress.SILENT)) {
-                    double packSeconds = (System.nanoTime() - start) / 1e9;
+            PretrainJob.Settings s = new PretrainJob.Settings();
+            s.vocab = vocab;
+            s.data = data;
+            s.train = train;
+            s.seqLen = seqLen;
+            s.nextSentence = nsp;
+            s.masking = readAs;
+            s.wordBoundaries = boundaries;
+            s.seed = seed;
+            long start = System.nanoTime();
+            try (PretrainingData d = PretrainingData.open(s, v, 0, Progress.SILENT)) {
+                double packSeconds = (System.nanoTime() - start) / 1e9;
+                for (MaskingScheme scheme : schemes) {
                     DataBenchmark.Row row = DataBenchmark.measure(d.corpus(), d.instances(), packSeconds, specials, seqLen, batchSize,
                             scheme, nsp, s.maskProb, s.maxPredictions, seed, seconds);
                     rows.add(row);

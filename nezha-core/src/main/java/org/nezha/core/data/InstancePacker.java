@@ -38,7 +38,7 @@ public final class InstancePacker {
     }
 
     /** Fails with one line when the settings cannot pack: a sequence too short for two segments, a probability outside [0, 1]. */
-    public static void check(int maxSeqLen, double shortSeqProb) {
+    private static void check(int maxSeqLen, double shortSeqProb) {
         if (maxSeqLen < SPECIAL_TOKENS + 2) {
             throw new InputException("--seq-len must be at least " + (SPECIAL_TOKENS + 2)
                     + " ([CLS] A [SEP] B [SEP] with a token in each), got " + maxSeqLen);

@@ -141,8 +141,7 @@ public final class PretrainJob {
             Progress progress = progressOf(dp);
             TokenizerOptions tokenizerOptions = data.tokenizerOptions();
             progress.info("corpus: " + data.corpus().summary());
-            SpecialTokens specials = new SpecialTokens(vocab.clsId(), vocab.sepId(), vocab.padId(), vocab.maskId(),
-                    vocab.unkId(), vocab.size());
+            SpecialTokens specials = SpecialTokens.of(vocab);
             MlmBatcher.Masks masks = data.staticMasks() != null ? data.staticMasks()
                     : MlmBatcher.dynamicMasks(new MlmMasker(specials, s.maskProb, s.maxPredictions, s.masking), s.seed);
             MlmBatcher batcher = new MlmBatcher(data.corpus(), data.instances(), specials, masks, s.batchSize, 0, s.seed,
