@@ -19,7 +19,7 @@ import org.nezha.core.io.IoErrors;
  * ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}}, {@code **} across directories) expanded and
  * sorted. Names stay relative when given relative.
  */
-final class CorpusFiles {
+public final class CorpusFiles {
     private static final String GLOB_CHARS = "*?[{";
 
     private CorpusFiles() {}
@@ -70,5 +70,14 @@ final class CorpusFiles {
     private static boolean isHidden(Path relative) {
         for (Path part : relative) if (part.toString().startsWith(".")) return true;
         return false;
+    }
+
+    /** The size of a corpus file, for progress; a file that cannot be read is one error line naming it. */
+    public static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
+        }
     }
 }

@@ -1,6 +1,5 @@
 package org.nezha.core.corpus;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.nezha.core.InputException;
-import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.pipeline.Progress;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -64,7 +62,7 @@ public final class CorpusPreparer {
         SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, settings.tokenizerOptions),
                 settings.wordBoundaries);
         OutputPaths.requireUsableDirectory(settings.output, settings.overwrite);
-        List<CorpusIndex.Input> inputs = files.stream().map(f -> new CorpusIndex.Input(f.toString(), size(f))).toList();
+        List<CorpusIndex.Input> inputs = files.stream().map(f -> new CorpusIndex.Input(f.toString(), CorpusFiles.size(f))).toList();
         long inputBytes = inputs.stream().mapToLong(CorpusIndex.Input::bytes).sum();
         OutputPaths.claimRunDirectory(settings.output);
 
@@ -106,11 +104,4 @@ public final class CorpusPreparer {
         if (settings.shardBytes < 1) throw new InputException("--shard-size-mb: must be positive");
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
-        }
-    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.nezha.core.InputException;
+import org.nezha.core.corpus.CorpusFiles;
 import org.nezha.core.corpus.CorpusIndex;
 import org.nezha.core.corpus.InMemoryCorpus;
 import org.nezha.core.corpus.SentenceTokenizer;
@@ -18,7 +19,7 @@ import org.nezha.core.data.InstancePacker;
 import org.nezha.core.data.InstanceTable;
 import org.nezha.core.data.MaskingScheme;
 import org.nezha.core.data.StaticMasks;
-import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
@@ -64,7 +65,7 @@ public final class PretrainingData implements AutoCloseable {
         // word boundaries cost a segmentation per line: only the word schemes need them
         WordBoundaries boundaries = s.masking == MaskingScheme.TOKEN ? WordBoundaries.NONE : s.wordBoundaries;
         SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, options), boundaries);
-        progress.begin("read corpus", totalBytes(s.train));
+        progress.begin("read corpus", s.train.stream().mapToLong(CorpusFiles::size).sum());
         TokenCorpus corpus = InMemoryCorpus.read(s.train, tokenizer::tokenize, s.seqLen - InstancePacker.SPECIAL_TOKENS, progress);
         progress.end();
         InstancePacker packer = new InstancePacker(corpus, s.seqLen, s.shortSeqProb, s.nextSentence);
@@ -86,11 +87,7 @@ public final class PretrainingData implements AutoCloseable {
                 return new PretrainingData(shards, shards, InstanceTable.inMemory(packer, s.seed), null, null, options);
             }
             Path packingDir = s.output.resolve(PACKING_DIR);
-            try {
-                Files.createDirectories(packingDir);
-            } catch (IOException e) {
-                throw InputException.in(packingDir, "cannot create: " + e.getMessage());
-            }
+            OutputPaths.createDirectory(packingDir);
             Path file = packingDir.resolve("instances-rank-" + rank + ".bin");
             InstanceTable instances = InstanceTable.inFile(packer, s.seed, file);
             return new PretrainingData(shards, shards, instances, file, null, options);
@@ -98,18 +95,6 @@ public final class PretrainingData implements AutoCloseable {
             shards.close();
             throw e;
         }
-    }
-
-    private static long totalBytes(List<Path> files) {
-        long total = 0;
-        for (Path file : files) {
-            try {
-                total += Files.size(file);
-            } catch (IOException e) {
-                throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
-            }
-        }
-        return total;
     }
 
     /** The shards must index this run's vocabulary and hold sentences that fit its sequence length. */

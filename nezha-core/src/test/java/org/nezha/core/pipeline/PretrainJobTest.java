@@ -225,6 +225,14 @@ class PretrainJobTest {
         assertTrue(Double.isFinite(resumed.lastLoss().loss()), "resumed from the good checkpoint: " + resumed.lastLoss());
     }
 
+    /** {@link #settings}, reading {@code shards} instead of the text corpus. */
+    static PretrainJob.Settings shardSettings(Path output, long steps, Path shards) {
+        PretrainJob.Settings s = settings(output, steps);
+        s.train = List.of();
+        s.data = shards;
+        return s;
+    }
+
     private static Path prepare(Path corpus, Path vocab, Path output, int seqLen) {
         CorpusPreparer.Settings p = new CorpusPreparer.Settings();
         p.corpus = List.of(corpus.toString());
@@ -258,9 +266,7 @@ class PretrainJobTest {
         text.train = List.of(corpus);
         text.masking = MaskingScheme.NGRAM;
         text.nextSentence = true;
-        PretrainJob.Settings sharded = settings(dir.resolve("sharded"), 4);
-        sharded.train = List.of();
-        sharded.data = shards;
+        PretrainJob.Settings sharded = shardSettings(dir.resolve("sharded"), 4, shards);
         sharded.masking = MaskingScheme.NGRAM;
         sharded.nextSentence = true;
         var a = new PretrainJob(text, Execution.cpu("fused"), Progress.SILENT).run();
@@ -277,15 +283,11 @@ class PretrainJobTest {
         Path corpus = dir.resolve("corpus.txt");
         writeHead(CORPUS, corpus, 300);
         Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
-        PretrainJob.Settings straight = settings(dir.resolve("straight"), 8);
-        straight.train = List.of();
-        straight.data = shards;
+        PretrainJob.Settings straight = shardSettings(dir.resolve("straight"), 8, shards);
         straight.masking = MaskingScheme.WHOLE_WORD;
         straight.checkpointEvery = 4;
         var full = new PretrainJob(straight, Execution.cpu("fused"), Progress.SILENT).run();
-        PretrainJob.Settings resumed = settings(dir.resolve("resumed"), 8);
-        resumed.train = List.of();
-        resumed.data = shards;
+        PretrainJob.Settings resumed = shardSettings(dir.resolve("resumed"), 8, shards);
         resumed.masking = MaskingScheme.WHOLE_WORD;
         resumed.resume = dir.resolve("straight/checkpoint-4");
         var rest = new PretrainJob(resumed, Execution.cpu("fused"), Progress.SILENT).run();
@@ -297,9 +299,7 @@ class PretrainJobTest {
         Path corpus = dir.resolve("corpus.txt");
         writeHead(CORPUS, corpus, 20);
         Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
-        PretrainJob.Settings longer = settings(dir.resolve("a"), 2);
-        longer.train = List.of();
-        longer.data = shards;
+        PretrainJob.Settings longer = shardSettings(dir.resolve("a"), 2, shards);
         longer.seqLen = 96;
         var e = assertThrows(InputException.class, () -> new PretrainJob(longer, Execution.cpu("fused"), Progress.SILENT).run());
         assertEquals(shards.resolve("index.json") + ": --seq-len 96 is longer than the shards were prepared for ([64]); "
@@ -309,9 +309,7 @@ class PretrainJobTest {
         List<String> tokens = new java.util.ArrayList<>(Files.readAllLines(VOCAB));
         tokens.set(tokens.size() - 1, "不一样");
         Files.write(otherVocab, tokens);
-        PretrainJob.Settings other = settings(dir.resolve("b"), 2);
-        other.train = List.of();
-        other.data = shards;
+        PretrainJob.Settings other = shardSettings(dir.resolve("b"), 2, shards);
         other.vocab = otherVocab;
         e = assertThrows(InputException.class, () -> new PretrainJob(other, Execution.cpu("fused"), Progress.SILENT).run());
         assertTrue(e.getMessage().startsWith(shards.resolve("index.json") + ": the shards were prepared with another vocabulary "
@@ -337,25 +335,19 @@ class PretrainJobTest {
         Path shards = prepare(corpus, VOCAB, dir.resolve("shards"), 64);
         StaticMasks.write(shards, org.nezha.core.tokenizer.Vocab.load(VOCAB),
                 new StaticMasks.Settings(2, List.of(64), MaskingScheme.NGRAM, 0.15, 20, 0.1, true, 7, null), Progress.SILENT);
-        PretrainJob.Settings dynamic = settings(dir.resolve("dynamic"), 4);
-        dynamic.train = List.of();
-        dynamic.data = shards;
+        PretrainJob.Settings dynamic = shardSettings(dir.resolve("dynamic"), 4, shards);
         dynamic.masking = MaskingScheme.NGRAM;
         dynamic.nextSentence = true;
         var a = new PretrainJob(dynamic, Execution.cpu("fused"), Progress.SILENT).run();
         long batchesPerEpoch = Math.ceilDiv(a.sequences(), 16);
         assertTrue(batchesPerEpoch < 4 && 2 * batchesPerEpoch >= 4, a.sequences() + " sequences: 4 steps of 16 reach the second epoch, not a third");
 
-        PretrainJob.Settings stored = settings(dir.resolve("static"), 4);
-        stored.train = List.of();
-        stored.data = shards;
+        PretrainJob.Settings stored = shardSettings(dir.resolve("static"), 4, shards);
         stored.staticMasks = true; // masking, NSP: from static-masks.json
         var b = new PretrainJob(stored, Execution.cpu("fused"), Progress.SILENT).run();
         assertSameWeights(a.modelDir(), b.modelDir());
 
-        PretrainJob.Settings otherLength = settings(dir.resolve("other"), 2);
-        otherLength.train = List.of();
-        otherLength.data = shards;
+        PretrainJob.Settings otherLength = shardSettings(dir.resolve("other"), 2, shards);
         otherLength.seqLen = 32;
         otherLength.staticMasks = true;
         var e = assertThrows(InputException.class, () -> new PretrainJob(otherLength, Execution.cpu("fused"), Progress.SILENT).run());
