@@ -64,8 +64,18 @@ public final class CorpusPreparer {
         OutputPaths.requireUsableDirectory(settings.output, settings.overwrite);
         List<CorpusIndex.Input> inputs = files.stream().map(f -> new CorpusIndex.Input(f.toString(), CorpusFiles.size(f))).toList();
         long inputBytes = inputs.stream().mapToLong(CorpusIndex.Input::bytes).sum();
+        boolean created = !Files.exists(settings.output);
         OutputPaths.claimRunDirectory(settings.output);
+        try {
+            return prepare(files, inputs, inputBytes, vocab, tokenizer, progress, started);
+        } catch (RuntimeException e) {
+            if (created) OutputPaths.removeIfEmpty(settings.output); // the writer has removed its temporary files
+            throw e;
+        }
+    }
 
+    private Result prepare(List<Path> files, List<CorpusIndex.Input> inputs, long inputBytes, Vocab vocab,
+            SentenceTokenizer tokenizer, Progress progress, long started) {
         int maxSentenceTokens = Collections.max(settings.seqLens) - SPECIAL_TOKENS_PER_SEQUENCE;
         String dtype = CorpusIndex.dtypeFor(vocab.size());
         try (ShardedCorpusWriter writer = new ShardedCorpusWriter(settings.output,

@@ -1,6 +1,7 @@
 package org.nezha.core.io;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -43,6 +44,17 @@ public final class OutputPaths {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw InputException.in(dir, "cannot create output directory: " + IoErrors.reason(e));
+        }
+    }
+
+    /** Removes {@code dir} if it is empty: what a failed run that created it leaves, so nothing of it stays behind. */
+    public static void removeIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
+            // it holds something after all: not ours to remove
+        } catch (IOException e) {
+            // the run's own failure is the one to report
         }
     }
 
