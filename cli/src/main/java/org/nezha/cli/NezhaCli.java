@@ -13,9 +13,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * exit ({@link Failures}).
  */
 @Command(name = "nezha", mixinStandardHelpOptions = true, versionProvider = NezhaCli.Version.class,
-        description = "NEZHA (and BERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
+        description = "NEZHA (and BERT, ALBERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
         subcommands = {QuickstartCommand.class, VocabCommand.class, PrepareCommand.class, PretrainCommand.class,
-                FinetuneCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, LaunchCommand.class,
+                FinetuneCommand.class, EvalCommand.class, PredictCommand.class, ConvertCommand.class, InspectCommand.class,
+                BenchCommand.class, LaunchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NezhaCli {
     /** Exit code for bad input (files, options); picocli also uses 2 for unknown options. */

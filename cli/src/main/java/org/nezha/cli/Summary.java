@@ -3,6 +3,7 @@ package org.nezha.cli;
 import java.util.Locale;
 import java.util.Map;
 
+import org.nezha.core.interop.CheckpointConverter;
 import org.nezha.core.pipeline.FinetuneJob;
 import org.nezha.core.pipeline.LoggedLoss;
 import org.nezha.core.pipeline.PretrainJob;
@@ -69,6 +70,29 @@ final class Summary {
         }
         b.append(String.format(Locale.ROOT, "  vocabulary      %s", r.output()));
         return b.toString();
+    }
+
+    static String conversion(CheckpointConverter.Result r) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "conversion done: %s in %s (%.0f MB/s)%n", r.source(),
+                duration(r.seconds()), r.bytesRead() / 1e6 / Math.max(r.seconds(), 1e-9)));
+        b.append(String.format(Locale.ROOT, "  source          %s%n", r.format()));
+        b.append(String.format(Locale.ROOT, "  model           %s (%s), %,d parameters in %d tensors%n", r.family().name().toLowerCase(Locale.ROOT),
+                String.join(", ", r.architectures()), r.parameters(), r.tensors()));
+        b.append(String.format(Locale.ROOT, "  kept            %s read, %s written%n", Sizes.bytes(r.bytesRead()), Sizes.bytes(r.bytesWritten())));
+        int dropped = r.ignoredByReason().values().stream().mapToInt(Integer::intValue).sum();
+        b.append(String.format(Locale.ROOT, "  dropped         %d tensors, %s%s%n", dropped, Sizes.bytes(r.ignoredBytes()), dropped == 0 ? ""
+                : " (" + counts(r.ignoredByReason()) + ")"));
+        if (!r.missing().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "  not in it       %d head weights, e.g. %s (a fine-tuning starts them fresh)%n",
+                    r.missing().size(), r.missing().getFirst()));
+        }
+        b.append("  model directory ").append(r.output());
+        return b.toString();
+    }
+
+    /** "406 optimizer slot, 1 training step". */
+    static String counts(Map<String, Integer> counts) {
+        return String.join(", ", counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList());
     }
 
     static String duration(double seconds) {

@@ -27,6 +27,12 @@ public final class CheckpointNames {
         return out;
     }
 
+    /** STUB (replaced by the albert branch). */
+    public static String canonicalName(String name, boolean hasHeadBias, org.nezha.core.model.ModelFamily family) {
+        String n = canonicalName(name, hasHeadBias);
+        return n != null && n.startsWith(PREFIX) ? family.prefix() + n.substring(PREFIX.length()) : n;
+    }
+
     /** HF's name for a stored tensor, or null when the engine derives or has no use for it. */
     static String canonicalName(String name, boolean hasHeadBias) {
         if (name.endsWith("relative_positions_encoding.positions_encoding") || name.endsWith("embeddings.position_ids")

@@ -1,6 +1,5 @@
 package org.nezha.core.model;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,11 +10,9 @@ import org.bytedeco.pytorch.Tensor;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.io.AtomicDirectories;
 import org.nezha.core.io.CheckpointNames;
-import org.nezha.core.io.FileTrees;
-import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
-import org.nezha.core.io.TemporaryNames;
 import org.nezha.core.tokenizer.TokenizerOptions;
 
 /**
@@ -37,42 +34,18 @@ public final class ModelDirectory {
     }
 
     /** Writes files that belong with the model (optimizer state, trainer state) into the directory being built. */
-    @FunctionalInterface
-    public interface Extras {
-        void writeInto(Path stagingDir) throws IOException;
-    }
+    public interface Extras extends AtomicDirectories.Content {}
 
     /** As {@link #save(Path, NezhaModel, Path, TokenizerOptions)}, with {@code extras} written into the same atomic swap. */
     public static void save(Path dir, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions, Extras extras) {
-        Path parent = dir.toAbsolutePath().getParent();
-        Path staging = TemporaryNames.staging(dir);
-        Path old = TemporaryNames.replaced(dir);
         if (!Files.isRegularFile(vocab)) throw InputException.in(vocab, "vocabulary file not found (the model is saved with it)");
-        try {
-            Files.createDirectories(parent);
-            FileTrees.deleteRecursively(staging);
-            Files.createDirectories(staging);
+        AtomicDirectories.replace(dir, staging -> {
             model.config().write(staging.resolve(CONFIG));
             Files.copy(vocab, staging.resolve(VOCAB), StandardCopyOption.REPLACE_EXISTING);
             tokenizerOptions.write(staging.resolve(TOKENIZER_CONFIG));
             SafeTensors.write(staging.resolve(WEIGHTS), savedWeights(model), Map.of("format", "pt"));
             extras.writeInto(staging);
-            if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.deleteRecursively(old);
-        } catch (IOException e) {
-            throw InputException.in(dir, "cannot write the model: " + IoErrors.reason(e));
-        } finally {
-            deleteQuietly(staging); // no half-built model stays behind (gone already when the rename happened)
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            FileTrees.deleteRecursively(path);
-        } catch (IOException ignored) {
-            // the failure that got us here is the one to report
-        }
+        });
     }
 
     /** The state dict HF would save: everything but tied or derived tensors. */

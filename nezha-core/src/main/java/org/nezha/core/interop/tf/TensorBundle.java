@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -20,6 +22,8 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
+import org.nezha.core.interop.CheckpointSource;
+import org.nezha.core.interop.StoredTensor;
 import org.nezha.core.io.IoErrors;
 
 /**
@@ -29,7 +33,7 @@ import org.nezha.core.io.IoErrors;
  * {@code PREFIX.data-0000S-of-0000N}. Opening reads the index only; {@link #read} reads one tensor's
  * bytes (checking their crc32c) so a converter holds one tensor at a time.
  */
-public final class TensorBundle implements AutoCloseable {
+public final class TensorBundle implements CheckpointSource {
     private static final String INDEX_SUFFIX = ".index";
     private static final int HEADER_NUM_SHARDS = 1, HEADER_ENDIANNESS = 2;
     private static final int BIG_ENDIAN = 1;
@@ -39,13 +43,21 @@ public final class TensorBundle implements AutoCloseable {
     private final Path prefix;
     private final Path index;
     private final List<BundleEntry> entries;
+    private final List<StoredTensor> tensors;
     private final FileChannel[] shards;
 
     private TensorBundle(Path prefix, Path index, int numShards, List<BundleEntry> entries) {
         this.prefix = prefix;
         this.index = index;
         this.entries = entries;
+        this.tensors = entries.stream().map(TensorBundle::stored).toList();
         this.shards = new FileChannel[numShards];
+    }
+
+    private static StoredTensor stored(BundleEntry e) {
+        String unreadable = e.sliced() ? "partitioned (sliced), not supported"
+                : e.dtype() == null || !e.dtype().readable() ? "unsupported " + e.dtypeName() : null;
+        return new StoredTensor(e.name(), e.dtypeName(), unreadable == null ? e.dtype().scalarType : null, e.shape(), e.size(), unreadable);
     }
 
     /** Opens {@code PREFIX}, {@code PREFIX.index} or one of its data shards, reading the index. */
@@ -109,6 +121,34 @@ public final class TensorBundle implements AutoCloseable {
     /** Every tensor in index order (TF sorts by name), without reading data. */
     public List<BundleEntry> entries() {
         return entries;
+    }
+
+    @Override
+    public String format() {
+        return "TensorFlow checkpoint (" + shards.length + (shards.length == 1 ? " data shard)" : " data shards)");
+    }
+
+    @Override
+    public Path path() {
+        return prefix;
+    }
+
+    @Override
+    public boolean tensorFlowNames() {
+        return true;
+    }
+
+    @Override
+    public List<StoredTensor> tensors() {
+        return tensors;
+    }
+
+    /** Reads only the wanted tensors' bytes: a bundle's optimizer slots (two thirds of it) are never touched. */
+    @Override
+    public void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (wanted.test(tensors.get(i))) each.accept(tensors.get(i), read(entries.get(i)));
+        }
     }
 
     /** The tensor's values on the CPU, after checking its size and masked crc32c. */

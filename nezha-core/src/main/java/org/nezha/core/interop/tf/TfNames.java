@@ -56,6 +56,16 @@ public final class TfNames {
 
     private TfNames() {}
 
+    /** STUB (replaced by the albert branch). */
+    public static boolean isUnsupported(String reason) {
+        return false;
+    }
+
+    /** STUB (replaced by the albert branch). */
+    public static Mapping map(String tfName, org.nezha.core.model.ModelFamily family) {
+        return map(tfName);
+    }
+
     public static Mapping map(String tfName) {
         for (Drop d : DROPS) if (d.pattern.matcher(tfName).matches()) return new Mapping(null, false, d.reason);
         for (Rule r : RULES) {

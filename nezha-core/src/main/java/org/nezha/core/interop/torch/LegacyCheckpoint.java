@@ -112,6 +112,11 @@ final class LegacyCheckpoint implements TorchFile {
     }
 
     @Override
+    public String format() {
+        return "PyTorch legacy pickle (before torch 1.6)";
+    }
+
+    @Override
     public List<NamedTensor> tensors() {
         return tensors;
     }

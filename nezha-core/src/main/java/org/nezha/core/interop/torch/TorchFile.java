@@ -9,6 +9,9 @@ import org.bytedeco.pytorch.Tensor;
 interface TorchFile extends AutoCloseable {
     Path path();
 
+    /** The format, for people ("PyTorch zip"). */
+    String format();
+
     /** The state dict's tensors in stored order, as views of storages not read yet. */
     List<NamedTensor> tensors();
 

@@ -75,6 +75,11 @@ final class ZipCheckpoint implements TorchFile {
     }
 
     @Override
+    public String format() {
+        return "PyTorch zip (torch.save since 1.6)";
+    }
+
+    @Override
     public List<NamedTensor> tensors() {
         return tensors;
     }
