@@ -73,7 +73,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "checkpoint   %s%n", in.path());
         out.printf(Locale.ROOT, "format       %s%n", in.format());
         out.printf(Locale.ROOT, "config       %s%n", in.config() == null
-                ? "none found beside it: names mapped for a " + familyName(plan) + " model, shapes unchecked (give --config)"
+                ? "none found beside it: names mapped as " + familyName(plan) + ", shapes unchecked (give --config)"
                 : in.configFile() + ": " + describe(in.config()));
         out.printf(Locale.ROOT, "tensors      %d stored, %s, %,d parameters (%s)%n", plan.fates().size(), Sizes.bytes(in.storedBytes()),
                 in.storedParameters(), Summary.counts(in.dtypes()));

@@ -30,11 +30,17 @@ import org.nezha.core.train.LearningRateSchedule;
 final class PretrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model-config", required = true, paramLabel = "FILE", description = "HF config.json of the model to train (NEZHA or BERT fields).")
+    @Option(names = "--model-config", paramLabel = "FILE",
+            description = "HF config.json of the model to train from scratch (NEZHA, BERT or ALBERT fields); or give --init.")
     Path modelConfig;
 
-    @Option(names = "--vocab", required = true, paramLabel = "FILE", description = "WordPiece vocab.txt (one token per line).")
+    @Option(names = "--vocab", paramLabel = "FILE", description = "WordPiece vocab.txt (one token per line); with --model-config.")
     Path vocab;
+
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "Continue pretraining a model directory (one saved here or made by nezha convert, e.g. Google's Chinese BERT): "
+                    + "its config, vocabulary, tokenizer settings and weights; heads it lacks start fresh. Instead of --model-config and --vocab.")
+    Path init;
 
     @Option(names = "--train", arity = "1..*", paramLabel = "CORPUS", description = "Corpus text file(s), tokenized into memory at start-up; each file starts a new document.")
     List<Path> train = List.of();
@@ -152,6 +158,7 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainJob.Settings s = new PretrainJob.Settings();
         s.modelConfig = modelConfig;
         s.vocab = vocab;
+        s.init = init;
         s.train = train;
         s.data = data;
         s.wordBoundaries = Options.enumValue("--word-boundaries", wordBoundaries, WordBoundaries.class);

@@ -112,7 +112,11 @@ public final class CheckpointConverter {
         source.read(t -> byName.containsKey(t.name()), (stored, raw) -> {
             CheckpointPlan.Fate f = byName.get(stored.name());
             Tensor t = raw;
-            if (f.transpose()) t = replaced(t, t.t().contiguous());
+            if (f.transpose()) {
+                Tensor view = t.t(); // a view holds its base's memory: both go as soon as the copy exists
+                t = replaced(t, view.contiguous());
+                view.close();
+            }
             ScalarType type = types.get(stored.name());
             if (Tensors.dtype(t) != type) t = replaced(t, t.to(type));
             sink.accept(f.target(), t);

@@ -28,6 +28,11 @@ public final class CheckpointNames {
     }
 
     /** STUB (replaced by the albert branch). */
+    public static Map<String, Tensor> canonicalize(Map<String, Tensor> weights, org.nezha.core.model.ModelFamily family) {
+        return canonicalize(weights);
+    }
+
+    /** STUB (replaced by the albert branch). */
     public static String canonicalName(String name, boolean hasHeadBias, org.nezha.core.model.ModelFamily family) {
         String n = canonicalName(name, hasHeadBias);
         return n != null && n.startsWith(PREFIX) ? family.prefix() + n.substring(PREFIX.length()) : n;

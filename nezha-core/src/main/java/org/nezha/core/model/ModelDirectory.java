@@ -1,10 +1,12 @@
 package org.nezha.core.model;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.bytedeco.pytorch.Tensor;
 
@@ -12,6 +14,7 @@ import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.io.AtomicDirectories;
 import org.nezha.core.io.CheckpointNames;
+import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.tokenizer.TokenizerOptions;
 
@@ -70,6 +73,7 @@ public final class ModelDirectory {
     /** As {@link #loadWeights(Path, NezhaModel)}, taking only the stored weights whose (HF) name passes {@code wanted}. */
     public static ParameterStore.LoadReport loadWeights(Path dir, NezhaModel model, java.util.function.Predicate<String> wanted) {
         Path file = dir.resolve(WEIGHTS);
+        requireNoForeignCheckpoint(dir);
         if (!Files.isRegularFile(file)) throw InputException.in(file, "missing (a model directory needs " + WEIGHTS + ")");
         Map<String, Tensor> weights = CheckpointNames.canonicalize(SafeTensors.read(file));
         weights.keySet().removeIf(wanted.negate());
@@ -89,7 +93,31 @@ public final class ModelDirectory {
 
     public static void requireDirectory(Path dir) {
         if (!Files.isDirectory(dir)) throw InputException.in(dir, "model directory not found");
+        requireNoForeignCheckpoint(dir);
         if (!Files.isRegularFile(dir.resolve(CONFIG))) throw InputException.in(dir, "not a model directory (no " + CONFIG + ")");
         if (!Files.isRegularFile(dir.resolve(VOCAB))) throw InputException.in(dir, "not a model directory (no " + VOCAB + ")");
+    }
+
+    /**
+     * A directory with PyTorch or TensorFlow weights and no {@code model.safetensors} is a checkpoint as
+     * released, not yet a model directory: say how to make it one.
+     */
+    private static void requireNoForeignCheckpoint(Path dir) {
+        if (Files.isRegularFile(dir.resolve(WEIGHTS))) return;
+        String found = null;
+        for (String name : new String[] {"pytorch_model.bin", "pytorch_model.bin.index.json", "checkpoint"}) {
+            if (Files.isRegularFile(dir.resolve(name))) found = name;
+        }
+        if (found == null) {
+            try (Stream<Path> files = Files.list(dir)) {
+                found = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".index") || n.endsWith(".ckpt")).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw InputException.in(dir, "cannot list: " + IoErrors.reason(e));
+            }
+        }
+        if (found != null) {
+            throw InputException.in(dir, "holds a checkpoint as released (" + found + "), not a model directory; convert it first: "
+                    + "nezha convert --from " + dir + " --output NEW_DIR");
+        }
     }
 }

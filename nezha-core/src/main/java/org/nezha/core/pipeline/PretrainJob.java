@@ -54,6 +54,10 @@ public final class PretrainJob {
     public static final class Settings {
         public Path modelConfig;
         public Path vocab;
+        /** A model directory to continue pretraining from; it brings the config, vocabulary and tokenizer settings. */
+        public Path init;
+        /** How --train text is tokenized (an --init model's settings, else HF's defaults). */
+        public TokenizerOptions tokenizerOptions = TokenizerOptions.defaults();
         /** Text corpus files, tokenized into memory at start-up; or {@link #data}. */
         public List<Path> train = List.of();
         /** A directory of shards made by nezha prepare; or {@link #train}. */
@@ -120,6 +124,8 @@ public final class PretrainJob {
                     + "(shards made by nezha prepare)");
         }
         if (s.staticMasks) useStoredMaskSettings(s);
+        if (s.init != null) useInitModel(s);
+        else if (s.modelConfig == null || s.vocab == null) throw new InputException("give --model-config and --vocab, or --init DIR (a model directory)");
         validateOptions(s);
         NezhaConfig config = NezhaConfig.read(s.modelConfig)
                 .withArchitectures(s.nextSentence ? "NezhaForPreTraining" : "NezhaForMaskedLM");
@@ -158,6 +164,10 @@ public final class PretrainJob {
             torch.manual_seed(s.seed);
             NezhaForMaskedLM model = new NezhaForMaskedLM(config, AttentionBackends.select(execution.attention(), config),
                     s.nextSentence);
+            if (s.init != null && resumeFrom == null) {
+                var report = ModelDirectory.loadWeights(s.init, model);
+                progress.info("initialised from " + s.init + (report.missing().isEmpty() ? "" : "; fresh (not in it): " + report.missing()));
+            }
             model.parameters().moveTo(execution.device());
             Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
             progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, attention %s, %s on %s, %s",
@@ -248,6 +258,17 @@ public final class PretrainJob {
         Path curve = settings.output.resolve(LOSS_CURVE);
         LossCurve.writePng(curve, "NEZHA masked-LM pretraining", "loss", List.of(log.lossSeries()));
         return curve;
+    }
+
+    /** An --init model directory stands for --model-config and --vocab, and says how text is tokenized. */
+    private static void useInitModel(Settings s) {
+        if (s.modelConfig != null || s.vocab != null) {
+            throw new InputException("--init " + s.init + " brings its config and vocabulary: leave out --model-config and --vocab");
+        }
+        ModelDirectory.requireDirectory(s.init);
+        s.modelConfig = s.init.resolve(ModelDirectory.CONFIG);
+        s.vocab = s.init.resolve(ModelDirectory.VOCAB);
+        s.tokenizerOptions = TokenizerOptions.read(s.init.resolve(ModelDirectory.TOKENIZER_CONFIG));
     }
 
     private static void validateOptions(Settings s) {

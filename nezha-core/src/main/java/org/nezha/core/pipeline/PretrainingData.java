@@ -61,7 +61,7 @@ public final class PretrainingData implements AutoCloseable {
     }
 
     private static PretrainingData readText(PretrainJob.Settings s, Vocab vocab, Progress progress) {
-        TokenizerOptions options = TokenizerOptions.defaults();
+        TokenizerOptions options = s.tokenizerOptions;
         // word boundaries cost a segmentation per line: only the word schemes need them
         WordBoundaries boundaries = s.masking == MaskingScheme.TOKEN ? WordBoundaries.NONE : s.wordBoundaries;
         SentenceTokenizer tokenizer = new SentenceTokenizer(new BertTokenizer(vocab, options), boundaries);
