@@ -23,14 +23,17 @@ import org.nezha.core.io.AtomicFiles;
 import org.nezha.core.io.IoErrors;
 
 /**
- * A Hugging Face {@code config.json} for NEZHA ({@code NezhaConfig}) or BERT ({@code BertConfig}).
- * The JSON tree is kept whole, so fields this engine does not use survive a read/write round trip;
- * the accessors give HF's defaults where a field is absent. Immutable: the {@code with…} methods
+ * A Hugging Face {@code config.json} for NEZHA ({@code NezhaConfig}), BERT ({@code BertConfig}) or
+ * ALBERT ({@code AlbertConfig}). The JSON tree is kept whole, so fields this engine does not use
+ * survive a read/write round trip; the accessors give HF's defaults (those of the config's
+ * {@link #modelType() model type}) where a field is absent. Immutable: the {@code with…} methods
  * return changed copies.
  */
 public final class NezhaConfig {
     public static final String RELATIVE_FUNCTIONAL = "relative_functional";
     public static final String ABSOLUTE = "absolute";
+    /** The {@code model_type}s the engine runs. */
+    public static final List<String> MODEL_TYPES = List.of("nezha", "bert", "albert");
 
     /** NaN and Infinity are read (Python's json writes them) so that the range checks can name them. */
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -83,7 +86,8 @@ public final class NezhaConfig {
             if (tree.get(field) == null) return "missing required field \"" + field + "\"";
         }
         for (String field : List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-                "intermediate_size", "max_position_embeddings", "type_vocab_size", "max_relative_position", "num_labels")) {
+                "intermediate_size", "max_position_embeddings", "type_vocab_size", "max_relative_position", "num_labels",
+                "embedding_size", "num_hidden_groups", "inner_group_num")) {
             JsonNode v = tree.get(field);
             if (v != null && !(v.canConvertToExactIntegral() && v.canConvertToInt() && v.asInt() > 0)) {
                 return "\"" + field + "\" must be a positive integer below 2^31, got " + shown(v);
@@ -97,6 +101,12 @@ public final class NezhaConfig {
             JsonNode v = tree.get(field);
             if (v != null && !(v.isNumber() && v.asDouble() >= 0 && v.asDouble() < 1)) return "\"" + field + "\" must be in [0, 1), got " + shown(v);
         }
+        for (String field : List.of("classifier_dropout", "classifier_dropout_prob")) { // null: HF falls back to hidden_dropout_prob
+            JsonNode v = tree.get(field);
+            if (v != null && !v.isNull() && !(v.isNumber() && v.asDouble() >= 0 && v.asDouble() < 1)) {
+                return "\"" + field + "\" must be in [0, 1) or null, got " + shown(v);
+            }
+        }
         for (String field : List.of("layer_norm_eps", "initializer_range")) {
             JsonNode v = tree.get(field);
             if (v != null && !(v.isNumber() && v.asDouble() > 0 && v.asDouble() < 1)) {
@@ -106,12 +116,21 @@ public final class NezhaConfig {
         if (hiddenSize() % numAttentionHeads() != 0) {
             return "hidden_size " + hiddenSize() + " is not a multiple of num_attention_heads " + numAttentionHeads();
         }
+        JsonNode modelType = tree.get("model_type");
+        if (modelType != null && !modelType.isNull() && !MODEL_TYPES.contains(modelType.asText())) {
+            return "model_type " + shown(modelType) + " is not supported (use one of " + String.join(", ", MODEL_TYPES) + ")";
+        }
         String type = positionEmbeddingType();
         if (!type.equals(RELATIVE_FUNCTIONAL) && !type.equals(ABSOLUTE)) {
             return "position_embedding_type \"" + type + "\" is not supported (use \"" + RELATIVE_FUNCTIONAL + "\" or \"" + ABSOLUTE + "\")";
         }
         if (type.equals(RELATIVE_FUNCTIONAL) && headSize() % 2 != 0) {
             return "relative_functional attention needs an even head size, got " + headSize();
+        }
+        if (isAlbert() && !type.equals(ABSOLUTE)) return "an ALBERT model has absolute positions, not " + type;
+        if (isAlbert() && numHiddenGroups() > numHiddenLayers()) {
+            return "num_hidden_groups " + numHiddenGroups() + " is more than num_hidden_layers " + numHiddenLayers()
+                    + " (some groups would never run)";
         }
         if (!List.of("gelu", "gelu_new", "relu", "tanh").contains(hiddenAct())) return "hidden_act \"" + hiddenAct() + "\" is not supported";
         if (padTokenId() < 0 || padTokenId() >= vocabSize()) return "pad_token_id " + padTokenId() + " is outside the vocabulary";
@@ -134,9 +153,9 @@ public final class NezhaConfig {
     public int numHiddenLayers() { return tree.get("num_hidden_layers").asInt(); }
     public int numAttentionHeads() { return tree.get("num_attention_heads").asInt(); }
     public int intermediateSize() { return tree.get("intermediate_size").asInt(); }
-    public String hiddenAct() { return tree.path("hidden_act").asText("gelu"); }
-    public double hiddenDropoutProb() { return tree.path("hidden_dropout_prob").asDouble(0.1); }
-    public double attentionProbsDropoutProb() { return tree.path("attention_probs_dropout_prob").asDouble(0.1); }
+    public String hiddenAct() { return tree.path("hidden_act").asText(isAlbert() ? "gelu_new" : "gelu"); }
+    public double hiddenDropoutProb() { return tree.path("hidden_dropout_prob").asDouble(isAlbert() ? 0.0 : 0.1); }
+    public double attentionProbsDropoutProb() { return tree.path("attention_probs_dropout_prob").asDouble(isAlbert() ? 0.0 : 0.1); }
     public int maxPositionEmbeddings() { return tree.path("max_position_embeddings").asInt(512); }
     public int maxRelativePosition() { return tree.path("max_relative_position").asInt(64); }
     public int typeVocabSize() { return tree.path("type_vocab_size").asInt(2); }
@@ -148,14 +167,54 @@ public final class NezhaConfig {
         return hiddenSize() / numAttentionHeads();
     }
 
+    /** The width of the token embeddings: ALBERT's factorised {@code embedding_size}, else the hidden size. */
+    public int embeddingSize() {
+        return isAlbert() ? tree.path("embedding_size").asInt(128) : hiddenSize();
+    }
+
+    /** ALBERT: how many distinct groups of layers the {@code num_hidden_layers} layers share. */
+    public int numHiddenGroups() {
+        return tree.path("num_hidden_groups").asInt(1);
+    }
+
+    /** ALBERT: how many layers each group runs in turn. */
+    public int innerGroupNum() {
+        return tree.path("inner_group_num").asInt(1);
+    }
+
+    /**
+     * The dropout before a classifier: ALBERT's {@code classifier_dropout_prob} (absent: 0.1, AlbertConfig's
+     * default), BERT's and NEZHA's {@code classifier_dropout} (absent: {@code hidden_dropout_prob}); null
+     * means {@code hidden_dropout_prob}, as HF reads it.
+     */
+    public double classifierDropoutProb() {
+        JsonNode v = tree.get(isAlbert() ? "classifier_dropout_prob" : "classifier_dropout");
+        if (v == null) return isAlbert() ? 0.1 : hiddenDropoutProb();
+        return v.isNull() ? hiddenDropoutProb() : v.asDouble();
+    }
+
+    /**
+     * {@code model_type} (one of {@link #MODEL_TYPES}); a config without one is read as NEZHA with
+     * relative positions and as BERT with absolute ones.
+     */
+    public String modelType() {
+        JsonNode v = tree.get("model_type");
+        if (v != null && !v.isNull()) return v.asText();
+        return hasAbsolutePositions() ? "bert" : "nezha";
+    }
+
+    private boolean isAlbert() {
+        return "albert".equals(tree.path("model_type").asText());
+    }
+
     /**
      * NEZHA configs may omit the field (HF's NezhaConfig has no such field and is always relative);
-     * a BERT config ({@code model_type: bert}) means absolute positions.
+     * a BERT or ALBERT config ({@code model_type: bert}, {@code albert}) means absolute positions.
      */
     public String positionEmbeddingType() {
         JsonNode v = tree.get("position_embedding_type");
         if (v != null && !v.isNull()) return v.asText();
-        return "bert".equals(tree.path("model_type").asText()) ? ABSOLUTE : RELATIVE_FUNCTIONAL;
+        return List.of("bert", "albert").contains(tree.path("model_type").asText()) ? ABSOLUTE : RELATIVE_FUNCTIONAL;
     }
 
     /** Whether sequences longer than {@code max_position_embeddings} are impossible (BERT) rather than merely untrained. */
@@ -196,12 +255,18 @@ public final class NezhaConfig {
         return new NezhaConfig(copy);
     }
 
-    /** A copy naming the HF model class that the saved weights belong to (e.g. NezhaForMaskedLM). */
+    /**
+     * A copy naming the HF model classes that the saved weights belong to, given as NEZHA's (e.g.
+     * NezhaForMaskedLM) and written as this config's family names them (BertForMaskedLM,
+     * AlbertForMaskedLM), with {@code model_type} set, so HF's Auto classes pick the right code.
+     */
     public NezhaConfig withArchitectures(String... architectures) {
         ObjectNode copy = tree.deepCopy();
+        String type = modelType();
+        String family = Character.toUpperCase(type.charAt(0)) + type.substring(1); // HF's class-name stem
         ArrayNode array = copy.putArray("architectures");
-        for (String a : architectures) array.add(a);
-        if (!copy.has("model_type")) copy.put("model_type", hasAbsolutePositions() ? "bert" : "nezha");
+        for (String a : architectures) array.add(a.startsWith("Nezha") ? family + a.substring("Nezha".length()) : a);
+        copy.put("model_type", type);
         return new NezhaConfig(copy);
     }
 

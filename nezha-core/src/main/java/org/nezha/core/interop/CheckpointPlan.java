@@ -77,7 +77,7 @@ public final class CheckpointPlan {
     private static Fate fate(Named n, boolean hasHeadBias, ModelFamily family, Map<String, long[]> expected, Set<String> taken) {
         StoredTensor t = n.stored;
         long[] shape = n.transpose && t.shape().length == 2 ? new long[] {t.shape()[1], t.shape()[0]} : t.shape();
-        if (n.hfName == null) return new Fate(t, null, false, shape, TfNames.isUnsupported(n.dropReason) ? Use.BAD : Use.IGNORED, n.dropReason);
+        if (n.hfName == null) return new Fate(t, null, false, shape, TfNames.BRIGHTMART_ALBERT.equals(n.dropReason) ? Use.BAD : Use.IGNORED, n.dropReason);
         String target = CheckpointNames.canonicalName(n.hfName, hasHeadBias, family);
         if (target == null) return new Fate(t, null, false, shape, Use.IGNORED, DERIVED);
         long[] want = expected == null ? shape : expected.get(target);

@@ -62,7 +62,8 @@ public final class ModelDirectory {
     }
 
     /**
-     * Loads {@code dir/model.safetensors} into the model, accepting HF, Huawei and TF-converted names.
+     * Loads {@code dir/model.safetensors} into the model, accepting HF, Huawei and TF-converted names
+     * (and this engine's older directories, which kept a BERT under {@code nezha.} names).
      * A classifier initialised from an MLM checkpoint legitimately misses its head; anything else
      * missing from the encoder is an error.
      */
@@ -75,7 +76,8 @@ public final class ModelDirectory {
         Path file = dir.resolve(WEIGHTS);
         requireNoForeignCheckpoint(dir);
         if (!Files.isRegularFile(file)) throw InputException.in(file, "missing (a model directory needs " + WEIGHTS + ")");
-        Map<String, Tensor> weights = CheckpointNames.canonicalize(SafeTensors.read(file));
+        ModelFamily family = ModelFamily.of(model.config());
+        Map<String, Tensor> weights = CheckpointNames.canonicalize(SafeTensors.read(file), family);
         weights.keySet().removeIf(wanted.negate());
         ParameterStore.LoadReport report;
         try {
@@ -84,8 +86,8 @@ public final class ModelDirectory {
             throw InputException.in(file, e.getMessage());
         }
         for (String name : report.missing()) {
-            if (name.startsWith(NezhaEncoder.PREFIX + "embeddings.") || name.startsWith(NezhaEncoder.PREFIX + "encoder.")) {
-                throw InputException.in(file, "has no weight " + name + " (is it a NEZHA/BERT model of this config?)");
+            if (name.startsWith(family.prefix() + "embeddings.") || name.startsWith(family.prefix() + "encoder.")) {
+                throw InputException.in(file, "has no weight " + name + " (is it a " + family + " model of this config?)");
             }
         }
         return report;

@@ -1,24 +1,29 @@
 package org.nezha.core.model;
 
+import java.util.Locale;
+
 import org.nezha.core.config.NezhaConfig;
 
-/** STUB (replaced by the albert branch). */
+/**
+ * The model families the engine runs. Each keeps its parameters under HF's state-dict names for
+ * that family, which start with the family's base-model prefix ({@code nezha.}, {@code bert.},
+ * {@code albert.}), so a saved model loads in HF's classes of the same family.
+ */
 public enum ModelFamily {
-    NEZHA("nezha."), BERT("bert."), ALBERT("albert.");
+    /** HF's NEZHA: functional relative positions. */
+    NEZHA,
+    /** BERT: absolute position embeddings (also a NEZHA-style model given absolute positions without a model_type). */
+    BERT,
+    /** ALBERT: factorised embeddings, layers sharing their weights in groups. */
+    ALBERT;
 
-    private final String prefix;
-
-    ModelFamily(String prefix) {
-        this.prefix = prefix;
-    }
-
+    /** The family {@code model_type} names (a config without one: NEZHA with relative positions, BERT with absolute). */
     public static ModelFamily of(NezhaConfig config) {
-        String type = config.text("model_type");
-        if ("albert".equals(type)) return ALBERT;
-        return config.hasAbsolutePositions() ? BERT : NEZHA;
+        return valueOf(config.modelType().toUpperCase(Locale.ROOT));
     }
 
+    /** HF's base_model_prefix with its dot: {@code nezha.}, {@code bert.} or {@code albert.}. */
     public String prefix() {
-        return prefix;
+        return name().toLowerCase(Locale.ROOT) + ".";
     }
 }

@@ -1,19 +1,29 @@
 package org.nezha.core.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 
 import org.nezha.core.config.NezhaConfig;
 
-/** STUB (replaced by the albert branch). */
+/**
+ * The shape of every parameter any model of a config can have, under the HF names of its family,
+ * worked out from the config without allocating a weight: what a converter checks a large
+ * checkpoint against while streaming it.
+ */
 public final class ModelShapes {
     private ModelShapes() {}
 
+    /**
+     * Name → shape of the encoder (with pooler), the MLM head, the next-sentence (ALBERT: sentence-order)
+     * head and the sequence classifier ({@code num_labels} rows), in HF's order.
+     */
     public static LinkedHashMap<String, long[]> of(NezhaConfig config) {
-        LinkedHashMap<String, long[]> out = new LinkedHashMap<>();
-        NezhaConfig c = config.numLabels() >= 2 ? config : config.withLabels(java.util.List.of("0", "1"));
-        for (NezhaModel m : new NezhaModel[] {new NezhaForMaskedLM(c, AttentionBackends.byName("eager"), true), new NezhaForSequenceClassification(c, AttentionBackends.byName("eager"))}) {
-            m.parameters().asMap().forEach((n, t) -> out.put(n, t.sizes().vec().get()));
+        ModelLayout layout = new ModelLayout(config);
+        LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
+        for (List<ModelLayout.Parameter> part : List.of(layout.encoder(true), layout.maskedLmHead(),
+                layout.nextSentenceHead(), layout.classifier())) {
+            for (ModelLayout.Parameter p : part) shapes.put(p.name(), p.shape().clone());
         }
-        return out;
+        return shapes;
     }
 }

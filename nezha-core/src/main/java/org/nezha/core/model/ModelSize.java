@@ -21,23 +21,29 @@ public final class ModelSize {
 
     private ModelSize() {}
 
-    /** Parameters of the model {@link NezhaForMaskedLM} (with or without next-sentence head) or {@link NezhaForSequenceClassification} builds (saturating). */
+    /**
+     * Parameters of the model {@link NezhaForMaskedLM} (with or without next-sentence head) or
+     * {@link NezhaForSequenceClassification} builds (saturating), each of ALBERT's shared blocks once.
+     */
     public static long parameters(NezhaConfig c, Head head) {
-        long h = c.hiddenSize(), vocab = c.vocabSize(), inner = c.intermediateSize();
-        long embeddings = sum(mul(vocab, h), mul(c.typeVocabSize(), h), 2 * h,
-                c.hasAbsolutePositions() ? mul(c.maxPositionEmbeddings(), h) : 0);
-        long layer = sum(mul(4, sum(mul(h, h), h)), mul(2, mul(inner, h)), inner, h, 4 * h);
+        long h = c.hiddenSize(), e = c.embeddingSize(), vocab = c.vocabSize(), inner = c.intermediateSize();
+        boolean albert = ModelFamily.of(c) == ModelFamily.ALBERT;
+        long embeddings = sum(mul(vocab, e), mul(c.typeVocabSize(), e), 2 * e,
+                c.hasAbsolutePositions() ? mul(c.maxPositionEmbeddings(), e) : 0,
+                albert ? sum(mul(e, h), h) : 0); // ALBERT's projection to the hidden size
+        long block = sum(mul(4, sum(mul(h, h), h)), mul(2, mul(inner, h)), inner, h, 4 * h);
+        long blocks = albert ? mul(c.numHiddenGroups(), c.innerGroupNum()) : c.numHiddenLayers();
         long heads = switch (head) {
-            case MASKED_LM -> maskedLmHead(h, vocab);
-            case PRETRAINING -> sum(maskedLmHead(h, vocab), mul(h, h), h, 2 * h, 2); // + pooler, next-sentence head
+            case MASKED_LM -> maskedLmHead(h, e, vocab);
+            case PRETRAINING -> sum(maskedLmHead(h, e, vocab), mul(h, h), h, 2 * h, 2); // + pooler, next-sentence head
             case SEQUENCE_CLASSIFICATION -> sum(mul(h, h), h, mul(c.numLabels(), h), c.numLabels()); // pooler, classifier
         };
-        return sum(embeddings, mul(c.numHiddenLayers(), layer), heads);
+        return sum(embeddings, mul(blocks, block), heads);
     }
 
-    /** The transform, its LayerNorm and the decoder bias (the decoder weight is tied to the word embeddings). */
-    private static long maskedLmHead(long h, long vocab) {
-        return sum(mul(h, h), 3 * h, vocab);
+    /** The transform to the embedding width, its LayerNorm and the decoder bias (the decoder weight is tied to the word embeddings). */
+    private static long maskedLmHead(long h, long e, long vocab) {
+        return sum(mul(e, h), 3 * e, vocab);
     }
 
     /**

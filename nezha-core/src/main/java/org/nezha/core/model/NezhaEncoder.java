@@ -2,7 +2,9 @@ package org.nezha.core.model;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.bytedeco.pytorch.GradMode;
@@ -17,91 +19,79 @@ import org.nezha.core.tensor.CpuThreads;
 import org.nezha.core.tensor.Tensors;
 
 /**
- * The NEZHA (or BERT) encoder: embeddings, transformer layers and, when asked for, the pooler.
- * Parameters live in a {@link ParameterStore} under HF's names with the {@code nezha.} prefix.
+ * The encoder of every family (NEZHA, BERT, ALBERT): embeddings, transformer blocks and, when asked
+ * for, the pooler. Parameters live in a {@link ParameterStore} under the HF names of the config's
+ * {@link ModelFamily}, laid out by {@link ModelLayout}; the forward runs the layout's blocks in order,
+ * ALBERT's shared ones several times.
  */
 public final class NezhaEncoder {
-    public static final String PREFIX = "nezha.";
-
     private final NezhaConfig config;
+    private final ModelLayout layout;
     private final ParameterStore params;
     private final AttentionBackend attention;
     private final RelativePositionTable relative;
     private final boolean withPooler;
     /** The segments of the last forward when its backward runs through {@link SegmentedGraph}. */
     private SegmentedGraph graph;
-    /** Told during a backward when a layer's parameter gradients are final (data-parallel all-reduce); null: nobody. */
+    /** Told during a backward when a block's parameter gradients are final (data-parallel all-reduce); null: nobody. */
     private Consumer<Collection<Tensor>> gradientsReady;
-    /** What {@link #gradientsReady} is handed after each layer's backward, by layer index. */
+    /** What {@link #gradientsReady} is handed after each block run's backward, by run index. */
     private List<List<Tensor>> handovers;
 
     public NezhaEncoder(NezhaConfig config, ParameterStore params, AttentionBackend attention, boolean withPooler) {
         CpuThreads.avoidOversubscription();
         this.config = config;
+        this.layout = new ModelLayout(config);
         this.params = params;
         this.attention = attention;
         this.withPooler = withPooler;
-        boolean relativeFunctional = NezhaConfig.RELATIVE_FUNCTIONAL.equals(config.positionEmbeddingType());
-        this.relative = relativeFunctional ? new RelativePositionTable(config.maxRelativePosition(), config.headSize()) : null;
-        createParameters(relativeFunctional);
-    }
-
-    private void createParameters(boolean relativeFunctional) {
-        long hidden = config.hiddenSize();
-        String e = PREFIX + "embeddings.";
-        Tensor words = params.normal(e + "word_embeddings.weight", config.vocabSize(), hidden);
+        this.relative = config.hasAbsolutePositions() ? null : new RelativePositionTable(config.maxRelativePosition(), config.headSize());
+        params.create(layout.encoder(withPooler));
         // HF zeroes the padding row at initialisation
         try (var guard = new org.bytedeco.pytorch.NoGradGuard()) {
-            words.select(0, config.padTokenId()).zero_();
+            params.get(layout.wordEmbeddings()).select(0, config.padTokenId()).zero_();
         }
-        if (!relativeFunctional) params.normal(e + "position_embeddings.weight", config.maxPositionEmbeddings(), hidden);
-        params.normal(e + "token_type_embeddings.weight", config.typeVocabSize(), hidden);
-        layerNorm(e + "LayerNorm", hidden);
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
-            String l = PREFIX + "encoder.layer." + i + ".";
-            linear(l + "attention.self.query", hidden, hidden);
-            linear(l + "attention.self.key", hidden, hidden);
-            linear(l + "attention.self.value", hidden, hidden);
-            linear(l + "attention.output.dense", hidden, hidden);
-            layerNorm(l + "attention.output.LayerNorm", hidden);
-            linear(l + "intermediate.dense", config.intermediateSize(), hidden);
-            linear(l + "output.dense", hidden, config.intermediateSize());
-            layerNorm(l + "output.LayerNorm", hidden);
-        }
-        if (withPooler) linear(PREFIX + "pooler.dense", hidden, hidden);
-    }
-
-    private void linear(String name, long out, long in) {
-        params.normal(name + ".weight", out, in);
-        params.zeros(name + ".bias", out);
-    }
-
-    private void layerNorm(String name, long size) {
-        params.ones(name + ".weight", size);
-        params.zeros(name + ".bias", size);
     }
 
     public NezhaConfig config() {
         return config;
     }
 
-    /** The relative-position table, or null for an absolute-position (BERT) model. */
+    /** The HF names of this model's parameters, for the heads on top. */
+    ModelLayout layout() {
+        return layout;
+    }
+
+    /** The relative-position table, or null for an absolute-position (BERT, ALBERT) model. */
     public RelativePositionTable relativePositions() {
         return relative;
     }
 
     /**
-     * Calls {@code listener} during each backward with every layer's parameters as soon as their
-     * gradients are final, last layer first. The forward then cuts the graph between layers for any
-     * attention backend, so the backward finishes one layer at a time. Call once the whole model
-     * (heads included) has registered its parameters.
+     * Calls {@code listener} during each backward with every block's parameters as soon as their
+     * gradients are final, top block first. The forward then cuts the graph between blocks for any
+     * attention backend, so the backward finishes one block at a time. A block that several layers
+     * share (ALBERT) is final only after the lowest of them, so it is handed over there. Call once
+     * the whole model (heads included) has registered its parameters.
      */
     public void onGradientsReady(Consumer<Collection<Tensor>> listener) {
         List<List<Tensor>> lists = new ArrayList<>();
-        for (int i = 0; i < config.numHiddenLayers(); i++) lists.add(params.withPrefix(PREFIX + "encoder.layer." + i + "."));
+        Set<BlockNames> handed = new HashSet<>();
+        for (BlockNames block : layout.runs()) {
+            List<Tensor> own = new ArrayList<>();
+            if (handed.add(block)) { // the lowest run of the block: the last of its backward
+                for (String module : block.modules()) {
+                    own.add(params.get(module + ".weight"));
+                    own.add(params.get(module + ".bias"));
+                }
+            }
+            lists.add(own);
+        }
         // heads and pooler above the encoder are final once the top segment's backward ran; the word
-        // embeddings (tied to the MLM decoder) and the embeddings below are final only at the very end
-        lists.getLast().addAll(params.outside(PREFIX + "embeddings.", PREFIX + "encoder.layer."));
+        // embeddings (tied to the MLM decoder), the embeddings below and ALBERT's projection are final
+        // only at the very end
+        String prefix = layout.family().prefix();
+        lists.getLast().addAll(params.outside(prefix + "embeddings.", prefix + "encoder."));
         this.handovers = lists;
         this.gradientsReady = listener;
     }
@@ -115,7 +105,8 @@ public final class NezhaEncoder {
         graph = cut && GradMode.is_enabled() ? new SegmentedGraph() : null;
         Tensor x = embed(inputIds, tokenTypeIds, training);
         KeyMask mask = new KeyMask(attentionMask);
-        for (int i = 0; i < config.numHiddenLayers(); i++) x = layer(i, x, mask, training);
+        List<BlockNames> runs = layout.runs();
+        for (int i = 0; i < runs.size(); i++) x = block(i, runs.get(i), x, mask, training);
         return x;
     }
 
@@ -135,50 +126,51 @@ public final class NezhaEncoder {
     public Tensor pool(Tensor sequenceOutput) {
         if (!withPooler) throw new IllegalStateException("this encoder was built without a pooler");
         Tensor first = sequenceOutput.select(1, 0);
-        return torch.tanh(linear(first, PREFIX + "pooler.dense"));
+        return torch.tanh(linear(first, layout.pooler()));
     }
 
+    /** The embeddings as the first block reads them: [B, L, hidden] (ALBERT's projected up from their own width). */
     Tensor embed(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
-        String e = PREFIX + "embeddings.";
-        Tensor x = torch.embedding(params.get(e + "word_embeddings.weight"), inputIds)
+        String e = layout.embeddings();
+        Tensor x = torch.embedding(params.get(layout.wordEmbeddings()), inputIds)
                 .add(torch.embedding(params.get(e + "token_type_embeddings.weight"), tokenTypeIds));
         if (relative == null) {
             Tensor positions = torch.arange(Tensors.scalar(inputIds.size(1)),
                     Tensors.options(ScalarType.Long, inputIds.device()));
             x = x.add(torch.embedding(params.get(e + "position_embeddings.weight"), positions).unsqueeze(0));
         }
-        return dropout(layerNorm(x, e + "LayerNorm"), training);
+        x = dropout(layerNorm(x, e + "LayerNorm"), training);
+        return layout.embeddingProjection() == null ? x : linear(x, layout.embeddingProjection());
     }
 
-    private Tensor layer(int index, Tensor x, KeyMask mask, boolean training) {
-        String l = PREFIX + "encoder.layer." + index + ".";
+    /** Run {@code index} of the forward: one transformer block (BERT's layer, ALBERT's shared layer). */
+    private Tensor block(int index, BlockNames names, Tensor x, KeyMask mask, boolean training) {
         if (graph != null) {
-            x = graph.cut(x); // the residual stream enters each layer as a leaf
-            // stages run in reverse: this one after the layer's own backward (and its attention stage), before the cut's
-            if (gradientsReady != null) {
-                List<Tensor> own = handovers.get(index);
-                graph.onBackward(() -> gradientsReady.accept(own));
-            }
+            x = graph.cut(x); // the residual stream enters each block as a leaf
+            // stages run in reverse: this one after the block's own backward (and its attention stage), before the cut's
+            List<Tensor> own = gradientsReady == null ? List.of() : handovers.get(index);
+            if (!own.isEmpty()) graph.onBackward(() -> gradientsReady.accept(own));
         }
         long b = x.size(0), len = x.size(1);
         long heads = config.numAttentionHeads(), d = config.headSize();
         // one GEMM for q, k and v: [B, L, 3, H, d], read by the attention through strides
-        Tensor qkv = projectQkv(x, l + "attention.self.").view(b, len, 3, heads, d);
+        Tensor qkv = projectQkv(x, names).view(b, len, 3, heads, d);
         Tensor context = attention.attendPacked(qkv, mask, relative, config.attentionProbsDropoutProb(), training, graph)
                 .permute(0, 2, 1, 3).reshape(b, len, heads * d);
-        Tensor attended = layerNorm(dropout(linear(context, l + "attention.output.dense"), training).add(x),
-                l + "attention.output.LayerNorm");
-        Tensor inner = Activations.apply(config.hiddenAct(), linear(attended, l + "intermediate.dense"));
-        return layerNorm(dropout(linear(inner, l + "output.dense"), training).add(attended), l + "output.LayerNorm");
+        Tensor attended = layerNorm(dropout(linear(context, names.attentionOutput()), training).add(x), names.attentionNorm());
+        Tensor inner = Activations.apply(config.hiddenAct(), linear(attended, names.intermediate()));
+        Tensor output = linear(inner, names.output());
+        if (layout.feedForwardDropout()) output = dropout(output, training);
+        return layerNorm(output.add(attended), names.outputNorm());
     }
 
     /** x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv]: the three projections in one product (weights kept under HF's names). */
-    private Tensor projectQkv(Tensor x, String prefix) {
-        String[] parts = {"query", "key", "value"};
+    private Tensor projectQkv(Tensor x, BlockNames names) {
+        String[] parts = {names.query(), names.key(), names.value()};
         Tensor[] weights = new Tensor[3], biases = new Tensor[3];
         for (int i = 0; i < 3; i++) {
-            weights[i] = params.get(prefix + parts[i] + ".weight");
-            biases[i] = params.get(prefix + parts[i] + ".bias");
+            weights[i] = params.get(parts[i] + ".weight");
+            biases[i] = params.get(parts[i] + ".bias");
         }
         return torch.linear(x, torch.cat(new TensorVector(weights)), new TensorOptional(torch.cat(new TensorVector(biases))));
     }
@@ -192,8 +184,12 @@ public final class NezhaEncoder {
                 new TensorOptional(params.get(name + ".bias")), config.layerNormEps(), false);
     }
 
+    /** Dropout at {@code hidden_dropout_prob}. */
     Tensor dropout(Tensor x, boolean training) {
-        double p = config.hiddenDropoutProb();
+        return dropout(x, config.hiddenDropoutProb(), training);
+    }
+
+    static Tensor dropout(Tensor x, double p, boolean training) {
         return training && p > 0 ? torch.dropout(x, p, true) : x;
     }
 }

@@ -7,14 +7,13 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.config.NezhaConfig;
 
 /**
- * Encoder + MLM head ({@code cls.predictions.*}), the decoder tied to the word embeddings as in HF's
- * NezhaForMaskedLM, which has no pooler; with next-sentence prediction also the pooler and HF's
- * {@code cls.seq_relationship.*} head, the layout of HF's NezhaForPreTraining.
+ * Encoder + MLM head ({@code cls.predictions.*}; ALBERT: {@code predictions.*}), the decoder tied to
+ * the word embeddings as in HF's NezhaForMaskedLM (BertForMaskedLM, AlbertForMaskedLM), which has no
+ * pooler; with next-sentence prediction also the pooler and HF's {@code cls.seq_relationship.*} head
+ * (ALBERT: its sentence-order head {@code sop_classifier.classifier.*}), the layout of HF's
+ * NezhaForPreTraining (BertForPreTraining, AlbertForPreTraining).
  */
 public final class NezhaForMaskedLM implements NezhaModel {
-    private static final String HEAD = "cls.predictions.";
-    private static final String NEXT_SENTENCE_HEAD = "cls.seq_relationship";
-
     private final ParameterStore params;
     private final NezhaEncoder encoder;
     private final boolean nextSentence;
@@ -28,16 +27,8 @@ public final class NezhaForMaskedLM implements NezhaModel {
         this.params = new ParameterStore(config.initializerRange());
         this.encoder = new NezhaEncoder(config, params, attention, nextSentence);
         this.nextSentence = nextSentence;
-        long hidden = config.hiddenSize();
-        params.normal(HEAD + "transform.dense.weight", hidden, hidden);
-        params.zeros(HEAD + "transform.dense.bias", hidden);
-        params.ones(HEAD + "transform.LayerNorm.weight", hidden);
-        params.zeros(HEAD + "transform.LayerNorm.bias", hidden);
-        params.zeros(HEAD + "bias", config.vocabSize());
-        if (nextSentence) {
-            params.normal(NEXT_SENTENCE_HEAD + ".weight", 2, hidden);
-            params.zeros(NEXT_SENTENCE_HEAD + ".bias", 2);
-        }
+        params.create(encoder.layout().maskedLmHead());
+        if (nextSentence) params.create(encoder.layout().nextSentenceHead());
     }
 
     /** Whether the model has the next-sentence head: HF's NezhaForPreTraining rather than NezhaForMaskedLM. */
@@ -73,12 +64,12 @@ public final class NezhaForMaskedLM implements NezhaModel {
     }
 
     private Tensor logitsAt(Tensor hidden, Tensor flatPositions) {
+        ModelLayout layout = encoder.layout();
         Tensor picked = torch.index_select(hidden.reshape(-1, hidden.size(-1)), 0, flatPositions);
         Tensor transformed = encoder.layerNorm(
-                Activations.apply(config().hiddenAct(), encoder.linear(picked, HEAD + "transform.dense")),
-                HEAD + "transform.LayerNorm");
-        return torch.linear(transformed, params.get(NezhaEncoder.PREFIX + "embeddings.word_embeddings.weight"),
-                new TensorOptional(params.get(HEAD + "bias")));
+                Activations.apply(config().hiddenAct(), encoder.linear(picked, layout.maskedLmTransform())),
+                layout.maskedLmNorm());
+        return torch.linear(transformed, params.get(layout.wordEmbeddings()), new TensorOptional(params.get(layout.maskedLmBias())));
     }
 
     /** Mean cross-entropy of the masked tokens. */
@@ -104,7 +95,9 @@ public final class NezhaForMaskedLM implements NezhaModel {
         if (!nextSentence) throw new IllegalStateException("this model was built without the next-sentence head");
         Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
         Tensor maskedLm = CrossEntropy.weightedSum(logitsAt(hidden, flatPositions), labels, weight);
-        Tensor nextLogits = encoder.linear(encoder.pool(hidden), NEXT_SENTENCE_HEAD);
+        ModelLayout layout = encoder.layout();
+        Tensor pooled = NezhaEncoder.dropout(encoder.pool(hidden), layout.nextSentenceDropout(), training);
+        Tensor nextLogits = encoder.linear(pooled, layout.nextSentence());
         return maskedLm.add(CrossEntropy.weightedSum(nextLogits, nextSentenceLabels, nextSentenceWeight));
     }
 }

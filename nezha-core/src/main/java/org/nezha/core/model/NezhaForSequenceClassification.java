@@ -1,12 +1,13 @@
 package org.nezha.core.model;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.config.NezhaConfig;
 
-/** Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's NezhaForSequenceClassification. */
+/**
+ * Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's
+ * NezhaForSequenceClassification (BertForSequenceClassification, AlbertForSequenceClassification).
+ */
 public final class NezhaForSequenceClassification implements NezhaModel {
     private final ParameterStore params;
     private final NezhaEncoder encoder;
@@ -15,8 +16,7 @@ public final class NezhaForSequenceClassification implements NezhaModel {
         if (config.numLabels() < 2) throw new IllegalArgumentException("a classifier needs at least 2 labels, config has " + config.numLabels());
         this.params = new ParameterStore(config.initializerRange());
         this.encoder = new NezhaEncoder(config, params, attention, true);
-        params.normal("classifier.weight", config.numLabels(), config.hiddenSize());
-        params.zeros("classifier.bias", config.numLabels());
+        params.create(encoder.layout().classifier());
     }
 
     @Override
@@ -37,8 +37,7 @@ public final class NezhaForSequenceClassification implements NezhaModel {
     /** Class logits [B, numLabels]. */
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor pooled = encoder.pool(encoder.forward(inputIds, tokenTypeIds, attentionMask, training));
-        return torch.linear(encoder.dropout(pooled, training), params.get("classifier.weight"),
-                new TensorOptional(params.get("classifier.bias")));
+        return encoder.linear(NezhaEncoder.dropout(pooled, config().classifierDropoutProb(), training), ModelLayout.CLASSIFIER);
     }
 
     /** {@code weight} × the rows' summed cross-entropy against int64 labels [B] (weight 1 / B: the mean). */

@@ -28,25 +28,23 @@ public final class ParameterStore {
         this.initializerRange = initializerRange;
     }
 
-    /** A weight drawn from N(0, initializer_range), as HF's _init_weights does for Linear and Embedding. */
-    public Tensor normal(String name, long... shape) {
-        return register(name, torch.empty(shape).normal_(0.0, initializerRange, new org.bytedeco.pytorch.GeneratorOptional()));
+    /** Creates the parameters of {@code table} as HF initialises them (weights of Linear and Embedding from N(0, initializer_range)). */
+    void create(List<ModelLayout.Parameter> table) {
+        for (ModelLayout.Parameter p : table) {
+            long[] shape = p.shape();
+            register(p.name(), switch (p.init()) {
+                case NORMAL -> torch.empty(shape).normal_(0.0, initializerRange, new org.bytedeco.pytorch.GeneratorOptional());
+                case ZEROS -> torch.zeros(shape);
+                case ONES -> torch.ones(shape);
+            });
+        }
     }
 
-    public Tensor zeros(String name, long... shape) {
-        return register(name, torch.zeros(shape));
-    }
-
-    public Tensor ones(String name, long... shape) {
-        return register(name, torch.ones(shape));
-    }
-
-    private Tensor register(String name, Tensor initial) {
+    private void register(String name, Tensor initial) {
         if (parameters.containsKey(name)) throw new IllegalStateException("parameter registered twice: " + name);
         Tensor p = initial.to(ScalarType.Float).detach().set_requires_grad(true);
         p.retainReference();
         parameters.put(name, p);
-        return p;
     }
 
     /**
@@ -72,15 +70,6 @@ public final class ParameterStore {
         Tensor p = parameters.get(name);
         if (p == null) throw new IllegalArgumentException("no parameter named " + name);
         return p;
-    }
-
-    /** The parameters whose names start with {@code prefix} (e.g. one layer's), in creation order. */
-    public List<Tensor> withPrefix(String prefix) {
-        List<Tensor> found = new ArrayList<>();
-        parameters.forEach((name, p) -> {
-            if (name.startsWith(prefix)) found.add(p);
-        });
-        return found;
     }
 
     /** The parameters whose names start with none of {@code prefixes}, in creation order. */

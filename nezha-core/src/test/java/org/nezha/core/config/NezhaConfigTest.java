@@ -83,4 +83,65 @@ class NezhaConfigTest {
                 () -> NezhaConfig.parse(HF_NEZHA_BASE.replace(field.strip(), bad.strip()), "config.json"));
         assertEquals("config.json: " + problem.strip(), e.getMessage());
     }
+
+    static final String ALBERT_BASE = """
+            {"model_type": "albert", "vocab_size": 30000, "hidden_size": 768, "num_attention_heads": 12,
+             "intermediate_size": 3072, "num_hidden_layers": 12}""";
+
+    /** Absent fields read as HF's AlbertConfig defaults, not BERT's. */
+    @Test
+    void albertConfigsHaveAlbertsDefaults() {
+        NezhaConfig c = NezhaConfig.parse(ALBERT_BASE, "albert.json");
+        assertEquals("albert", c.modelType());
+        assertTrue(c.hasAbsolutePositions());
+        assertEquals("gelu_new", c.hiddenAct());
+        assertEquals(0.0, c.hiddenDropoutProb());
+        assertEquals(0.0, c.attentionProbsDropoutProb());
+        assertEquals(0.1, c.classifierDropoutProb());
+        assertEquals(128, c.embeddingSize());
+        assertEquals(1, c.numHiddenGroups());
+        assertEquals(1, c.innerGroupNum());
+        NezhaConfig set = NezhaConfig.parse(ALBERT_BASE.replace("}", ", \"embedding_size\": 64, \"num_hidden_groups\": 3, "
+                + "\"inner_group_num\": 2, \"classifier_dropout_prob\": null, \"hidden_dropout_prob\": 0.05}"), "albert.json");
+        assertEquals(64, set.embeddingSize());
+        assertEquals(3, set.numHiddenGroups());
+        assertEquals(2, set.innerGroupNum());
+        assertEquals(0.05, set.classifierDropoutProb(), "null falls back to hidden_dropout_prob");
+        // BERT and NEZHA: embeddings as wide as the hidden states; classifier_dropout, else hidden_dropout_prob
+        NezhaConfig nezha = NezhaConfig.parse(HF_NEZHA_BASE, "config.json");
+        assertEquals(768, nezha.embeddingSize());
+        assertEquals(0.1, nezha.classifierDropoutProb());
+        assertEquals(0.3, NezhaConfig.parse(HF_NEZHA_BASE.replace("}", ", \"classifier_dropout\": 0.3}"), "c.json").classifierDropoutProb());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "\"model_type\": \"roberta\"                                     | model_type \"roberta\" is not supported (use one of nezha, bert, albert)",
+            "\"model_type\": \"albert\", \"position_embedding_type\": \"relative_functional\" | an ALBERT model has absolute positions, not relative_functional",
+            "\"model_type\": \"albert\", \"num_hidden_groups\": 13          | num_hidden_groups 13 is more than num_hidden_layers 12 (some groups would never run)",
+            "\"model_type\": \"albert\", \"inner_group_num\": 0              | \"inner_group_num\" must be a positive integer below 2^31, got 0",
+            "\"model_type\": \"albert\", \"embedding_size\": 1.5             | \"embedding_size\" must be a positive integer below 2^31, got 1.5",
+            "\"model_type\": \"albert\", \"classifier_dropout_prob\": 1      | \"classifier_dropout_prob\" must be in [0, 1) or null, got 1",
+    })
+    void unsupportedFamiliesAndBadAlbertFieldsAreOneLineErrors(String fields, String problem) {
+        InputException e = assertThrows(InputException.class,
+                () -> NezhaConfig.parse(HF_NEZHA_BASE.replace("\"model_type\": \"nezha\"", fields.strip()), "config.json"));
+        assertEquals("config.json: " + problem.strip(), e.getMessage());
+    }
+
+    /** Architectures are named as the config's family names its classes, and model_type is written for HF's Auto classes. */
+    @Test
+    void architecturesAndModelTypeFollowTheFamily() {
+        NezhaConfig nezha = NezhaConfig.parse(HF_NEZHA_BASE, "config.json").withArchitectures("NezhaForMaskedLM");
+        assertEquals(List.of("NezhaForMaskedLM"), nezha.architectures());
+        NezhaConfig bert = NezhaConfig.parse(HF_NEZHA_BASE.replace("\"model_type\": \"nezha\"", "\"position_embedding_type\": \"absolute\""),
+                "config.json").withArchitectures("NezhaForSequenceClassification");
+        assertEquals(List.of("BertForSequenceClassification"), bert.architectures());
+        assertEquals("bert", bert.text("model_type"));
+        NezhaConfig albert = NezhaConfig.parse(ALBERT_BASE, "albert.json").withArchitectures("NezhaForPreTraining");
+        assertEquals(List.of("AlbertForPreTraining"), albert.architectures());
+        assertEquals("albert", albert.text("model_type"));
+        assertEquals("nezha", NezhaConfig.parse(HF_NEZHA_BASE.replace("\"model_type\": \"nezha\",", ""), "c.json")
+                .withArchitectures("NezhaForMaskedLM").text("model_type"));
+    }
 }

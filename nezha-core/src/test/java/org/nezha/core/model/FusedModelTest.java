@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,7 +20,8 @@ import org.nezha.core.tensor.Tensors;
 
 /**
  * A whole model trained with the fused backend (graph cuts, kernel backward between segments) gives
- * the loss and the gradient of every parameter that eager attention gives, on a padded batch.
+ * the loss and the gradient of every parameter that eager attention gives, on a padded batch, for
+ * NEZHA, BERT and ALBERT.
  */
 class FusedModelTest {
     private static final Device CPU = new Device("cpu");
@@ -28,9 +30,18 @@ class FusedModelTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {NezhaConfig.RELATIVE_FUNCTIONAL, NezhaConfig.ABSOLUTE})
     void everyParameterGradientMatchesEager(String positions) {
+        assertFusedMatchesEager(NezhaConfig.read(CONFIG).with("hidden_dropout_prob", "0.0")
+                .with("attention_probs_dropout_prob", "0.0").with("position_embedding_type", positions));
+    }
+
+    /** ALBERT: absolute positions, narrower embeddings, blocks shared by several layers (groups 0 0 1 1, two blocks each). */
+    @Test
+    void albertsGradientsMatchEager() {
+        assertFusedMatchesEager(TinyModels.albert(4, 2, 2, 16));
+    }
+
+    private static void assertFusedMatchesEager(NezhaConfig config) {
         try (PointerScope scope = new PointerScope()) {
-            NezhaConfig config = NezhaConfig.read(CONFIG).with("hidden_dropout_prob", "0.0")
-                    .with("attention_probs_dropout_prob", "0.0").with("position_embedding_type", positions);
             int b = 3, l = 37, n = 11;
             Random random = new Random(1);
             long[] ids = new long[b * l], types = new long[b * l], mask = new long[b * l];

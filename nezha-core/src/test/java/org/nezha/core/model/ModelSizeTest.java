@@ -20,11 +20,11 @@ class ModelSizeTest {
                 """.formatted(vocab, positions), "config.json");
     }
 
-    /** The count from the config is the count of the model the config builds. */
+    /** The count from the config is the count of the model the config builds (ALBERT's shared blocks once). */
     @ParameterizedTest
-    @ValueSource(strings = {"relative_functional", "absolute"})
+    @ValueSource(strings = {"relative_functional", "absolute", "albert"})
     void countsWhatTheModelsRegister(String positions) {
-        NezhaConfig c = config(positions, 101);
+        NezhaConfig c = positions.equals("albert") ? TinyModels.albert(5, 2, 3, 16) : config(positions, 101);
         assertEquals(new NezhaForMaskedLM(c, AttentionBackends.byName("eager")).parameters().parameterCount(),
                 ModelSize.parameters(c, ModelSize.Head.MASKED_LM));
         assertEquals(new NezhaForMaskedLM(c, AttentionBackends.byName("eager"), true).parameters().parameterCount(),

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.nezha.core.InputException;
 import org.nezha.core.io.CheckpointNames;
+import org.nezha.core.model.ModelFamily;
 import org.nezha.core.tensor.Tensors;
 
 /** Reads the files tests/fixtures-gen/torch/gen.py wrote and compares them with its expected.json. */
@@ -84,7 +85,8 @@ class TorchCheckpointsTest {
 
     @Test
     void storedNamesMapOntoHfNames() {
-        Map<String, Tensor> names = CheckpointNames.canonicalize(TorchCheckpoints.read(fixture("model_legacy.bin")));
+        Map<String, Tensor> names = CheckpointNames.canonicalize(TorchCheckpoints.read(fixture("model_legacy.bin")),
+                ModelFamily.NEZHA);
         assertTrue(names.containsKey("nezha.embeddings.LayerNorm.weight"));
         assertTrue(names.containsKey("nezha.embeddings.word_embeddings.weight"));
         assertFalse(names.containsKey("nezha.embeddings.position_ids"));
