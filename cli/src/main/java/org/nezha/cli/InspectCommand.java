@@ -124,10 +124,12 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static String describe(NezhaConfig c) {
-        return String.format(Locale.ROOT, "%s, hidden %d, %d layers, %d heads, intermediate %d, vocab %d, %s", c.text("model_type"),
+        String albert = ModelFamily.of(c) != ModelFamily.ALBERT ? "" : String.format(Locale.ROOT,
+                ", embeddings %d wide, %d groups of %d shared layers", c.embeddingSize(), c.numHiddenGroups(), c.innerGroupNum());
+        return String.format(Locale.ROOT, "%s, hidden %d, %d layers, %d heads, intermediate %d, vocab %d, %s%s", c.modelType(),
                 c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.intermediateSize(), c.vocabSize(),
                 c.hasAbsolutePositions() ? "absolute positions up to " + c.maxPositionEmbeddings()
-                        : "relative positions clipped at " + c.maxRelativePosition());
+                        : "relative positions clipped at " + c.maxRelativePosition(), albert);
     }
 
     private static String familyName(CheckpointPlan plan) {

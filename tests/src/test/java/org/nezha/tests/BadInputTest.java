@@ -141,7 +141,7 @@ class BadInputTest {
 
     @Test
     void unusableCommandLinesGetOneLineToo() {
-        assertBadInput(Cli.run("pretrain", "--vocab", "v.txt"), "Missing required options", "nezha pretrain --help");
+        assertBadInput(Cli.run("pretrain", "--vocab", "v.txt"), "Missing required option", "nezha pretrain --help");
         assertBadInput(Cli.run("eval", "--model", "m", "--data", "d", "--batch-size", "many"), "--batch-size");
     }
 

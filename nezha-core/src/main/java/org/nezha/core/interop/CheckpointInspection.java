@@ -94,7 +94,7 @@ public record CheckpointInspection(String format, Path path, Path configFile, Ne
 
     private ObjectNode configSummary() {
         ObjectNode c = JSON.createObjectNode();
-        c.put("model_type", config.text("model_type"));
+        c.put("model_type", config.modelType());
         c.put("vocab_size", config.vocabSize());
         c.put("hidden_size", config.hiddenSize());
         c.put("num_hidden_layers", config.numHiddenLayers());
@@ -103,6 +103,11 @@ public record CheckpointInspection(String format, Path path, Path configFile, Ne
         c.put("position_embedding_type", config.positionEmbeddingType());
         if (config.hasAbsolutePositions()) c.put("max_position_embeddings", config.maxPositionEmbeddings());
         else c.put("max_relative_position", config.maxRelativePosition());
+        if (ModelFamily.of(config) == ModelFamily.ALBERT) {
+            c.put("embedding_size", config.embeddingSize());
+            c.put("num_hidden_groups", config.numHiddenGroups());
+            c.put("inner_group_num", config.innerGroupNum());
+        }
         return c;
     }
 }

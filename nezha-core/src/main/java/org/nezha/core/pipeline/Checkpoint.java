@@ -19,9 +19,11 @@ import org.nezha.core.InputException;
 import org.nezha.core.data.BatchLayout;
 import org.nezha.core.data.BatchPosition;
 import org.nezha.core.data.EpochBatcher;
+import org.nezha.core.io.CheckpointNames;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.train.DynamicLossScaler;
 import org.nezha.core.train.Optimizer;
@@ -116,6 +118,21 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
      * checkpoint left them; returns the step to continue from. {@code dataShape} is this run's, as given
      * to the {@link CheckpointWriter}: the checkpoint's must be the same.
      */
+    /**
+     * The optimizer's moments ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}) under the model's parameter
+     * names: checkpoints written before BERT and ALBERT had names of their own keyed a BERT's moments by
+     * {@code nezha.} names.
+     */
+    private static Map<String, Tensor> underFamilyNames(Map<String, Tensor> state, ModelFamily family) {
+        Map<String, Tensor> renamed = new LinkedHashMap<>();
+        state.forEach((key, tensor) -> {
+            int dot = key.indexOf('.');
+            String name = dot < 0 ? null : CheckpointNames.canonicalName(key.substring(dot + 1), true, family);
+            renamed.putIfAbsent(name == null ? key : key.substring(0, dot + 1) + name, tensor);
+        });
+        return renamed;
+    }
+
     long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher,
             Map<String, Object> dataShape) {
         requireSameDataShape(dataShape);
@@ -130,7 +147,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
                     + " (--optimizer)");
         }
         try {
-            optimizer.loadState(SafeTensors.read(optimizerFile), optimizerSteps);
+            optimizer.loadState(underFamilyNames(SafeTensors.read(optimizerFile), ModelFamily.of(model.config())), optimizerSteps);
         } catch (IllegalArgumentException e) {
             throw InputException.in(optimizerFile, e.getMessage());
         }
