@@ -20,8 +20,8 @@ import org.nezha.core.model.ModelFamily;
                 + "config.json, vocab.txt, tokenizer_config.json and model.safetensors under HF's names.",
                 "--from takes: a TensorFlow checkpoint (its prefix, its .index file, or the directory with its 'checkpoint' "
                         + "file; kernels are transposed, optimizer slots, global_step and moving averages are dropped); a PyTorch "
-                        + "pytorch_model.bin (zip or pre-1.6 pickle) or its .index.json of shards, with bert., nezha. or bare "
-                        + "names; a safetensors file; or a directory holding any of these.",
+                        + "pytorch_model.bin (zip or pre-1.6 pickle) or its .index.json of shards, with bert., nezha., albert. "
+                        + "or bare names; a safetensors file; or a directory holding any of these.",
                 "Nothing in a checkpoint runs: pickles are read against an allow-list of torch's tensor-rebuilding globals, "
                         + "anything else stops the conversion.",
                 "The config is --config, else config.json, bert_config.json or albert_config.json beside the weights; Huawei's "

@@ -205,6 +205,26 @@ class ConvertCommandTest {
     }
 
     @Test
+    void anHfDirectoryConvertsAgainToTheSameWeights() throws Exception {
+        Path first = dir.resolve("first"), second = dir.resolve("second");
+        assertEquals(0, Cli.run("convert", "--from", FIXTURES.resolve("albert_tiny/tf").toString(), "--output", first.toString()).exitCode());
+        Cli again = Cli.run("convert", "--from", first.toString(), "--output", second.toString());
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("source          safetensors"), again.out());
+        Map<String, Tensor> a = SafeTensors.read(first.resolve(ModelDirectory.WEIGHTS)), b = SafeTensors.read(second.resolve(ModelDirectory.WEIGHTS));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((name, t) -> assertTrue(torch.equal(t, b.get(name)), name));
+        assertEquals(Files.readString(first.resolve("config.json")), Files.readString(second.resolve("config.json")));
+    }
+
+    @Test
+    void inspectReadsAShardIndex() {
+        Cli run = Cli.run("inspect", "../nezha-core/src/test/resources/torch/sharded/pytorch_model.bin.index.json");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("format       PyTorch, 2 shards"), run.out());
+    }
+
+    @Test
     void inspectWithoutAConfigMapsNamesForTheFamilyTheNamesSuggest() throws Exception {
         Path alone = dir.resolve("alone.bin");
         Files.copy(FIXTURES.resolve("albert_tiny/torch/pytorch_model.bin"), alone);

@@ -11,26 +11,46 @@ import org.bytedeco.pytorch.Tensor;
  * An opened checkpoint of any format: its listing (read when opened, without tensor data) and a
  * stream of its tensors, read one at a time so a converter holds about one tensor, not the model.
  */
-public interface CheckpointSource extends AutoCloseable {
-    /** What the file is, for people: "TensorFlow checkpoint", "PyTorch zip", … */
-    String format();
+public abstract class CheckpointSource implements AutoCloseable {
+    private final Path path;
+    private final String format;
+    private final boolean tensorFlowNames;
+    private final List<StoredTensor> tensors;
+
+    protected CheckpointSource(Path path, String format, boolean tensorFlowNames, List<StoredTensor> tensors) {
+        this.path = path;
+        this.format = format;
+        this.tensorFlowNames = tensorFlowNames;
+        this.tensors = List.copyOf(tensors);
+    }
 
     /** The file (or the TensorFlow prefix, or the shard index) that was opened. */
-    Path path();
+    public final Path path() {
+        return path;
+    }
+
+    /** What the file is, for people: "TensorFlow checkpoint", "PyTorch zip", … */
+    public final String format() {
+        return format;
+    }
 
     /** Whether the names are TensorFlow variable paths ({@code bert/encoder/layer_0/…}) rather than state-dict names. */
-    boolean tensorFlowNames();
+    public final boolean tensorFlowNames() {
+        return tensorFlowNames;
+    }
 
     /** Every tensor, in the order {@link #read} hands them over. */
-    List<StoredTensor> tensors();
+    public final List<StoredTensor> tensors() {
+        return tensors;
+    }
 
     /**
      * Reads the tensors {@code wanted} accepts, in listing order, and hands each (contiguous, on the CPU,
      * of its stored dtype and shape) to {@code each}, which owns it from then on: closing it frees its
      * memory. Tensors not wanted are not read where the format allows skipping them.
      */
-    void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each);
+    public abstract void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each);
 
     @Override
-    void close();
+    public abstract void close();
 }

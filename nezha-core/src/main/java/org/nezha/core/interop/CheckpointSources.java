@@ -78,7 +78,7 @@ public final class CheckpointSources {
         String name = file.getFileName().toString();
         if (name.endsWith(TF_INDEX) || name.matches(".*\\.data-\\d{5}-of-\\d{5}")) return TensorBundle.open(file);
         if (name.endsWith(TorchCheckpoints.INDEX_SUFFIX)) return TorchCheckpoints.open(file);
-        if (name.endsWith(".safetensors")) return new SafeTensorsCheckpoint(file);
+        if (name.endsWith(".safetensors")) return SafeTensorsCheckpoint.open(file);
         if (TorchCheckpoints.looksLikeCheckpoint(head(file))) return TorchCheckpoints.open(file);
         throw InputException.in(file, "not a checkpoint this engine reads (safetensors, PyTorch zip or pickle, TensorFlow .index)");
     }

@@ -15,54 +15,40 @@ import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.SafeTensors;
 
 /** A safetensors file (an HF model directory's weights) as a {@link CheckpointSource}. */
-final class SafeTensorsCheckpoint implements CheckpointSource {
+final class SafeTensorsCheckpoint extends CheckpointSource {
     private final Path file;
     private final FileChannel channel;
     private final SafeTensors.Header header;
-    private final List<StoredTensor> tensors;
 
-    SafeTensorsCheckpoint(Path file) {
+    private SafeTensorsCheckpoint(Path file, FileChannel channel, SafeTensors.Header header) {
+        super(file, "safetensors", false, header.entries().stream()
+                .map(e -> StoredTensor.readable(e.name(), e.dtypeName(), e.dtype(), e.shape(), e.end() - e.begin())).toList());
         this.file = file;
+        this.channel = channel;
+        this.header = header;
+    }
+
+    static SafeTensorsCheckpoint open(Path file) {
+        FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
         try {
-            header = SafeTensors.readHeader(file, channel);
+            return new SafeTensorsCheckpoint(file, channel, SafeTensors.readHeader(file, channel));
         } catch (IOException e) {
-            close();
+            closeQuietly(channel);
             throw InputException.in(file, "cannot read safetensors: " + IoErrors.reason(e));
         } catch (RuntimeException e) {
-            close();
+            closeQuietly(channel);
             throw e;
         }
-        tensors = header.entries().stream()
-                .map(e -> StoredTensor.readable(e.name(), e.dtypeName(), e.dtype(), e.shape(), e.end() - e.begin())).toList();
-    }
-
-    @Override
-    public String format() {
-        return "safetensors";
-    }
-
-    @Override
-    public Path path() {
-        return file;
-    }
-
-    @Override
-    public boolean tensorFlowNames() {
-        return false;
-    }
-
-    @Override
-    public List<StoredTensor> tensors() {
-        return tensors;
     }
 
     @Override
     public void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each) {
+        List<StoredTensor> tensors = tensors();
         for (int i = 0; i < tensors.size(); i++) {
             if (!wanted.test(tensors.get(i))) continue;
             Tensor t;
@@ -77,6 +63,10 @@ final class SafeTensorsCheckpoint implements CheckpointSource {
 
     @Override
     public void close() {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -33,7 +33,7 @@ import org.nezha.core.io.IoErrors;
  * {@code PREFIX.data-0000S-of-0000N}. Opening reads the index only; {@link #read} reads one tensor's
  * bytes (checking their crc32c) so a converter holds one tensor at a time.
  */
-public final class TensorBundle implements CheckpointSource {
+public final class TensorBundle extends CheckpointSource {
     private static final String INDEX_SUFFIX = ".index";
     private static final int HEADER_NUM_SHARDS = 1, HEADER_ENDIANNESS = 2;
     private static final int BIG_ENDIAN = 1;
@@ -43,14 +43,14 @@ public final class TensorBundle implements CheckpointSource {
     private final Path prefix;
     private final Path index;
     private final List<BundleEntry> entries;
-    private final List<StoredTensor> tensors;
     private final FileChannel[] shards;
 
     private TensorBundle(Path prefix, Path index, int numShards, List<BundleEntry> entries) {
+        super(prefix, "TensorFlow checkpoint (" + numShards + (numShards == 1 ? " data shard)" : " data shards)"), true,
+                entries.stream().map(TensorBundle::stored).toList());
         this.prefix = prefix;
         this.index = index;
         this.entries = entries;
-        this.tensors = entries.stream().map(TensorBundle::stored).toList();
         this.shards = new FileChannel[numShards];
     }
 
@@ -123,29 +123,10 @@ public final class TensorBundle implements CheckpointSource {
         return entries;
     }
 
-    @Override
-    public String format() {
-        return "TensorFlow checkpoint (" + shards.length + (shards.length == 1 ? " data shard)" : " data shards)");
-    }
-
-    @Override
-    public Path path() {
-        return prefix;
-    }
-
-    @Override
-    public boolean tensorFlowNames() {
-        return true;
-    }
-
-    @Override
-    public List<StoredTensor> tensors() {
-        return tensors;
-    }
-
     /** Reads only the wanted tensors' bytes: a bundle's optimizer slots (two thirds of it) are never touched. */
     @Override
     public void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each) {
+        List<StoredTensor> tensors = tensors();
         for (int i = 0; i < entries.size(); i++) {
             if (wanted.test(tensors.get(i))) each.accept(tensors.get(i), read(entries.get(i)));
         }

@@ -25,19 +25,14 @@ import org.nezha.core.io.IoErrors;
  * of shards) as a {@link CheckpointSource}: CPU tensors of their stored dtype under their stored
  * names, read without running anything the file contains.
  */
-public final class TorchCheckpoints implements CheckpointSource {
+public final class TorchCheckpoints extends CheckpointSource {
     public static final String INDEX_SUFFIX = ".index.json";
 
-    private final Path path;
-    private final String format;
     private final List<TorchFile> files;
-    private final List<StoredTensor> tensors = new ArrayList<>();
 
     private TorchCheckpoints(Path path, String format, List<TorchFile> files) {
-        this.path = path;
-        this.format = format;
+        super(path, format, false, files.stream().flatMap(f -> f.tensors().stream()).map(TorchCheckpoints::stored).toList());
         this.files = files;
-        for (TorchFile f : files) for (TorchFile.NamedTensor t : f.tensors()) tensors.add(stored(t));
     }
 
     /** Opens a checkpoint file or shard index, reading its pickles (not its storages). */
@@ -83,28 +78,13 @@ public final class TorchCheckpoints implements CheckpointSource {
         return StoredTensor.readable(t.name(), type.torchName, type.dtype, t.ref().size(), t.ref().numel() * type.elementBytes);
     }
 
-    @Override
-    public String format() {
-        return format;
-    }
 
-    @Override
-    public Path path() {
-        return path;
-    }
 
-    @Override
-    public boolean tensorFlowNames() {
-        return false;
-    }
 
-    @Override
-    public List<StoredTensor> tensors() {
-        return tensors;
-    }
 
     @Override
     public void read(Predicate<StoredTensor> wanted, BiConsumer<StoredTensor, Tensor> each) {
+        List<StoredTensor> tensors = tensors();
         int next = 0;
         for (TorchFile file : files) {
             Map<TorchFile.NamedTensor, StoredTensor> chosen = new LinkedHashMap<>();
