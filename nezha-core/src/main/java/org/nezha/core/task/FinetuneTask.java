@@ -1,0 +1,60 @@
+package org.nezha.core.task;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.tokenizer.BertTokenizer;
+
+/**
+ * A downstream task as DESIGN § Tasks lays it out — reader, encoder, head with its loss, decoder with
+ * metrics, writer — behind which {@code finetune}, {@code eval} and {@code predict} stay generic.
+ *
+ * @param <X> an example as the reader gives it (with its gold answer when the file has one)
+ * @param <M> what a {@link Feature} carries for decoding
+ * @param <P> the prediction for one example
+ */
+public interface FinetuneTask<X, M, P> {
+    /** The name of {@code --task} and of {@code nezha_task} in a saved config.json. */
+    String name();
+
+    /** Reader: the file's examples in file order; {@code labelled} requires the gold answers (train, dev, eval). */
+    List<X> read(Path file, boolean labelled);
+
+    /**
+     * The label vocabulary the head predicts (class labels, tags) learnt from the training examples, in
+     * output order; empty for tasks without one (span extraction). Saved as HF's {@code id2label}.
+     */
+    List<String> labels(List<X> train);
+
+    /**
+     * Encoder: the model rows of {@code examples}, in example order (an example may give several rows,
+     * e.g. windows of a long text), each at most {@code seqLen} tokens; targets set when {@code
+     * withTargets} (the examples are labelled), computed against {@code labels} (in {@link #labels} order).
+     */
+    List<Feature<M>> encode(List<X> examples, List<String> labels, BertTokenizer tokenizer, int seqLen, boolean withTargets);
+
+    /** The model with this task's head for {@code config} (which holds the labels as id2label). */
+    TaskModel model(NezhaConfig config, AttentionBackend attention);
+
+    /**
+     * Decoder: one prediction per example from the logits of its features ({@code logits.get(i)} is
+     * feature i's row of {@link TaskModel#logits}, flattened, for its real tokens only where the output
+     * is per token: [C], [len, T] or [len, 2] with len = that feature's input length).
+     */
+    List<P> decode(List<X> examples, List<Feature<M>> features, List<float[]> logits, List<String> labels);
+
+    /**
+     * Metrics of the predictions against the examples' gold answers, as JSON-ready values; every name
+     * in {@link #selectionMetrics} among them.
+     */
+    Map<String, Object> metrics(List<X> examples, List<P> predictions, List<String> labels);
+
+    /** The metrics a run may pick its best model by, the default first. */
+    List<String> selectionMetrics();
+
+    /** Writer: the predictions to {@code out} in the format the task's users expect, whole or not at all. */
+    void write(Path out, List<X> examples, List<P> predictions, List<String> labels);
+}
