@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.TaskModel;
 import org.nezha.core.tokenizer.BertTokenizer;
 
 /**
