@@ -10,25 +10,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import org.nezha.core.data.TaskKind;
 import org.nezha.core.pipeline.FinetuneJob;
 
 /** {@code nezha finetune}: sentence-pair or single-sentence classification. */
 @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fine-tune a classifier for sentence pairs (matching, inference) or single sentences.",
-                "Start from a pretrained model directory (--init; an MLM model gets a fresh pooler and classifier head) "
+        description = {"Fine-tune a model for a task: sentence-pair or single-sentence classification, named-entity "
+                + "recognition or extractive reading comprehension.",
+                "Start from a pretrained model directory (--init; an MLM model gets a fresh task head) "
                         + "or from scratch (--model-config and --vocab).",
-                "Data: TSV with a header naming the columns (text_a/sentence1, text_b/sentence2, text/sentence, label, "
+                "Data of pair/single: TSV with a header naming the columns (text_a/sentence1, text_b/sentence2, text/sentence, label, "
                         + "optional id), headerless TSV in LCQMC layout (text_a<TAB>text_b<TAB>label or text<TAB>label), "
                         + "or JSON Lines with the same field names; chosen by extension (.tsv/.txt, .jsonl/.json) and header.",
+                "Data of ner: one char<TAB>tag (or token<TAB>tag) per line, a blank line between sentences, tags in BIO, BIOES "
+                        + "or BMES; or JSON Lines {\"text\", \"entities\": [{\"start\", \"end\", \"type\"}]} (end exclusive).",
+                "Data of span: SQuAD v1.1 JSON as CMRC 2018 ships it (contexts longer than --seq-len are read in windows).",
                 "Evaluates on --dev after every epoch (or every --eval-every steps) and keeps the best model in DIR/best/ "
                         + "(labels in its config.json as id2label/label2id), its scores in DIR/dev_metrics.json, "
                         + "the run in DIR/metrics.jsonl and DIR/loss.png."})
 final class FinetuneCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--task", required = true, paramLabel = "KIND", description = "pair (two texts per example) or single.")
+    @Option(names = "--task", required = true, paramLabel = "TASK",
+            description = "pair (two texts per example), single (one text), ner (tags per character) or span (answers in a context).")
     String task;
+
+    @Mixin TaskOptionsMixin taskOptions;
 
     @ArgGroup(exclusive = false, multiplicity = "0..1")
     StartingPoint start = new StartingPoint();
@@ -95,7 +101,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluate on dev every N updates (0 = every epoch). Default: ${DEFAULT-VALUE}.")
     int evalEvery;
 
-    @Option(names = "--metric", defaultValue = "accuracy", paramLabel = "NAME", description = "Dev metric that picks the best model: accuracy, macro_f1 or positive_f1. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--metric", paramLabel = "NAME",
+            description = "Dev metric that picks the best model: pair/single accuracy (default), macro_f1 or positive_f1; "
+                    + "ner f1 (default), precision, recall or token_accuracy; span f1 (default) or em.")
     String metric;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
@@ -131,7 +139,8 @@ final class FinetuneCommand implements Callable<Integer> {
 
     FinetuneJob.Settings settings() {
         FinetuneJob.Settings s = new FinetuneJob.Settings();
-        s.task = Options.enumValue("--task", task, TaskKind.class);
+        s.task = task;
+        s.taskOptions = taskOptions.options();
         s.init = start.init;
         s.modelConfig = start.modelConfig;
         s.vocab = start.vocab;

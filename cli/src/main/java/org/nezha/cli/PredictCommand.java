@@ -1,7 +1,6 @@
 package org.nezha.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -11,26 +10,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import org.nezha.core.data.TaskDataReader;
-import org.nezha.core.data.TaskExample;
 import org.nezha.core.io.OutputPaths;
-import org.nezha.core.pipeline.PredictionCsv;
-import org.nezha.core.pipeline.SequenceClassifier;
+import org.nezha.core.pipeline.FineTunedModel;
 
-/** {@code nezha predict}: labels unlabelled (or labelled) data with a fine-tuned classifier. */
+/** {@code nezha predict}: runs a fine-tuned model over unlabelled (or labelled) data. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict labels with a fine-tuned classifier (input formats as finetune; a label column is ignored).",
-                "Writes CSV with one row per input, in input order: id (the input's id column, else the example's number, from 1), "
-                        + "the predicted label and one prob_<label> column per label."})
+        description = {"Predict with a fine-tuned model (input formats as finetune for its task; gold answers are ignored).",
+                "pair/single write CSV with one row per input, in input order: id (the input's id column, else the example's "
+                        + "number, from 1), the predicted label and one prob_<label> column per label. ner writes JSON Lines, one "
+                        + "line per input in input order: the text and its entities (type, start, end exclusive, text). span writes "
+                        + "{\"question id\": \"answer\", …} as CMRC 2018's evaluation script reads it."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ClassifierOptions classifier;
+    @Mixin ModelOptions model;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Examples to label.")
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Examples to predict.")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "OUT.csv",
+    @Option(names = "--output", required = true, paramLabel = "OUT",
             description = "Where to write the predictions: replaced whole (a temporary file is renamed over it); "
                     + "missing parent directories are created.")
     Path output;
@@ -41,18 +39,23 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         runtime.apply();
         OutputPaths.requireWritableFile(output); // before the work, not after it
-        SequenceClassifier model = classifier.load(runtime);
-        List<TaskExample> examples = TaskDataReader.read(input, model.kind());
+        FineTunedModel<?, ?, ?> loaded = model.load(runtime);
         long start = System.nanoTime();
-        SequenceClassifier.Predictions predictions;
+        int examples;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
-            predictions = model.predict(examples, classifier.seqLen(model), classifier.batchSize, progress);
+            examples = predictAndWrite(loaded, progress);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        PredictionCsv.write(output, examples, predictions, model.labels());
         spec.commandLine().getOut().println(String.format(Locale.ROOT, "predicted %,d examples in %s (%,.0f examples/s) -> %s",
-                examples.size(), Summary.duration(seconds), examples.size() / seconds, output));
+                examples, Summary.duration(seconds), examples / seconds, output));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private <X, M, P> int predictAndWrite(FineTunedModel<X, M, P> loaded, ConsoleProgress progress) {
+        FineTunedModel.Predicted<X, P> predicted = loaded.predict(input, false, model.seqLen(loaded), model.batchSize, "predict", progress);
+        OutputPaths.createDirectory(output.toAbsolutePath().getParent());
+        loaded.write(output, predicted);
+        return predicted.examples().size();
     }
 }

@@ -1,5 +1,6 @@
 package org.nezha.cli;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,20 +33,27 @@ final class Summary {
     static String finetuning(FinetuneJob.Result r) {
         Map<String, Object> m = r.bestDevMetrics();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "fine-tuning done: %d steps in %s on %,d examples; best dev %s at step %d%n", r.steps(),
+                "fine-tuning done (%s): %d steps in %s on %,d examples; best dev %s at step %d%n", r.task(), r.steps(),
                 duration(r.seconds()), r.trainExamples(), r.metric(), r.bestStep()));
-        b.append(String.format(Locale.ROOT, "  dev accuracy    %.4f  (majority-class baseline %.4f, %,d examples)%n",
-                number(m, "accuracy"), r.devMajorityAccuracy(), r.devExamples()));
-        b.append(String.format(Locale.ROOT, "  dev macro F1    %.4f%n", number(m, "macro_f1")));
-        if (m.containsKey("positive_f1")) {
-            b.append(String.format(Locale.ROOT, "  dev F1 ('%s')   %.4f  (precision %.4f, recall %.4f)%n", r.labels().get(1),
-                    number(m, "positive_f1"), number(m, "positive_precision"), number(m, "positive_recall")));
+        for (String name : scoreNames(m)) {
+            Object baseline = r.devBaselineMetrics().get(name);
+            b.append(String.format(Locale.ROOT, "  dev %-11s %.4f%s%n", name, number(m, name),
+                    baseline instanceof Number n ? String.format(Locale.ROOT, "  (trivial baseline %.4f)", n.doubleValue()) : ""));
         }
+        b.append(String.format(Locale.ROOT, "  dev examples    %,d%n", r.devExamples()));
         b.append("  best model      ").append(r.bestModelDir()).append('\n');
         b.append("  metrics         ").append(r.metricsFile()).append('\n');
         b.append("  loss curve      ").append(r.lossCurve());
         return b.toString();
     }
+
+    /** The headline scores of a task's metrics, those present of the ones people compare runs by. */
+    static List<String> scoreNames(Map<String, Object> metrics) {
+        return HEADLINE_SCORES.stream().filter(name -> metrics.get(name) instanceof Number).toList();
+    }
+
+    private static final List<String> HEADLINE_SCORES = List.of("accuracy", "macro_f1", "positive_f1", "f1", "precision", "recall",
+            "token_accuracy", "em");
 
     static double number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();

@@ -167,7 +167,7 @@ class EndToEndTest {
         }
         assertTrue(pretrainRun.err().lines().anyMatch(l -> l.matches("pretrain 12/12 \\(100%\\) .*, done, loss [0-9.]+")),
                 pretrainRun.err());
-        assertTrue(finetuneRun.err().lines().anyMatch(l -> l.matches("step [0-9]+: dev accuracy [0-9.]+, macro F1 .*")),
+        assertTrue(finetuneRun.err().lines().anyMatch(l -> l.matches("step [0-9]+: dev accuracy [0-9.]+, macro_f1 .*")),
                 finetuneRun.err());
         Cli eval = Cli.run("eval", "--model", finetuned.toString(), "--data", dev.toString());
         assertTrue(eval.err().lines().anyMatch(l -> l.startsWith("eval 80/80 (100%)")), eval.err());

@@ -71,20 +71,33 @@ public final class DataParallelTraining implements AutoCloseable {
     }
 
     /**
-     * Every rank's per-item results for its {@link #evaluationShard} of {@code total} items, in item
-     * order, on every rank (one all-reduce, so every rank must call it).
+     * Every rank's per-item rows of floats for its {@link #evaluationShard} of {@code total} items, in
+     * item order, on every rank (two all-reduces, so every rank must call it). Rows may differ in
+     * length; the floats travel as their bits, so they arrive exact.
      */
-    public int[] gather(int[] mine, int total) {
+    public List<float[]> gather(List<float[]> mine, int total) {
         if (group == null) return mine;
         int expected = total <= rank() ? 0 : Math.ceilDiv(total - rank(), worldSize());
-        if (mine.length != expected) {
-            throw new IllegalArgumentException("rank " + rank() + " has " + mine.length + " results for " + expected + " items");
+        if (mine.size() != expected) {
+            throw new IllegalArgumentException("rank " + rank() + " has " + mine.size() + " results for " + expected + " items");
         }
-        long[] placed = new long[total]; // zeros where another rank's results go, so the sum is the union
-        for (int j = 0, i = rank(); i < total; i += worldSize(), j++) placed[i] = mine[j];
+        long[] lengths = new long[total];
+        for (int j = 0, i = rank(); i < total; i += worldSize(), j++) lengths[i] = mine.get(j).length;
+        lengths = group.sumOverRanks(lengths);
+        long[] offsets = new long[total + 1];
+        for (int i = 0; i < total; i++) offsets[i + 1] = offsets[i] + lengths[i];
+        long[] placed = new long[Math.toIntExact(offsets[total])]; // zeros where another rank's results go
+        for (int j = 0, i = rank(); i < total; i += worldSize(), j++) {
+            float[] row = mine.get(j);
+            for (int k = 0; k < row.length; k++) placed[(int) offsets[i] + k] = Float.floatToRawIntBits(row[k]);
+        }
         long[] all = group.sumOverRanks(placed);
-        int[] result = new int[total];
-        for (int i = 0; i < total; i++) result[i] = Math.toIntExact(all[i]);
+        List<float[]> result = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            float[] row = new float[(int) lengths[i]];
+            for (int k = 0; k < row.length; k++) row[k] = Float.intBitsToFloat((int) all[(int) offsets[i] + k]);
+            result.add(row);
+        }
         return result;
     }
 

@@ -8,7 +8,7 @@ import org.nezha.core.config.NezhaConfig;
  * Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's
  * NezhaForSequenceClassification (BertForSequenceClassification, AlbertForSequenceClassification).
  */
-public final class NezhaForSequenceClassification implements NezhaModel {
+public final class NezhaForSequenceClassification implements TaskModel {
     private final ParameterStore params;
     private final NezhaEncoder encoder;
 
@@ -35,13 +35,15 @@ public final class NezhaForSequenceClassification implements NezhaModel {
     }
 
     /** Class logits [B, numLabels]. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor pooled = encoder.pool(encoder.forward(inputIds, tokenTypeIds, attentionMask, training));
         return encoder.linear(NezhaEncoder.dropout(pooled, config().classifierDropoutProb(), training), ModelLayout.CLASSIFIER);
     }
 
-    /** {@code weight} × the rows' summed cross-entropy against int64 labels [B] (weight 1 / B: the mean). */
-    public Tensor loss(Tensor logits, Tensor labels, double weight) {
-        return CrossEntropy.weightedSum(logits, labels, weight);
+    /** {@code weight} × the rows' summed cross-entropy against int64 label indices [B, 1] (weight 1 / B: the mean). */
+    @Override
+    public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
+        return CrossEntropy.weightedSum(logits, targets.reshape(-1), weight);
     }
 }

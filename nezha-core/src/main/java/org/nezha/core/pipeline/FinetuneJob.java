@@ -1,10 +1,10 @@
 package org.nezha.core.pipeline;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -13,22 +13,22 @@ import org.bytedeco.pytorch.global.torch;
 import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.config.NezhaConfig;
-import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
-import org.nezha.core.data.TaskDataReader;
-import org.nezha.core.data.TaskExample;
-import org.nezha.core.data.TaskKind;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
-import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.ModelSize;
-import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.model.ParameterStore;
+import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Feature;
+import org.nezha.core.task.FinetuneTask;
+import org.nezha.core.task.TaskOptions;
+import org.nezha.core.task.Tasks;
 import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
@@ -40,19 +40,19 @@ import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
 /**
- * Fine-tunes a sequence classifier (pairs or single texts) from a pretrained model or from scratch,
+ * Fine-tunes a model for any {@link FinetuneTask} (classification, tagging, span extraction) from a pretrained model or from scratch,
  * evaluates on dev after every epoch (or every N steps) and keeps the best model in {@code best/},
  * its scores in {@code dev_metrics.json}, the run in {@code metrics.jsonl} and {@code loss.png}.
  */
 public final class FinetuneJob {
     public static final String BEST_MODEL = "best";
     public static final String DEV_METRICS = "dev_metrics.json";
-    /** Metrics a run can select its best model by. */
-    public static final List<String> SELECTION_METRICS = List.of("accuracy", "macro_f1", "positive_f1");
 
     /** What to fine-tune and how; defaults follow BERT's GLUE recipe. */
     public static final class Settings {
-        public TaskKind task = TaskKind.PAIR;
+        /** A name {@link Tasks#create} knows: pair, single, … */
+        public String task = "pair";
+        public TaskOptions taskOptions = TaskOptions.DEFAULTS;
         public Path init;
         public Path modelConfig;
         public Path vocab;
@@ -73,7 +73,8 @@ public final class FinetuneJob {
         public long seed = 42;
         public int logEvery = 20;
         public int evalEvery = 0;
-        public String metric = "accuracy";
+        /** The dev metric that picks the best model; null: the task's default. */
+        public String metric;
         public int evalBatchSize = 64;
         public int checkpointEvery = 0;
         public int keepCheckpoints = 2;
@@ -82,9 +83,12 @@ public final class FinetuneJob {
         public Path resume;
     }
 
-    /** What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model). */
-    public record Result(Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
-            double devMajorityAccuracy, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
+    /**
+     * What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model).
+     * {@code devBaselineMetrics}: the task's trivial predictor (majority class, all-O, empty answer) scored on dev.
+     */
+    public record Result(String task, Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
+            Map<String, Object> devBaselineMetrics, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
             int devExamples, List<String> labels) {}
 
     private final Settings settings;
@@ -100,6 +104,15 @@ public final class FinetuneJob {
     public Result run() {
         Settings s = settings;
         validateOptions(s);
+        return run(Tasks.create(s.task, s.taskOptions, "--task"));
+    }
+
+    private <X, M, P> Result run(FinetuneTask<X, M, P> task) {
+        Settings s = settings;
+        String metric = s.metric != null ? s.metric : task.selectionMetrics().getFirst();
+        if (!task.selectionMetrics().contains(metric)) {
+            throw new InputException("--metric " + metric + ": " + task.name() + " selects by one of " + task.selectionMetrics());
+        }
         Path vocabFile = s.init != null ? s.init.resolve(ModelDirectory.VOCAB) : s.vocab;
         Object configSource = s.init != null ? s.init.resolve(ModelDirectory.CONFIG) : s.modelConfig;
         NezhaConfig base = s.init != null ? ModelDirectory.readConfig(s.init) : NezhaConfig.read(s.modelConfig);
@@ -108,31 +121,32 @@ public final class FinetuneJob {
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
         ModelSize.requireFits(base, ModelSize.Head.SEQUENCE_CLASSIFICATION, true,
                 DistributedEnvironment.fromSystem().localWorldSize(), configSource);
-        ModelChecks.sequenceLengthFits(s.seqLen, SequenceClassifier.minimumSeqLen(s.task), base, configSource);
+        ModelChecks.sequenceLengthFits(s.seqLen, task.minimumSeqLen(), base, configSource);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
 
-        List<TaskExample> train = TaskDataReader.read(s.train, s.task);
-        List<TaskExample> dev = TaskDataReader.read(s.dev, s.task);
-        LabelSet labels = LabelSet.fromExamples(train);
-        NezhaConfig config = base.withLabels(labels.labels()).withArchitectures("NezhaForSequenceClassification")
-                .with(SequenceClassifier.TASK_FIELD, s.task.name().toLowerCase(Locale.ROOT));
-        if (resumeFrom != null) resumeFrom.requireLabels(labels.labels());
+        List<X> train = task.read(s.train, true);
+        List<X> dev = task.read(s.dev, true);
+        List<String> labels = task.labels(train);
+        NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
+        if (resumeFrom != null) resumeFrom.requireLabels(labels);
+        // every bad label or answer in either file stops the run here, before any training
+        List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, s.seqLen, true);
+        List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, s.seqLen, true);
+        Map<String, Object> baseline = task.metrics(dev, task.baseline(dev, labels), labels);
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
             torch.manual_seed(s.seed);
-            NezhaForSequenceClassification model = new NezhaForSequenceClassification(config,
-                    AttentionBackends.select(execution.attention(), config));
-            SequenceClassifier classifier = new SequenceClassifier(model, tokenizer, labels, s.task, execution);
-            int[] devGold = classifier.goldLabels(dev); // an unknown dev label stops the run before any training
-            if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, labels, model);
+            TaskModel model = task.model(config, AttentionBackends.select(execution.attention(), config));
+            if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, config, model);
             model.parameters().moveTo(execution.device());
-            progress.info(String.format(Locale.ROOT, "train: %,d examples, dev: %,d, labels %s, model %,d parameters",
-                    train.size(), dev.size(), labels.labels(), model.parameters().parameterCount()));
+            progress.info(String.format(Locale.ROOT, "train: %,d examples (%,d rows), dev: %,d (%,d rows)%s, model %,d parameters",
+                    train.size(), trainFeatures.size(), dev.size(), devFeatures.size(),
+                    labels.isEmpty() ? "" : ", labels " + labels, model.parameters().parameterCount()));
 
-            TaskBatcher batches = TaskBatcher.shuffled(train, labels, SequenceClassifier.pairEncoder(tokenizer), s.seqLen,
-                    tokenizer.vocab().padId(), s.batchSize, s.seed, new RankSlice(dp.rank(), dp.worldSize()));
+            TaskBatcher batches = TaskBatcher.shuffled(rows(trainFeatures), tokenizer.vocab().padId(), s.batchSize, s.seed,
+                    new RankSlice(dp.rank(), dp.worldSize()));
             long updatesPerEpoch = Math.max(1, batches.batchesPerEpoch() / s.gradientAccumulation); // global: the same on every rank
             long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
             int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
@@ -159,29 +173,29 @@ public final class FinetuneJob {
             if (dp.isMain()) OutputPaths.claimRunDirectory(s.output);
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
-            List<TaskExample> myDev = dp.evaluationShard(dev);
+            List<Feature<M>> myDev = dp.evaluationShard(devFeatures);
             long start = System.nanoTime();
             boolean pinned = execution.device().is_cuda();
-            try (TrainingLog log = new TrainingLog(metricsFile, startStep, s.metric, progress);
+            try (TrainingLog log = new TrainingLog(metricsFile, startStep, metric, progress);
                     ResumableBatches<TaskBatch, HostBatch> prefetched = new ResumableBatches<>("finetune-batches", batches,
                             batch -> HostBatch.prepare(batch, pinned), 4)) {
                 // resuming in the same directory: best/ and its scores stay the ones to beat
-                BestModel best = new BestModel(bestDir, s.output.resolve(DEV_METRICS), s.metric, resumeFrom != null && dp.isMain(),
+                BestModel best = new BestModel(bestDir, s.output.resolve(DEV_METRICS), metric, resumeFrom != null && dp.isMain(),
                         () -> ModelDirectory.save(bestDir, model, vocabFile, savedTokenizer));
                 progress.begin("finetune", maxSteps);
                 try {
-                    trainer.run(new ClassificationTask(model, prefetched, execution.device()), log.listener(step -> {
+                    trainer.run(new FinetuneStep(model, prefetched, execution.device()), log.listener(step -> {
                         if (step % evalEvery == 0 || step == maxSteps) {
                             // every rank predicts its share of dev (no rank idles past the collective timeout)
-                            int[] predicted = dp.gather(myDev.isEmpty() ? new int[0] : classifier.predict(myDev, s.seqLen,
-                                    s.evalBatchSize, progress.nested(step, "dev evaluation", log.status())).predicted(), dev.size());
+                            List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
+                                    execution, "dev", progress.nested(step, "dev evaluation", log.status()));
+                            List<float[]> logits = dp.gather(mine, devFeatures.size());
                             if (dp.isMain()) {
-                                ClassificationMetrics m = classifier.score(devGold, predicted);
-                                Map<String, Object> scores = m.toMap(labels.labels());
+                                Map<String, Object> scores = task.metrics(dev, task.decode(dev, devFeatures, logits, labels), labels);
                                 log.onEvaluation(step, scores);
                                 boolean better = best.offer(step, scores);
-                                progress.info(String.format(Locale.ROOT, "step %d: dev accuracy %.4f, macro F1 %.4f%s", step,
-                                        m.accuracy(), m.macroF1(), better ? " (best so far)" : ""));
+                                progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())
+                                        + (better ? " (best so far)" : ""));
                             }
                         }
                         if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
@@ -195,26 +209,35 @@ public final class FinetuneJob {
                             .keep("best model so far (step " + best.step() + ")",
                                     best.scores() != null && best.step() < e.lastFiniteStep() ? bestDir : null)
                             .keep("last good checkpoint", checkpoints.newestBefore(e.lastFiniteStep()))
-                            .failure(e, log, () -> writeCurve(log));
+                            .failure(e, log, () -> writeCurve(log, metric));
                 }
                 progress.end();
+                double seconds = (System.nanoTime() - start) / 1e9;
                 if (!dp.isMain()) {
                     dp.awaitOthers();
-                    return new Result(null, 0, null, s.metric, Double.NaN, null, null, maxSteps,
-                            (System.nanoTime() - start) / 1e9, train.size(), dev.size(), labels.labels());
+                    return new Result(task.name(), null, 0, null, metric, null, null, null, maxSteps, seconds, train.size(), dev.size(), labels);
                 }
-                Path curve = writeCurve(log);
+                Path curve = writeCurve(log, metric);
                 dp.awaitOthers();
-                return new Result(bestDir, best.step(), best.scores(), s.metric, majorityAccuracy(devGold, labels.size()),
-                        metricsFile, curve, maxSteps, (System.nanoTime() - start) / 1e9, train.size(), dev.size(),
-                        labels.labels());
+                return new Result(task.name(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve, maxSteps, seconds,
+                        train.size(), dev.size(), labels);
             }
         }
     }
 
-    private Path writeCurve(TrainingLog log) {
+    /** "accuracy 0.7000, macro_f1 0.6500": the selection metrics the scores have. */
+    private static String headline(Map<String, Object> scores, List<String> names) {
+        return String.join(", ", names.stream().filter(n -> scores.get(n) instanceof Number)
+                .map(n -> String.format(Locale.ROOT, "%s %.4f", n, ((Number) scores.get(n)).doubleValue())).toList());
+    }
+
+    private static List<TaskBatcher.Row> rows(List<? extends Feature<?>> features) {
+        return features.stream().map(f -> new TaskBatcher.Row(f.inputIds(), f.tokenTypeIds(), f.targets())).toList();
+    }
+
+    private Path writeCurve(TrainingLog log, String metric) {
         Path curve = settings.output.resolve(PretrainJob.LOSS_CURVE);
-        LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + settings.metric,
+        LossCurve.writePng(curve, "NEZHA fine-tuning", "loss / dev " + metric,
                 List.of(log.lossSeries(), log.evaluationSeries()));
         return curve;
     }
@@ -227,9 +250,6 @@ public final class FinetuneJob {
         if (s.init == null && s.vocab == null) throw new InputException("--model-config needs --vocab");
         if (s.init != null) ModelDirectory.requireDirectory(s.init);
         if (s.train == null || s.dev == null) throw new InputException("--train and --dev are both required");
-        if (!SELECTION_METRICS.contains(s.metric)) {
-            throw new InputException("--metric " + s.metric + ": choose one of " + SELECTION_METRICS);
-        }
         if (s.maxSteps < 1) OptionChecks.atLeast("--epochs", s.epochs, 1);
         OptionChecks.atLeast("--max-steps", s.maxSteps, 0);
         OptionChecks.atLeast("--batch-size", s.batchSize, 1);
@@ -245,34 +265,34 @@ public final class FinetuneJob {
     }
 
     /**
-     * The pretrained encoder, and its classifier too when it was trained for the same labels. An MLM
-     * checkpoint has neither pooler nor classifier: those start fresh.
+     * The pretrained encoder, and its head too when it was fine-tuned for the same task and labels. An
+     * MLM checkpoint has no task head (and maybe no pooler): those start fresh.
      */
-    private void loadPretrained(Path init, NezhaConfig initConfig, LabelSet labels, NezhaForSequenceClassification model) {
-        boolean sameLabels = initConfig.labels().equals(labels.labels());
-        ParameterStore.LoadReport report = ModelDirectory.loadWeights(init, model,
-                name -> sameLabels || !name.startsWith("classifier."));
+    private void loadPretrained(Path init, NezhaConfig initConfig, NezhaConfig config, TaskModel model) {
+        boolean sameHead = Objects.equals(initConfig.text(Tasks.CONFIG_FIELD), config.text(Tasks.CONFIG_FIELD))
+                && initConfig.labels().equals(config.labels());
+        String encoder = ModelFamily.of(config).prefix();
+        ParameterStore.LoadReport report = ModelDirectory.loadWeights(init, model, name -> sameHead || name.startsWith(encoder));
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
-    /** A labelled batch prepared ahead in host memory (pinned for a GPU). */
-    private record HostBatch(BatchTensors inputs, Tensor labels, double lossWeight) {
+    /** A batch with its targets prepared ahead in host memory (pinned for a GPU). */
+    private record HostBatch(BatchTensors inputs, Tensor targets, double lossWeight) {
         static HostBatch prepare(TaskBatch batch, boolean pinned) {
             return new HostBatch(BatchTensors.onHost(batch.inputs(), pinned),
-                    Tensors.hostLongs(batch.labels(), pinned, batch.labels().length), batch.lossWeight());
+                    Tensors.hostLongs(batch.targets(), pinned, batch.inputs().batchSize(), batch.targetWidth()), batch.lossWeight());
         }
     }
 
-    /** Labelled micro-batches for the trainer, on the model's device. */
-    private record ClassificationTask(NezhaForSequenceClassification model, ResumableBatches<TaskBatch, HostBatch> batches,
-            Device device) implements Trainer.Task {
+    /** One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's device. */
+    private record FinetuneStep(TaskModel model, ResumableBatches<TaskBatch, HostBatch> batches, Device device) implements Trainer.Task {
         @Override
         public Trainer.Forward forward() {
             HostBatch batch = batches.next();
             BatchTensors inputs = batch.inputs().to(device);
-            Tensor labels = Tensors.onDevice(batch.labels(), device);
+            Tensor targets = Tensors.onDevice(batch.targets(), device);
             Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return new Trainer.Forward(model.loss(logits, labels, batch.lossWeight()), inputs.realTokens());
+            return new Trainer.Forward(model.loss(logits, targets, inputs.attentionMask(), batch.lossWeight()), inputs.realTokens());
         }
 
         @Override
@@ -284,13 +304,6 @@ public final class FinetuneJob {
     /** The trainer stops at multiples of this for both evaluations and checkpoints. */
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
-    }
-
-    /** Accuracy of always answering the most frequent dev label: the bar a useful model must clear. */
-    static double majorityAccuracy(int[] gold, int numLabels) {
-        int[] counts = new int[numLabels];
-        for (int g : gold) counts[g]++;
-        return (double) Arrays.stream(counts).max().orElse(0) / gold.length;
     }
 
 }

@@ -30,6 +30,16 @@ public interface FinetuneTask<X, M, P> {
      */
     List<String> labels(List<X> train);
 
+    /** The fewest tokens per row that leave room for the special tokens and one token of each text. */
+    int minimumSeqLen();
+
+    /**
+     * The config the fine-tuned model is saved with: {@code base} with the labels as HF's id2label, the
+     * HF architecture of this head and any field the head needs to be rebuilt (the generic code adds
+     * the task's name).
+     */
+    NezhaConfig configure(NezhaConfig base, List<String> labels);
+
     /**
      * Encoder: the model rows of {@code examples}, in example order (an example may give several rows,
      * e.g. windows of a long text), each at most {@code seqLen} tokens; targets set when {@code
@@ -52,6 +62,12 @@ public interface FinetuneTask<X, M, P> {
      * in {@link #selectionMetrics} among them.
      */
     Map<String, Object> metrics(List<X> examples, List<P> predictions, List<String> labels);
+
+    /**
+     * What a trivial predictor answers (the majority class, all-O tags, an empty answer), scored by
+     * {@link #metrics} next to the model's: the bar a useful model must clear.
+     */
+    List<P> baseline(List<X> examples, List<String> labels);
 
     /** The metrics a run may pick its best model by, the default first. */
     List<String> selectionMetrics();

@@ -98,16 +98,28 @@ final class GroupWorker {
         }
     }
 
-    /** Each rank scores its share of the items (uneven, or none at all); every rank gets all results back in item order. */
+    /**
+     * Each rank scores its share of the items (uneven, or none at all) as rows of different lengths,
+     * negative and fractional values among them; every rank gets all rows back exactly, in item order.
+     */
     private static void evaluationShards(DataParallelTraining dp) {
         for (List<Integer> items : List.of(List.of(10, 11, 12, 13, 14), List.of(7))) {
-            int[] mine = dp.evaluationShard(items).stream().mapToInt(i -> i * 2).toArray();
-            int[] all = dp.gather(mine, items.size());
-            int[] expected = items.stream().mapToInt(i -> i * 2).toArray();
-            if (!java.util.Arrays.equals(all, expected)) {
-                throw new AssertionError("gathered " + java.util.Arrays.toString(all) + ", expected " + java.util.Arrays.toString(expected));
+            List<float[]> mine = dp.evaluationShard(items).stream().map(GroupWorker::scores).toList();
+            List<float[]> all = dp.gather(mine, items.size());
+            for (int i = 0; i < items.size(); i++) {
+                if (!java.util.Arrays.equals(all.get(i), scores(items.get(i)))) {
+                    throw new AssertionError("item " + i + ": gathered " + java.util.Arrays.toString(all.get(i)) + ", expected "
+                            + java.util.Arrays.toString(scores(items.get(i))));
+                }
             }
         }
+    }
+
+    /** An item's scores: as many as the item's value modulo 4, plus one. */
+    private static float[] scores(int item) {
+        float[] row = new float[item % 4 + 1];
+        for (int k = 0; k < row.length; k++) row[k] = -item / 3f + k * 0.1f;
+        return row;
     }
 
     /** A recognisable gradient for parameter i: (0, 1, 2, …) + 10·i + 1, times {@code factor}. */

@@ -78,7 +78,7 @@ class AlbertModelTest {
             copies = copyWithIdentityProjection(classifier, copy, groups(groupOfLayer), inner);
             Tensor classes = Tensors.longs(new long[] {2, 0}, TinyModels.CPU, 2);
             for (NezhaForSequenceClassification m : List.of(classifier, copy)) {
-                m.backward(m.loss(m.logits(in[0], in[1], in[2], true), classes, 0.5));
+                m.backward(m.loss(m.logits(in[0], in[1], in[2], true), classes, in[2], 0.5));
             }
             assertGradientsAreSumsOverCopies(classifier, copy, copies);
 
@@ -91,7 +91,7 @@ class AlbertModelTest {
             double[] after = Tensors.toDoubles(params.get(shared));
             assertFalse(Arrays.equals(before, after), "the shared weight moved");
             for (int i = 0; i < before.length; i++) assertTrue(Math.abs(after[i] - before[i]) < 1.5e-3, "one step of at most lr");
-            double loss = classifier.loss(classifier.logits(in[0], in[1], in[2], true), classes, 0.5).item_double();
+            double loss = classifier.loss(classifier.logits(in[0], in[1], in[2], true), classes, in[2], 0.5).item_double();
             assertTrue(Double.isFinite(loss), "loss after the step " + loss);
             adam.release();
         }

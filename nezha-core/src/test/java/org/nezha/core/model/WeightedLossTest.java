@@ -2,7 +2,6 @@ package org.nezha.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,12 +11,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-import org.nezha.core.data.EncodedPair;
-import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
-import org.nezha.core.data.TaskExample;
 import org.nezha.core.tensor.Tensors;
 
 /**
@@ -31,13 +27,14 @@ class WeightedLossTest {
     private static final double TOLERANCE = 1e-6;
 
     private final double[][] logits = new double[EXAMPLES][CLASSES];
-    private final List<TaskExample> examples;
+    private final int[] labels = new int[EXAMPLES];
+    private final List<TaskBatcher.Row> rows;
 
     WeightedLossTest() {
         SplittableRandom random = new SplittableRandom(7);
         for (double[] row : logits) for (int c = 0; c < CLASSES; c++) row[c] = random.nextDouble(-4, 4);
-        examples = IntStream.range(0, EXAMPLES).mapToObj(i -> new TaskExample(String.valueOf(i), "a", null,
-                String.valueOf(random.nextInt(CLASSES)), Path.of("train.tsv"), i + 2)).toList();
+        for (int i = 0; i < EXAMPLES; i++) labels[i] = random.nextInt(CLASSES);
+        rows = IntStream.range(0, EXAMPLES).mapToObj(i -> new TaskBatcher.Row(new int[] {1}, new int[] {0}, new long[] {labels[i]})).toList();
     }
 
     @Test
@@ -46,8 +43,8 @@ class WeightedLossTest {
         for (int t = 0; t < batcher.batchesPerEpoch(); t++) {
             TaskBatch batch = batcher.batch(0, t);
             double loss = loss(batch);
-            assertEquals(referenceMean(batch.exampleIndices()), loss, TOLERANCE * loss);
-            Tensor mean = torch.cross_entropy_loss(logitsOf(batch.exampleIndices()), labelsOf(batch));
+            assertEquals(referenceMean(batch.rowIndices()), loss, TOLERANCE * loss);
+            Tensor mean = torch.cross_entropy_loss(logitsOf(batch.rowIndices()), labelsOf(batch));
             assertEquals(mean.item_double(), loss, TOLERANCE * loss, "torch's mean reduction");
         }
     }
@@ -63,7 +60,7 @@ class WeightedLossTest {
                 for (int t = 0; t < alone.batchesPerEpoch(); t++) {
                     double sum = 0;
                     for (TaskBatcher rank : ranks) sum += loss(rank.batch(epoch, t));
-                    double expected = referenceMean(alone.batch(epoch, t).exampleIndices());
+                    double expected = referenceMean(alone.batch(epoch, t).rowIndices());
                     assertEquals(expected, sum / n, TOLERANCE * expected, n + " ranks, epoch " + epoch + " batch " + t);
                 }
             }
@@ -71,12 +68,11 @@ class WeightedLossTest {
     }
 
     private TaskBatcher batcher(int batchSize, RankSlice slice) {
-        return TaskBatcher.shuffled(examples, LabelSet.fromExamples(examples),
-                (a, b, maxLen) -> new EncodedPair(new int[] {1}, new int[] {0}), 8, 0, batchSize, 3, slice);
+        return TaskBatcher.shuffled(rows, 0, batchSize, 3, slice);
     }
 
     private double loss(TaskBatch batch) {
-        return CrossEntropy.weightedSum(logitsOf(batch.exampleIndices()), labelsOf(batch), batch.lossWeight()).item_double();
+        return CrossEntropy.weightedSum(logitsOf(batch.rowIndices()), labelsOf(batch), batch.lossWeight()).item_double();
     }
 
     private Tensor logitsOf(int[] rows) {
@@ -85,18 +81,16 @@ class WeightedLossTest {
     }
 
     private static Tensor labelsOf(TaskBatch batch) {
-        return Tensors.longs(batch.labels(), null, batch.labels().length);
+        return Tensors.longs(batch.targets(), null, batch.targets().length);
     }
 
     /** Mean over the rows of log Σ exp(logits) − logit[label], in float64. */
     private double referenceMean(int[] rows) {
-        LabelSet labels = LabelSet.fromExamples(examples);
         double sum = 0;
         for (int i : rows) {
             double max = Arrays.stream(logits[i]).max().orElseThrow();
             double logSumExp = max + Math.log(Arrays.stream(logits[i]).map(x -> Math.exp(x - max)).sum());
-            int label = labels.index(examples.get(i).label(), examples.get(i).file(), examples.get(i).line());
-            sum += logSumExp - logits[i][label];
+            sum += logSumExp - logits[i][labels[i]];
         }
         return sum / rows.length;
     }

@@ -1,4 +1,4 @@
-package org.nezha.core.pipeline;
+package org.nezha.core.task.classification;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.io.AtomicFiles;
 import org.nezha.core.io.OutputPaths;
@@ -17,24 +16,24 @@ import org.nezha.core.io.OutputPaths;
  * id is the input's own id column, else the example's number (from 1), as the reader assigns it. Missing
  * parent directories are created; the file is written whole or not at all.
  */
-public final class PredictionCsv {
+final class PredictionCsv {
     private PredictionCsv() {}
 
-    public static void write(Path out, List<TaskExample> examples, SequenceClassifier.Predictions predictions,
-            LabelSet labels) {
+    static void write(Path out, List<TaskExample> examples, List<ClassificationTask.Prediction> predictions, List<String> labels) {
         OutputPaths.createDirectory(out.toAbsolutePath().getParent());
         AtomicFiles.writeStream(out, stream -> {
             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
             StringBuilder header = new StringBuilder("id,label");
-            for (String label : labels.labels()) header.append(',').append(field("prob_" + label));
+            for (String label : labels) header.append(',').append(field("prob_" + label));
             w.write(header.toString());
             w.newLine();
             for (int i = 0; i < examples.size(); i++) {
                 TaskExample e = examples.get(i);
                 StringBuilder row = new StringBuilder();
                 row.append(field(e.id()));
-                row.append(',').append(field(labels.label(predictions.predicted()[i])));
-                for (float p : predictions.probabilities()[i]) row.append(',').append(String.format(Locale.ROOT, "%.6f", p));
+                ClassificationTask.Prediction p = predictions.get(i);
+                row.append(',').append(field(labels.get(p.label())));
+                for (float probability : p.probabilities()) row.append(',').append(String.format(Locale.ROOT, "%.6f", probability));
                 w.write(row.toString());
                 w.newLine();
             }

@@ -1,0 +1,28 @@
+package org.nezha.cli;
+
+import picocli.CommandLine.Option;
+
+import org.nezha.core.task.TaskOptions;
+
+/** The options of particular tasks, shared by finetune, eval and predict (a task ignores the others'). */
+final class TaskOptionsMixin {
+    @Option(names = "--crf", description = "ner: a linear-chain CRF over the tags (loss by the forward algorithm, Viterbi decoding); "
+            + "without it, softmax with the tag scheme's constraints applied at decoding. Saved with the model.")
+    boolean crf;
+
+    @Option(names = "--tag-scheme", paramLabel = "SCHEME", description = "ner: BIO, BIOES or BMES. Default: detected from the training tags.")
+    String tagScheme;
+
+    @Option(names = "--doc-stride", paramLabel = "N", description = "span: tokens between the starts of a long context's windows. Default: 128.")
+    Integer docStride;
+
+    @Option(names = "--max-query-length", paramLabel = "N", description = "span: the most tokens of a question kept. Default: 64.")
+    Integer maxQueryLength;
+
+    @Option(names = "--max-answer-length", paramLabel = "N", description = "span: the most tokens of a predicted answer. Default: 30.")
+    Integer maxAnswerLength;
+
+    TaskOptions options() {
+        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength);
+    }
+}

@@ -1,0 +1,15 @@
+package org.nezha.core.task;
+
+/**
+ * The options of particular tasks, as {@code finetune}, {@code eval} and {@code predict} take them; a
+ * task ignores the ones that are not its own. Null: the task's default.
+ *
+ * @param crf token tagging: a linear-chain CRF on top of the classifier (fine-tuning only; a saved model says whether it has one)
+ * @param tagScheme token tagging: BIO, BIOES or BMES instead of detecting it from the training tags
+ * @param docStride span extraction: tokens between the starts of a long context's windows
+ * @param maxQueryLength span extraction: the most tokens of a question kept
+ * @param maxAnswerLength span extraction: the most tokens of a predicted answer
+ */
+public record TaskOptions(Boolean crf, String tagScheme, Integer docStride, Integer maxQueryLength, Integer maxAnswerLength) {
+    public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null);
+}

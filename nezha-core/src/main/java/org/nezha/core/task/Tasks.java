@@ -1,0 +1,31 @@
+package org.nezha.core.task;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.nezha.core.InputException;
+import org.nezha.core.data.TaskKind;
+import org.nezha.core.task.classification.ClassificationTask;
+
+/** The tasks {@code --task} names, and the config field that records a fine-tuned model's task. */
+public final class Tasks {
+    /** The field of config.json that names the task a model was fine-tuned for. */
+    public static final String CONFIG_FIELD = "nezha_task";
+    public static final List<String> NAMES = List.of("pair", "single");
+
+    private Tasks() {}
+
+    /**
+     * The task called {@code name}; an unknown name is an error naming {@code source}: an option
+     * ({@code --task}) or the config file that recorded it.
+     */
+    public static FinetuneTask<?, ?, ?> create(String name, TaskOptions options, String source) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "pair" -> new ClassificationTask(TaskKind.PAIR);
+            case "single" -> new ClassificationTask(TaskKind.SINGLE);
+            default -> throw new InputException(source.startsWith("--")
+                    ? source + " " + name + ": choose one of " + String.join(", ", NAMES)
+                    : source + ": " + CONFIG_FIELD + " \"" + name + "\" is not a task this engine knows (" + String.join(", ", NAMES) + ")");
+        };
+    }
+}
