@@ -1,5 +1,7 @@
 package org.nezha.core.model;
 
+import java.util.Arrays;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -78,7 +80,7 @@ public final class NezhaForTokenClassification implements TaskModel {
             int tags = config().numLabels();
             double[] flat = Tensors.toDoubles(params.get(TRANSITIONS));
             double[][] transitions = new double[tags][];
-            for (int from = 0; from < tags; from++) transitions[from] = java.util.Arrays.copyOfRange(flat, from * tags, (from + 1) * tags);
+            for (int from = 0; from < tags; from++) transitions[from] = Arrays.copyOfRange(flat, from * tags, (from + 1) * tags);
             return new CrfScores(Tensors.toDoubles(params.get(START)), Tensors.toDoubles(params.get(END)), transitions);
         }
     }

@@ -1,6 +1,7 @@
 package org.nezha.core.task.ner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -51,7 +52,7 @@ public enum TagScheme {
     /** The tags of a sentence of {@code length} words holding {@code entities} (sorted, not overlapping). */
     public List<String> tags(List<Span> entities, int length) {
         String[] tags = new String[length];
-        java.util.Arrays.fill(tags, OUTSIDE);
+        Arrays.fill(tags, OUTSIDE);
         char inside = this == BMES ? 'M' : 'I';
         for (Span e : entities) {
             boolean single = e.end() - e.start() == 1;

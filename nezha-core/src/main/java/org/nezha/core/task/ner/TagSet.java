@@ -27,15 +27,15 @@ public final class TagSet {
         Set<Character> prefixes = new HashSet<>();
         for (int i = 0; i < labels.size(); i++) {
             String tag = labels.get(i);
-            if (!TagScheme.wellFormed(tag)) throw new InputException("label \"" + tag + "\" is not a NER tag (O, or B-, I-, E-, S- or M- with a type)");
-            if (ids.put(tag, i) != null) throw new InputException("label \"" + tag + "\" appears twice");
+            if (!TagScheme.wellFormed(tag)) throw new InputException("the model's label \"" + tag + "\" is not a NER tag (O, or B-, I-, E-, S- or M- with a type)");
+            if (ids.put(tag, i) != null) throw new InputException("the model's label \"" + tag + "\" appears twice");
             if (tag.equals(TagScheme.OUTSIDE)) continue;
             prefixes.add(TagScheme.prefix(tag));
             types.add(TagScheme.type(tag));
         }
-        if (!ids.containsKey(TagScheme.OUTSIDE)) throw new InputException("the labels " + labels + " have no O tag");
+        if (!ids.containsKey(TagScheme.OUTSIDE)) throw new InputException("the model's labels " + labels + " have no O tag");
         this.scheme = TagScheme.of(prefixes);
-        if (scheme == null) throw new InputException("the labels mix M- tags (BMES) with I- tags (BIO, BIOES)");
+        if (scheme == null) throw new InputException("the model's labels mix M- tags (BMES) with I- tags (BIO, BIOES)");
     }
 
     /** Every tag of {@code scheme} for the entity types of {@code examples} (types sorted). */

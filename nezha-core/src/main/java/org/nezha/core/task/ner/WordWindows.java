@@ -1,6 +1,7 @@
 package org.nezha.core.task.ner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ final class WordWindows {
     static int[] owners(int[] pieces, List<Window> windows) {
         int[] owner = new int[pieces.length];
         int[] best = new int[pieces.length];
-        java.util.Arrays.fill(best, -1);
+        Arrays.fill(best, -1);
         for (int w = 0; w < windows.size(); w++) {
             Window window = windows.get(w);
             int total = 0;

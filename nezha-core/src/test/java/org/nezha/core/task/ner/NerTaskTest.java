@@ -2,6 +2,8 @@ package org.nezha.core.task.ner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +53,7 @@ class NerTaskTest {
         assertArrayEquals(targets, row.targets(), "tags on first pieces only; [CLS], [SEP] and later pieces ignored");
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, row.mapping().words());
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 5 + playing.length}, row.mapping().positions());
-        assertEquals(null, task.encode(List.of(e), LABELS, NerFixtures.TOKENIZER, 64, false).getFirst().targets());
+        assertNull(task.encode(List.of(e), LABELS, NerFixtures.TOKENIZER, 64, false).getFirst().targets());
     }
 
     /**
@@ -71,7 +73,7 @@ class NerTaskTest {
             for (int e = 0; e < examples.size(); e++) predictedBy[e] = new int[examples.get(e).length()];
             List<float[]> logits = new ArrayList<>();
             for (Feature<TagWindow> row : rows) {
-                assertEquals(true, row.inputIds().length <= seqLen, "row length at " + seqLen);
+                assertTrue(row.inputIds().length <= seqLen, "row length at " + seqLen);
                 int[] gold = tags.goldIds(examples.get(row.example()));
                 float[] scores = new float[row.inputIds().length * LABELS.size()];
                 for (int p = 0; p < row.inputIds().length; p++) scores[p * LABELS.size() + 4] = 9; // I-PER: wrong wherever it is not owned

@@ -2,11 +2,14 @@ package org.nezha.core.task.ner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import org.nezha.core.InputException;
 
 /** Entities written in each scheme, and the moves each scheme allows. */
 class TagSchemeTest {
@@ -53,5 +56,19 @@ class TagSchemeTest {
             assertFalse(s.canEnd(inside));
             assertTrue(s.canEnd("E-X") && s.canEnd("S-X") && s.canEnd("O"));
         }
+    }
+
+    /** A model's labels tell its scheme; labels that are no scheme's tags are refused. */
+    @Test
+    void theLabelsOfAModelGiveItsScheme() {
+        assertEquals(TagScheme.BIO, new TagSet(List.of("O", "B-X")).scheme());
+        assertEquals(TagScheme.BIOES, new TagSet(List.of("O", "B-X", "I-X", "E-X", "S-X")).scheme());
+        assertEquals(TagScheme.BMES, new TagSet(List.of("O", "S-X", "M-X")).scheme());
+        assertEquals("the model's labels [B-X, I-X] have no O tag",
+                assertThrows(InputException.class, () -> new TagSet(List.of("B-X", "I-X"))).getMessage());
+        assertEquals("the model's labels mix M- tags (BMES) with I- tags (BIO, BIOES)",
+                assertThrows(InputException.class, () -> new TagSet(List.of("O", "I-X", "M-X"))).getMessage());
+        assertThrows(InputException.class, () -> new TagSet(List.of("O", "PER")));
+        assertThrows(InputException.class, () -> new TagSet(List.of("O", "B-X", "B-X")));
     }
 }
