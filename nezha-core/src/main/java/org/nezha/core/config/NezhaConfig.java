@@ -134,6 +134,8 @@ public final class NezhaConfig {
         }
         if (!List.of("gelu", "gelu_new", "relu", "tanh").contains(hiddenAct())) return "hidden_act \"" + hiddenAct() + "\" is not supported";
         if (padTokenId() < 0 || padTokenId() >= vocabSize()) return "pad_token_id " + padTokenId() + " is outside the vocabulary";
+        JsonNode crf = tree.get("use_crf");
+        if (crf != null && !crf.isBoolean()) return "\"use_crf\" must be true or false, got " + shown(crf);
         JsonNode id2label = tree.get("id2label");
         if (id2label != null && id2label.isObject()) {
             for (int i = 0; i < id2label.size(); i++) {
@@ -240,6 +242,21 @@ public final class NezhaConfig {
         List<String> labels = labels();
         if (!labels.isEmpty()) return labels.size();
         return tree.path("num_labels").asInt(2);
+    }
+
+    /**
+     * Whether a token classifier has a linear-chain CRF over its tags ({@code use_crf}, this engine's field:
+     * HF ignores it and loads the rest), so eval and predict rebuild the head training had.
+     */
+    public boolean useCrf() {
+        return tree.path("use_crf").asBoolean(false);
+    }
+
+    /** A copy with {@code use_crf} set. */
+    public NezhaConfig withCrf(boolean crf) {
+        ObjectNode copy = tree.deepCopy();
+        copy.put("use_crf", crf);
+        return new NezhaConfig(copy);
     }
 
     /** A copy with HF's id2label/label2id (and num_labels) set to {@code labels} in id order. */

@@ -20,6 +20,7 @@ final class ModelLayout {
     record Parameter(String name, long[] shape, Init init) {}
 
     static final String CLASSIFIER = "classifier";
+    static final String CRF = "crf";
 
     private final NezhaConfig config;
     private final ModelFamily family;
@@ -145,6 +146,19 @@ final class ModelLayout {
     List<Parameter> classifier() {
         Table t = new Table();
         t.linear(CLASSIFIER, config.numLabels(), config.hiddenSize());
+        return t.parameters;
+    }
+
+    /**
+     * A token classifier's linear-chain CRF over its {@code num_labels} tags, under pytorch-crf's names:
+     * {@code transitions[from, to]}, and the scores of starting and of ending on each tag.
+     */
+    List<Parameter> crf() {
+        Table t = new Table();
+        long tags = config.numLabels();
+        t.add(CRF + ".start_transitions", Init.NORMAL, tags);
+        t.add(CRF + ".end_transitions", Init.NORMAL, tags);
+        t.add(CRF + ".transitions", Init.NORMAL, tags, tags);
         return t.parameters;
     }
 

@@ -1,5 +1,6 @@
 package org.nezha.core.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -15,13 +16,16 @@ public final class ModelShapes {
 
     /**
      * Name → shape of the encoder (with pooler), the MLM head, the next-sentence (ALBERT: sentence-order)
-     * head and the sequence classifier ({@code num_labels} rows), in HF's order.
+     * head and the classifier ({@code num_labels} rows, the sequence's and the token classifier's alike), in
+     * HF's order, and the token classifier's CRF when the config has {@code use_crf}.
      */
     public static LinkedHashMap<String, long[]> of(NezhaConfig config) {
         ModelLayout layout = new ModelLayout(config);
         LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
-        for (List<ModelLayout.Parameter> part : List.of(layout.encoder(true), layout.maskedLmHead(),
-                layout.nextSentenceHead(), layout.classifier())) {
+        List<List<ModelLayout.Parameter>> parts = new ArrayList<>(List.of(layout.encoder(true), layout.maskedLmHead(),
+                layout.nextSentenceHead(), layout.classifier()));
+        if (config.useCrf()) parts.add(layout.crf());
+        for (List<ModelLayout.Parameter> part : parts) {
             for (ModelLayout.Parameter p : part) shapes.put(p.name(), p.shape().clone());
         }
         return shapes;

@@ -1,0 +1,87 @@
+package org.nezha.core.model;
+
+import java.util.Arrays;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.tensor.Tensors;
+
+/**
+ * Encoder (no pooler) + dropout + a linear classifier over each token ({@code classifier.*}, [num_labels,
+ * hidden]), as HF's NezhaForTokenClassification (BertFor…, AlbertFor…), so HF loads the directory. With
+ * {@code use_crf} in the config, a linear-chain CRF over the tags ({@code crf.transitions} [T, T] from → to,
+ * {@code crf.start_transitions} and {@code crf.end_transitions} [T], pytorch-crf's names) takes the loss;
+ * HF's class ignores those weights. The logits are the per-token tag scores either way (the CRF's
+ * emissions); decoding, which applies the transitions, is the task's.
+ */
+public final class NezhaForTokenClassification implements TaskModel {
+    private static final String START = ModelLayout.CRF + ".start_transitions";
+    private static final String END = ModelLayout.CRF + ".end_transitions";
+    private static final String TRANSITIONS = ModelLayout.CRF + ".transitions";
+
+    private final ParameterStore params;
+    private final NezhaEncoder encoder;
+
+    public NezhaForTokenClassification(NezhaConfig config, AttentionBackend attention) {
+        this.params = new ParameterStore(config.initializerRange());
+        this.encoder = new NezhaEncoder(config, params, attention, false);
+        params.create(encoder.layout().classifier());
+        if (config.useCrf()) params.create(encoder.layout().crf());
+    }
+
+    @Override
+    public NezhaConfig config() {
+        return encoder.config();
+    }
+
+    @Override
+    public ParameterStore parameters() {
+        return params;
+    }
+
+    @Override
+    public NezhaEncoder encoder() {
+        return encoder;
+    }
+
+    public boolean hasCrf() {
+        return config().useCrf();
+    }
+
+    /** Tag scores [B, L, num_labels]. */
+    @Override
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return encoder.linear(NezhaEncoder.dropout(hidden, config().classifierDropoutProb(), training), ModelLayout.CLASSIFIER);
+    }
+
+    /**
+     * {@code weight} × Σ over rows of the row's loss per scored token: without a CRF its mean cross-entropy,
+     * with one its chain's negative log-likelihood divided by the chain's length (so a row weighs the same
+     * under both heads, and long rows do not dominate a batch). Targets [B, K ≤ L]; in float32.
+     */
+    @Override
+    public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
+        Tensor scores = logits.narrow(1, 0, targets.size(1)).to(ScalarType.Float);
+        if (!hasCrf()) return CrossEntropy.weightedRowMeans(scores, targets, weight);
+        Tensor perRow = LinearChainCrf.negativeLogLikelihood(scores, targets, params.get(START), params.get(END),
+                params.get(TRANSITIONS));
+        return CrossEntropy.weightedMeans(perRow, CrossEntropy.scoredCounts(targets), weight);
+    }
+
+    /** The CRF's current parameters for decoding, or null without a CRF. */
+    public CrfScores crfScores() {
+        if (!hasCrf()) return null;
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            int tags = config().numLabels();
+            double[] flat = Tensors.toDoubles(params.get(TRANSITIONS));
+            double[][] transitions = new double[tags][];
+            for (int from = 0; from < tags; from++) transitions[from] = Arrays.copyOfRange(flat, from * tags, (from + 1) * tags);
+            return new CrfScores(Tensors.toDoubles(params.get(START)), Tensors.toDoubles(params.get(END)), transitions);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.nezha.core.task.ner;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.model.AttentionBackend;
+import org.nezha.core.model.CrfScores;
+import org.nezha.core.model.NezhaForTokenClassification;
+import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Feature;
+import org.nezha.core.task.FinetuneTask;
+import org.nezha.core.tokenizer.BertTokenizer;
+
+/**
+ * Named-entity recognition ({@code --task ner}) as HF's run_ner with seqeval's scores: column files (BIO,
+ * BIOES, BMES) or JSON Lines with entity offsets in, one tag per word (character) predicted by
+ * {@link NezhaForTokenClassification} (optionally with a CRF), entities and tags out as JSON Lines.
+ *
+ * <p>Decoding a CRF model needs its transitions, which the task's decode is not handed: it reads them from the
+ * model this task built last ({@link #model}), so decode with the model whose logits it is given.
+ */
+public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPrediction> {
+    public static final String NAME = "ner";
+
+    private final TagScheme forced;
+    private final boolean crf;
+    /** The model built last: decoding reads its CRF. */
+    private NezhaForTokenClassification model;
+
+    /** Scheme from the training tags (BIO for JSON Lines); a CRF only when the model's config has one. */
+    public NerTask() {
+        this(null, false);
+    }
+
+    /**
+     * @param forced the scheme the model tags in whatever the training files use (their entities are rewritten
+     *     into it), or null to take the training files' own (BIO for JSON Lines)
+     * @param crf give a new model a CRF ({@code use_crf} in its config); a config that has one keeps it either way
+     */
+    public NerTask(TagScheme forced, boolean crf) {
+        this.forced = forced;
+        this.crf = crf;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<NerExample> read(Path file, boolean labelled) {
+        return NerReader.read(file, labelled);
+    }
+
+    /** How many tags of {@code examples} broke their scheme and were read as seqeval reads them (for a warning). */
+    public static int repairedTags(List<NerExample> examples) {
+        return examples.stream().mapToInt(NerExample::repairedTags).sum();
+    }
+
+    /** {@code O}, then every tag of the scheme for each entity type of the training data (types sorted). */
+    @Override
+    public List<String> labels(List<NerExample> train) {
+        TagScheme scheme = forced;
+        for (NerExample e : train) {
+            if (!e.labelled()) throw new IllegalArgumentException("training examples need their labels");
+            if (scheme == null) scheme = e.scheme();
+        }
+        return TagSet.covering(scheme == null ? TagScheme.BIO : scheme, train).labels();
+    }
+
+    @Override
+    public List<Feature<TagWindow>> encode(List<NerExample> examples, List<String> labels, BertTokenizer tokenizer, int seqLen,
+            boolean withTargets) {
+        return new NerEncoder(tokenizer, seqLen).encode(examples, withTargets ? new TagSet(labels) : null);
+    }
+
+    @Override
+    public TaskModel model(NezhaConfig config, AttentionBackend attention) {
+        model = new NezhaForTokenClassification(crf ? config.withCrf(true) : config, attention);
+        return model;
+    }
+
+    @Override
+    public List<NerPrediction> decode(List<NerExample> examples, List<Feature<TagWindow>> features, List<float[]> logits,
+            List<String> labels) {
+        TagSet tags = new TagSet(labels);
+        CrfScores scores = model == null ? null : model.crfScores();
+        if (scores != null && scores.start().length != tags.size()) {
+            throw new IllegalStateException("the model has " + scores.start().length + " tags, the labels " + tags.size());
+        }
+        TagDecoder decoder = new TagDecoder(tags, scores);
+        List<List<Integer>> rowsOf = new ArrayList<>();
+        for (int e = 0; e < examples.size(); e++) rowsOf.add(new ArrayList<>());
+        for (int f = 0; f < features.size(); f++) rowsOf.get(features.get(f).example()).add(f);
+        List<NerPrediction> predictions = new ArrayList<>(examples.size());
+        for (int e = 0; e < examples.size(); e++) {
+            List<Integer> rows = rowsOf.get(e);
+            List<String> predicted = decoder.decode(examples.get(e).length(), rows.stream().map(features::get).toList(),
+                    rows.stream().map(logits::get).toList());
+            predictions.add(NerPrediction.of(examples.get(e), predicted));
+        }
+        return predictions;
+    }
+
+    @Override
+    public Map<String, Object> metrics(List<NerExample> examples, List<NerPrediction> predictions, List<String> labels) {
+        TagSet tags = new TagSet(labels);
+        return NerMetrics.of(examples.stream().map(tags::goldTags).toList(), predictions.stream().map(NerPrediction::tags).toList());
+    }
+
+    @Override
+    public List<String> selectionMetrics() {
+        return List.of("f1", "precision", "recall", "token_accuracy");
+    }
+
+    @Override
+    public void write(Path out, List<NerExample> examples, List<NerPrediction> predictions, List<String> labels) {
+        NerWriter.write(out, examples, predictions);
+    }
+}
