@@ -20,6 +20,7 @@ final class ModelLayout {
     record Parameter(String name, long[] shape, Init init) {}
 
     static final String CLASSIFIER = "classifier";
+    static final String QA_OUTPUTS = "qa_outputs";
 
     private final NezhaConfig config;
     private final ModelFamily family;
@@ -145,6 +146,13 @@ final class ModelLayout {
     List<Parameter> classifier() {
         Table t = new Table();
         t.linear(CLASSIFIER, config.numLabels(), config.hiddenSize());
+        return t.parameters;
+    }
+
+    /** The span head of HF's …ForQuestionAnswering: a start and an end score per token. */
+    List<Parameter> questionAnswering() {
+        Table t = new Table();
+        t.linear(QA_OUTPUTS, 2, config.hiddenSize());
         return t.parameters;
     }
 

@@ -15,13 +15,13 @@ public final class ModelShapes {
 
     /**
      * Name → shape of the encoder (with pooler), the MLM head, the next-sentence (ALBERT: sentence-order)
-     * head and the sequence classifier ({@code num_labels} rows), in HF's order.
+     * head, the sequence classifier ({@code num_labels} rows) and the span head, in HF's order.
      */
     public static LinkedHashMap<String, long[]> of(NezhaConfig config) {
         ModelLayout layout = new ModelLayout(config);
         LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
         for (List<ModelLayout.Parameter> part : List.of(layout.encoder(true), layout.maskedLmHead(),
-                layout.nextSentenceHead(), layout.classifier())) {
+                layout.nextSentenceHead(), layout.classifier(), layout.questionAnswering())) {
             for (ModelLayout.Parameter p : part) shapes.put(p.name(), p.shape().clone());
         }
         return shapes;
