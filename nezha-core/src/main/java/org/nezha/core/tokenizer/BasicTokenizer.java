@@ -10,8 +10,8 @@ import java.util.Set;
  * and control characters, turn whitespace into spaces, put spaces around CJK ideographs, split on
  * spaces, NFC-normalise, strip accents (NFD, drop category Mn) when configured, split off each
  * punctuation character. Words are handed to a consumer instead of collected, to spare a list per
- * text on corpus-sized inputs; each comes with where its characters were in the text, so that
- * callers can map tokens back to the original characters (reading comprehension).
+ * text on corpus-sized inputs; a consumer that asks gets with each word where its characters were in
+ * the text, to map tokens back to the original characters (reading comprehension).
  */
 final class BasicTokenizer {
     /** Receives the words in order and, between them, each whitespace character of the text. */

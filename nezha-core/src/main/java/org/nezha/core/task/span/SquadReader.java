@@ -2,7 +2,6 @@ package org.nezha.core.task.span;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,8 +52,6 @@ final class SquadReader {
         } catch (JacksonException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw InputException.at(file, line, "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-        } catch (NoSuchFileException e) {
-            throw InputException.in(file, "file not found");
         } catch (IOException e) {
             throw InputException.in(file, "cannot read: " + IoErrors.reason(e));
         }
