@@ -68,7 +68,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B", description = "Examples per micro-batch, per process. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "L", description = "Maximum tokens per example (longest-first truncation). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seq-len", paramLabel = "L",
+            description = "Maximum tokens per row: pair/single truncate longest-first, ner and span read longer texts in windows. "
+                    + "Default: 128 (span: 384, as HF's run_qa.py).")
     int seqLen;
 
     @Option(names = "--lr", defaultValue = "2e-5", paramLabel = "X", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")

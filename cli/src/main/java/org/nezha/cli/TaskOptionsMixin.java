@@ -13,7 +13,8 @@ final class TaskOptionsMixin {
     @Option(names = "--tag-scheme", paramLabel = "SCHEME", description = "ner: BIO, BIOES or BMES. Default: detected from the training tags.")
     String tagScheme;
 
-    @Option(names = "--doc-stride", paramLabel = "N", description = "span: tokens between the starts of a long context's windows. Default: 128.")
+    @Option(names = "--doc-stride", paramLabel = "N", description = "span: tokens that consecutive windows of a long context share "
+            + "(HF's doc_stride). Default: 128.")
     Integer docStride;
 
     @Option(names = "--max-query-length", paramLabel = "N", description = "span: the most tokens of a question kept. Default: 64.")
@@ -22,7 +23,10 @@ final class TaskOptionsMixin {
     @Option(names = "--max-answer-length", paramLabel = "N", description = "span: the most tokens of a predicted answer. Default: 30.")
     Integer maxAnswerLength;
 
+    @Option(names = "--n-best", paramLabel = "N", description = "span: start and end candidates per window the decoder weighs. Default: 20.")
+    Integer nBest;
+
     TaskOptions options() {
-        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength);
+        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength, nBest);
     }
 }

@@ -188,7 +188,7 @@ class ConvertCommandTest {
         assertTrue(text.out().contains("bert/encoder/layer_1/attention/self/query/kernel"), text.out());
         assertTrue(text.out().contains("-> bert.encoder.layer.1.attention.self.query.weight (transposed)"), text.out());
         assertTrue(text.out().contains("ignored: optimizer slot"), text.out());
-        assertTrue(text.out().contains("missing      2: classifier.weight, classifier.bias"), text.out());
+        assertTrue(text.out().contains("missing      4: classifier.weight, classifier.bias, qa_outputs.weight, qa_outputs.bias"), text.out());
 
         Cli byLayer = Cli.run("inspect", "--by-layer", FIXTURES.resolve("bert_tiny/tf").toString());
         assertTrue(byLayer.out().contains("bert/encoder/layer_*/attention/self/query/kernel"), byLayer.out());

@@ -21,6 +21,7 @@ final class ModelLayout {
 
     static final String CLASSIFIER = "classifier";
     static final String CRF = "crf";
+    static final String QA_OUTPUTS = "qa_outputs";
 
     private final NezhaConfig config;
     private final ModelFamily family;
@@ -159,6 +160,13 @@ final class ModelLayout {
         t.add(CRF + ".start_transitions", Init.NORMAL, tags);
         t.add(CRF + ".end_transitions", Init.NORMAL, tags);
         t.add(CRF + ".transitions", Init.NORMAL, tags, tags);
+        return t.parameters;
+    }
+
+    /** The span head of HF's …ForQuestionAnswering: a start and an end score per token. */
+    List<Parameter> questionAnswering() {
+        Table t = new Table();
+        t.linear(QA_OUTPUTS, 2, config.hiddenSize());
         return t.parameters;
     }
 

@@ -22,9 +22,6 @@ import org.nezha.core.tokenizer.BertTokenizer;
  * decodes, scores or writes the predictions with the task's own parts.
  */
 public final class FineTunedModel<X, M, P> {
-    /** Tokens per row when neither the caller nor the model directory says (BERT's GLUE default). */
-    static final int DEFAULT_SEQ_LEN = 128;
-
     private final FinetuneTask<X, M, P> task;
     private final TaskModel model;
     private final BertTokenizer tokenizer;
@@ -91,12 +88,12 @@ public final class FineTunedModel<X, M, P> {
 
     /**
      * The tokenizer's {@code model_max_length} (nezha finetune records its --seq-len there; a directory
-     * from elsewhere may give its model's capacity, HF's truncation length), else 128; never more than
-     * the model takes.
+     * from elsewhere may give its model's capacity, HF's truncation length), else the task's default;
+     * never more than the model takes.
      */
     public int defaultSeqLen() {
         Integer recorded = tokenizer.options().modelMaxLength();
-        return Math.min(recorded != null ? recorded : DEFAULT_SEQ_LEN, model.config().maxPositionEmbeddings());
+        return Math.min(recorded != null ? recorded : task.defaultSeqLen(), model.config().maxPositionEmbeddings());
     }
 
     /** Reads {@code file} ({@code labelled}: its gold answers are required) and predicts every example. */

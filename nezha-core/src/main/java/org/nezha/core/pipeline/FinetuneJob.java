@@ -62,7 +62,8 @@ public final class FinetuneJob {
         public int epochs = 3;
         public long maxSteps = 0;
         public int batchSize = 32;
-        public int seqLen = 128;
+        /** Tokens per row; 0: the task's default (128, span extraction 384). */
+        public int seqLen = 0;
         public double learningRate = 2e-5;
         public double warmupRatio = 0.1;
         public String optimizer = "adamw";
@@ -109,6 +110,7 @@ public final class FinetuneJob {
 
     private <X, M, P> Result run(FinetuneTask<X, M, P> task) {
         Settings s = settings;
+        int seqLen = s.seqLen > 0 ? s.seqLen : task.defaultSeqLen();
         String metric = s.metric != null ? s.metric : task.selectionMetrics().getFirst();
         if (!task.selectionMetrics().contains(metric)) {
             throw new InputException("--metric " + metric + ": " + task.name() + " selects by one of " + task.selectionMetrics());
@@ -121,18 +123,22 @@ public final class FinetuneJob {
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
         ModelSize.requireFits(base, ModelSize.Head.SEQUENCE_CLASSIFICATION, true,
                 DistributedEnvironment.fromSystem().localWorldSize(), configSource);
-        ModelChecks.sequenceLengthFits(s.seqLen, task.minimumSeqLen(), base, configSource);
+        ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), base, configSource);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite || s.resume != null);
         Checkpoint resumeFrom = s.resume == null ? null : Checkpoint.read(s.resume);
 
         List<X> train = task.read(s.train, true);
         List<X> dev = task.read(s.dev, true);
+        for (List<X> examples : List.of(train, dev)) {
+            String notes = task.readingNotes(examples);
+            if (notes != null) progress.info((examples == train ? s.train : s.dev) + ": " + notes);
+        }
         List<String> labels = task.labels(train);
         NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
         if (resumeFrom != null) resumeFrom.requireLabels(labels);
         // every bad label or answer in either file stops the run here, before any training
-        List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, s.seqLen, true);
-        List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, s.seqLen, true);
+        List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
+        List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, seqLen, true);
         Map<String, Object> baseline = task.metrics(dev, task.baseline(dev, labels), labels);
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
@@ -160,7 +166,7 @@ public final class FinetuneJob {
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
             // the saved model records its input length: eval and predict truncate as training did
-            TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(s.seqLen);
+            TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(seqLen);
             Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
                     savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape);

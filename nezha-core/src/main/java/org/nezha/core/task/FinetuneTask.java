@@ -33,6 +33,16 @@ public interface FinetuneTask<X, M, P> {
     /** The fewest tokens per row that leave room for the special tokens and one token of each text. */
     int minimumSeqLen();
 
+    /** The tokens per row when the user gives none: BERT's GLUE length (128) unless the task needs more room. */
+    default int defaultSeqLen() {
+        return 128;
+    }
+
+    /** A line the user should read about what the reader did to {@code examples} (repairs), or null. */
+    default String readingNotes(List<X> examples) {
+        return null;
+    }
+
     /**
      * The config the fine-tuned model is saved with: {@code base} with the labels as HF's id2label, the
      * HF architecture of this head and any field the head needs to be rebuilt (the generic code adds

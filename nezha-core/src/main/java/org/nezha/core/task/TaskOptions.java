@@ -9,7 +9,9 @@ package org.nezha.core.task;
  * @param docStride span extraction: tokens between the starts of a long context's windows
  * @param maxQueryLength span extraction: the most tokens of a question kept
  * @param maxAnswerLength span extraction: the most tokens of a predicted answer
+ * @param nBest span extraction: the start and end candidates per window the decoder considers
  */
-public record TaskOptions(Boolean crf, String tagScheme, Integer docStride, Integer maxQueryLength, Integer maxAnswerLength) {
-    public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null);
+public record TaskOptions(Boolean crf, String tagScheme, Integer docStride, Integer maxQueryLength, Integer maxAnswerLength,
+                          Integer nBest) {
+    public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null);
 }

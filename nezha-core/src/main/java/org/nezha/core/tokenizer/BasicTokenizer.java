@@ -1,6 +1,7 @@
 package org.nezha.core.tokenizer;
 
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -9,15 +10,56 @@ import java.util.Set;
  * and control characters, turn whitespace into spaces, put spaces around CJK ideographs, split on
  * spaces, NFC-normalise, strip accents (NFD, drop category Mn) when configured, split off each
  * punctuation character. Words are handed to a consumer instead of collected, to spare a list per
- * text on corpus-sized inputs.
+ * text on corpus-sized inputs; a consumer that asks gets with each word where its characters were in
+ * the text, to map tokens back to the original characters (reading comprehension).
  */
 final class BasicTokenizer {
     /** Receives the words in order and, between them, each whitespace character of the text. */
     interface Words {
-        void word(String word);
+        /** The next word; its origin is {@link Origin#UNTRACKED} unless {@link #locates}. */
+        void word(String word, Origin origin);
 
         /** The text had whitespace here (not the spaces put around CJK ideographs). */
         default void whitespace() {}
+
+        /** Whether {@link #word} reads the origins (tracking them costs time). */
+        default boolean locates() {
+            return false;
+        }
+    }
+
+    /**
+     * Where the chars of a word came from: char k was made from {@code text[start(k), end(k))}, one
+     * code point of the text (lower-casing or accent stripping may have turned it into more or fewer
+     * chars), or the whole word where NFC composed characters together so that no char-by-char
+     * account exists.
+     */
+    static final class Origin {
+        /** Handed over when the consumer does not locate words. */
+        static final Origin UNTRACKED = new Origin(null, null, 0);
+
+        private final int[] starts;
+        private final int[] ends;
+        private final int offset;
+
+        private Origin(int[] starts, int[] ends, int offset) {
+            this.starts = starts;
+            this.ends = ends;
+            this.offset = offset;
+        }
+
+        int start(int index) {
+            return starts[offset + index];
+        }
+
+        int end(int index) {
+            return ends[offset + index];
+        }
+
+        /** The origin of the part of the word from char {@code index} on. */
+        Origin from(int index) {
+            return this == UNTRACKED ? this : new Origin(starts, ends, offset + index);
+        }
     }
 
     /** Stands for the text's own whitespace in the cleaned text, so it can be told from the spaces around CJK ideographs. */
@@ -37,35 +79,43 @@ final class BasicTokenizer {
 
     /** Tokenizes {@code text[from, to)} and passes each word, in order, to {@code words}. */
     void tokenize(String text, int from, int to, Words words) {
-        StringBuilder cleaned = clean(text, from, to);
-        int length = cleaned.length();
+        Cleaned cleaned = clean(text, from, to, words.locates());
+        StringBuilder chars = cleaned.chars;
+        int length = chars.length();
         int i = 0;
         while (i < length) {
-            while (i < length && isSeparator(cleaned.charAt(i))) {
-                if (cleaned.charAt(i) == WHITESPACE) {
+            while (i < length && isSeparator(chars.charAt(i))) {
+                if (chars.charAt(i) == WHITESPACE) {
                     words.whitespace();
                 }
                 i++;
             }
             int start = i;
-            while (i < length && !isSeparator(cleaned.charAt(i))) {
+            while (i < length && !isSeparator(chars.charAt(i))) {
                 i++;
             }
             if (start < i) {
-                emitWord(cleaned.substring(start, i), words);
+                Origin origin = cleaned.starts == null ? Origin.UNTRACKED : new Origin(cleaned.starts, cleaned.ends, start);
+                emitWord(chars.substring(start, i), origin, words);
             }
         }
     }
+
+    /** The cleaned text and, when tracked (else null), for each of its chars the text range of the code point it came from. */
+    private record Cleaned(StringBuilder chars, int[] starts, int[] ends) {}
 
     /** Lower-casing never yields a tab, so the only tabs in the cleaned text are {@link #WHITESPACE}. */
     private static boolean isSeparator(char c) {
         return c == ' ' || c == WHITESPACE;
     }
 
-    private StringBuilder clean(String text, int from, int to) {
+    private Cleaned clean(String text, int from, int to, boolean track) {
         StringBuilder out = new StringBuilder(to - from + 16);
+        IntList starts = track ? new IntList() : null;
+        IntList ends = track ? new IntList() : null;
         int i = from;
         while (i < to) {
+            int start = i;
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (cp == 0 || cp == 0xFFFD || CharClasses.isControl(cp)) {
@@ -80,19 +130,62 @@ final class BasicTokenizer {
             } else {
                 out.appendCodePoint(cp);
             }
+            while (track && starts.size() < out.length()) {
+                starts.add(start);
+                ends.add(i);
+            }
         }
-        return out;
+        return track ? new Cleaned(out, starts.toArray(), ends.toArray()) : new Cleaned(out, null, null);
     }
 
-    private void emitWord(String word, Words words) {
+    private void emitWord(String word, Origin origin, Words words) {
         if (neverSplit.contains(word)) {
-            words.word(word);
+            words.word(word, origin);
             return;
         }
-        // HF normalises the whole text to NFC; stripping accents then decomposes again, so NFC
-        // matters only when accents are kept.
-        String normalized = stripAccents ? stripAccents(word) : composed(word);
-        splitOnPunctuation(normalized, words);
+        String normalized = normalize(word);
+        boolean realigned = origin != Origin.UNTRACKED && !normalized.equals(word);
+        splitOnPunctuation(normalized, realigned ? realign(word, normalized, origin) : origin, words);
+    }
+
+    /**
+     * HF normalises the whole text to NFC; stripping accents then decomposes again, so NFC matters
+     * only when accents are kept.
+     */
+    private String normalize(String word) {
+        return stripAccents ? stripAccents(word) : composed(word);
+    }
+
+    /**
+     * The origin of each char of {@code normalized}, the normalisation of {@code word}: the chars that
+     * one code point of the text became, normalised alone, add up to the word's normalisation unless
+     * NFC composed across code points; then every char has the whole word as its origin.
+     */
+    private Origin realign(String word, String normalized, Origin origin) {
+        int[] starts = new int[normalized.length()];
+        int[] ends = new int[normalized.length()];
+        int at = 0;
+        int k = 0;
+        while (k < word.length()) {
+            int next = k + 1;
+            while (next < word.length() && origin.start(next) == origin.start(k)) {
+                next++;
+            }
+            String part = normalize(word.substring(k, next));
+            if (!normalized.startsWith(part, at)) {
+                at = -1;
+                break;
+            }
+            Arrays.fill(starts, at, at + part.length(), origin.start(k));
+            Arrays.fill(ends, at, at + part.length(), origin.end(k));
+            at += part.length();
+            k = next;
+        }
+        if (at != normalized.length()) {
+            Arrays.fill(starts, origin.start(0));
+            Arrays.fill(ends, origin.end(word.length() - 1));
+        }
+        return new Origin(starts, ends, 0);
     }
 
     private static String composed(String word) {
@@ -128,7 +221,7 @@ final class BasicTokenizer {
         return true;
     }
 
-    private static void splitOnPunctuation(String word, Words words) {
+    private static void splitOnPunctuation(String word, Origin origin, Words words) {
         int runStart = 0;
         int i = 0;
         while (i < word.length()) {
@@ -136,15 +229,15 @@ final class BasicTokenizer {
             int next = i + Character.charCount(cp);
             if (CharClasses.isPunctuation(cp)) {
                 if (runStart < i) {
-                    words.word(word.substring(runStart, i));
+                    words.word(word.substring(runStart, i), origin.from(runStart));
                 }
-                words.word(word.substring(i, next));
+                words.word(word.substring(i, next), origin.from(i));
                 runStart = next;
             }
             i = next;
         }
         if (runStart < word.length()) {
-            words.word(word.substring(runStart));
+            words.word(word.substring(runStart), origin.from(runStart));
         }
     }
 }

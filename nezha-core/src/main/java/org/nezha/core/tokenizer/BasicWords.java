@@ -17,7 +17,7 @@ public final class BasicWords {
 
     /** Passes each word of {@code text}, in order, to {@code words}. */
     public void split(String text, Consumer<String> words) {
-        basicTokenizer.tokenize(text, 0, text.length(), words::accept);
+        basicTokenizer.tokenize(text, 0, text.length(), (word, origin) -> words.accept(word));
     }
 
     /** True when the basic tokenizer gives {@code token} back as one word, unchanged. */

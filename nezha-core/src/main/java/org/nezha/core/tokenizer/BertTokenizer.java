@@ -68,16 +68,55 @@ public final class BertTokenizer {
         IntList ids = new IntList();
         walk(text, new Pieces() {
             @Override
-            public void word(String word) {
+            public void word(String word, BasicTokenizer.Origin origin) {
                 wordPiece.appendIds(word, ids);
             }
 
             @Override
-            void special(String token, int id) {
+            void special(String token, int id, int start) {
                 ids.add(id);
             }
         });
         return ids.toArray();
+    }
+
+    /**
+     * {@link #tokenIds} with the characters of {@code text} each id stands for: a WordPiece piece its
+     * own characters as they were before lower-casing and accent stripping, an [UNK] its whole word,
+     * a special token written in the text its brackets and name.
+     */
+    public TokenOffsets tokenOffsets(String text) {
+        IntList ids = new IntList();
+        IntList pieceEnds = new IntList(); // parallel to ids: where each piece ends in its word
+        IntList starts = new IntList();
+        IntList ends = new IntList();
+        walk(text, new Pieces() {
+            @Override
+            public void word(String word, BasicTokenizer.Origin origin) {
+                int first = ids.size();
+                wordPiece.appendIds(word, ids, pieceEnds);
+                int pieceStart = 0;
+                for (int i = first; i < ids.size(); i++) {
+                    starts.add(origin.start(pieceStart));
+                    ends.add(origin.end(pieceEnds.get(i) - 1));
+                    pieceStart = pieceEnds.get(i);
+                }
+            }
+
+            @Override
+            public boolean locates() {
+                return true;
+            }
+
+            @Override
+            void special(String token, int id, int start) {
+                ids.add(id);
+                pieceEnds.add(token.length());
+                starts.add(start);
+                ends.add(start + token.length());
+            }
+        });
+        return new TokenOffsets(ids.toArray(), starts.toArray(), ends.toArray());
     }
 
     /**
@@ -94,14 +133,14 @@ public final class BertTokenizer {
             private boolean afterWhitespace = true; // the text's start counts as whitespace
 
             @Override
-            public void word(String word) {
+            public void word(String word, BasicTokenizer.Origin origin) {
                 int first = ids.size();
                 wordPiece.appendIds(word, ids);
                 record(word, first);
             }
 
             @Override
-            void special(String token, int id) {
+            void special(String token, int id, int start) {
                 int first = ids.size();
                 ids.add(id);
                 record(token, first);
@@ -127,9 +166,9 @@ public final class BertTokenizer {
         return CharClasses.isChineseChar(codePoint);
     }
 
-    /** What {@link #walk} finds: words for WordPiece, special tokens kept whole, and whitespace. */
+    /** What {@link #walk} finds: words for WordPiece, special tokens kept whole (at {@code start} in the text), and whitespace. */
     private abstract static class Pieces implements BasicTokenizer.Words {
-        abstract void special(String token, int id);
+        abstract void special(String token, int id, int start);
     }
 
     /** Special tokens written in the text are kept whole; the text between them goes through the basic tokenizer. */
@@ -140,7 +179,7 @@ public final class BertTokenizer {
             int special = specialTokenAt(text, i);
             if (special >= 0) {
                 basicTokenizer.tokenize(text, chunkStart, i, pieces);
-                pieces.special(SPECIAL_TOKENS.get(special), specialIds[special]);
+                pieces.special(SPECIAL_TOKENS.get(special), specialIds[special], i);
                 chunkStart = i + SPECIAL_TOKENS.get(special).length();
                 i = text.indexOf('[', chunkStart);
             } else {

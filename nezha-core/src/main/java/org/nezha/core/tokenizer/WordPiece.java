@@ -40,14 +40,23 @@ final class WordPiece {
 
     /** Appends the ids of {@code word}'s pieces to {@code out}. */
     void appendIds(String word, IntList out) {
+        appendIds(word, out, null);
+    }
+
+    /**
+     * Appends the ids of {@code word}'s pieces to {@code out} and, when {@code ends} is not null, where
+     * each piece ends in {@code word} (a piece starts where the one before it ended; an [UNK] stands for
+     * the whole word).
+     */
+    void appendIds(String word, IntList out, IntList ends) {
         int length = word.length();
         if (length > MAX_INPUT_CHARS_PER_WORD && word.codePointCount(0, length) > MAX_INPUT_CHARS_PER_WORD) {
-            out.add(unkId);
+            add(out, ends, unkId, length);
             return;
         }
         int whole = vocab.id(word);
         if (whole >= 0) {
-            out.add(whole);
+            add(out, ends, whole, length);
             return;
         }
         int mark = out.size();
@@ -64,12 +73,18 @@ final class WordPiece {
             }
             if (found < 0) {
                 out.truncate(mark);
-                out.add(unkId);
+                if (ends != null) ends.truncate(mark);
+                add(out, ends, unkId, length);
                 return;
             }
-            out.add(found);
+            add(out, ends, found, end);
             start = end;
         }
+    }
+
+    private static void add(IntList out, IntList ends, int id, int end) {
+        out.add(id);
+        if (ends != null) ends.add(end);
     }
 
     private int continuationId(String rest) {

@@ -34,7 +34,7 @@ class CheckpointPlanTest {
             assertEquals(206, plan.used().size());
             assertEquals(List.of(), plan.bad());
             assertEquals(Map.of(), plan.ignoredByReason());
-            assertEquals(List.of("classifier.weight", "classifier.bias"), plan.missing());
+            assertEquals(List.of("classifier.weight", "classifier.bias", "qa_outputs.weight", "qa_outputs.bias"), plan.missing());
             assertEquals(List.of(), plan.missingFromEncoder());
             assertEquals("BertForPreTraining", plan.architecture());
         }

@@ -32,7 +32,8 @@ class ModelShapesTest {
         try (PointerScope scope = new PointerScope()) {
             Map<String, long[]> built = new LinkedHashMap<>();
             for (NezhaModel model : List.of(new NezhaForMaskedLM(config, new EagerAttention()),
-                    new NezhaForMaskedLM(config, new EagerAttention(), true), new NezhaForSequenceClassification(config, new EagerAttention()))) {
+                    new NezhaForMaskedLM(config, new EagerAttention(), true), new NezhaForSequenceClassification(config, new EagerAttention()),
+                    new NezhaForQuestionAnswering(config, new EagerAttention()))) {
                 for (Map.Entry<String, Tensor> e : model.parameters().asMap().entrySet()) built.put(e.getKey(), e.getValue().sizes().vec().get());
             }
             Map<String, long[]> shapes = ModelShapes.of(config);
@@ -41,10 +42,11 @@ class ModelShapesTest {
             for (String name : shapes.keySet()) {
                 boolean encoder = name.startsWith(family + ".");
                 boolean head = name.startsWith("classifier.") || name.startsWith(family.equals("albert") ? "predictions." : "cls.")
-                        || name.startsWith("sop_classifier.classifier.");
+                        || name.startsWith("sop_classifier.classifier.") || name.startsWith("qa_outputs.");
                 assertTrue(encoder || head, name + " is an HF name of " + family);
             }
             assertArrayEquals(new long[] {3, 32}, shapes.get("classifier.weight"));
+            assertArrayEquals(new long[] {2, 32}, shapes.get("qa_outputs.weight"), "a start and an end row, whatever num_labels says");
         }
     }
 }

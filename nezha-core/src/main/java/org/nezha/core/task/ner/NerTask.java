@@ -71,6 +71,25 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
         return TagSet.covering(scheme == null ? TagScheme.BIO : scheme, train).labels();
     }
 
+    /** [CLS] word [SEP]. */
+    @Override
+    public int minimumSeqLen() {
+        return 3;
+    }
+
+    /** HF's NezhaForTokenClassification with the tags as id2label, and {@code use_crf} when this task adds a CRF. */
+    @Override
+    public NezhaConfig configure(NezhaConfig base, List<String> labels) {
+        NezhaConfig config = base.withLabels(labels).withArchitectures("NezhaForTokenClassification");
+        return crf ? config.withCrf(true) : config;
+    }
+
+    @Override
+    public String readingNotes(List<NerExample> examples) {
+        int repaired = repairedTags(examples);
+        return repaired == 0 ? null : repaired + " tags broke their tag scheme (e.g. I- without B-) and were read as seqeval reads them";
+    }
+
     @Override
     public List<Feature<TagWindow>> encode(List<NerExample> examples, List<String> labels, BertTokenizer tokenizer, int seqLen,
             boolean withTargets) {
@@ -109,6 +128,12 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
     public Map<String, Object> metrics(List<NerExample> examples, List<NerPrediction> predictions, List<String> labels) {
         TagSet tags = new TagSet(labels);
         return NerMetrics.of(examples.stream().map(tags::goldTags).toList(), predictions.stream().map(NerPrediction::tags).toList());
+    }
+
+    /** Every character tagged O: no entity found, F1 0, the token accuracy of the O share. */
+    @Override
+    public List<NerPrediction> baseline(List<NerExample> examples, List<String> labels) {
+        return examples.stream().map(e -> NerPrediction.of(e, java.util.Collections.nCopies(e.length(), "O"))).toList();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.nezha.core.task.ner;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +28,7 @@ import org.nezha.core.train.Optimizers;
 /**
  * A tiny NEZHA (hidden 32, 2 layers, 2 heads) trained from scratch with plain AdamW steps learns to tag: entity
  * F1 far above the all-O baseline (0), with the softmax head and with the CRF. The data: 300 sentences of the
- * Weibo NER training set (scored on them and on 150 other sentences of it), or where the shared data set is
- * not on the machine ({@code -Dnezha.weibo=PATH} points elsewhere), a synthetic set of names and places.
+ * bundled Resume NER training set, scored on them and on 150 other sentences of it.
  */
 class NerLearningTest {
     private static final Device CPU = new Device("cpu").retainReference();
@@ -47,8 +45,7 @@ class NerLearningTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void learnsToTag(boolean crf) {
-        Path weibo = Path.of(System.getProperty("nezha.weibo", "/work/shared/data/ner_weibo/train.txt"));
-        List<NerExample> all = Files.isRegularFile(weibo) ? NerReader.read(weibo, true) : SyntheticNames.sentences(1150, 7);
+        List<NerExample> all = NerReader.read(Path.of("../data/ner_resume/train.bmes"), true);
         Scores scores = train(crf, all.subList(0, 300), all.subList(1000, 1150), 300);
         assertTrue((double) scores.train().get("f1") > 0.5, "F1 on the training sentences " + scores.train());
         assertTrue((double) scores.heldOut().get("f1") > 0.1, "F1 on held-out sentences " + scores.heldOut());

@@ -1,0 +1,53 @@
+package org.nezha.core.model;
+
+import org.bytedeco.pytorch.Tensor;
+
+import org.nezha.core.config.NezhaConfig;
+
+/**
+ * Encoder (no pooler) + a linear layer giving each token a start and an end score ({@code qa_outputs.*},
+ * [2, hidden]), as HF's NezhaForQuestionAnswering (BertForQuestionAnswering, AlbertForQuestionAnswering):
+ * no dropout before it, and padding not masked out of the loss's softmax, as HF trains.
+ */
+public final class NezhaForQuestionAnswering implements TaskModel {
+    private final ParameterStore params;
+    private final NezhaEncoder encoder;
+
+    public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
+        this.params = new ParameterStore(config.initializerRange());
+        this.encoder = new NezhaEncoder(config, params, attention, false);
+        params.create(encoder.layout().questionAnswering());
+    }
+
+    @Override
+    public NezhaConfig config() {
+        return encoder.config();
+    }
+
+    @Override
+    public ParameterStore parameters() {
+        return params;
+    }
+
+    @Override
+    public NezhaEncoder encoder() {
+        return encoder;
+    }
+
+    /** Start and end scores [B, L, 2]. */
+    @Override
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        return encoder.linear(encoder.forward(inputIds, tokenTypeIds, attentionMask, training), ModelLayout.QA_OUTPUTS);
+    }
+
+    /**
+     * {@code weight} × Σ rows (CE(start) + CE(end)) / 2 against int64 targets [B, 2] of start and end
+     * positions, as HF's (start_loss + end_loss) / 2 with weight 1 / B.
+     */
+    @Override
+    public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
+        Tensor start = CrossEntropy.weightedSum(logits.select(2, 0), targets.select(1, 0), weight / 2);
+        Tensor end = CrossEntropy.weightedSum(logits.select(2, 1), targets.select(1, 1), weight / 2);
+        return start.add(end);
+    }
+}
