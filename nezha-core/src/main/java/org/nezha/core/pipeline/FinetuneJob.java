@@ -110,7 +110,7 @@ public final class FinetuneJob {
 
     private <X, M, P> Result run(FinetuneTask<X, M, P> task) {
         Settings s = settings;
-        int seqLen = s.seqLen > 0 ? s.seqLen : task.defaultSeqLen();
+        int seqLen = s.seqLen;
         String metric = s.metric != null ? s.metric : task.selectionMetrics().getFirst();
         if (!task.selectionMetrics().contains(metric)) {
             throw new InputException("--metric " + metric + ": " + task.name() + " selects by one of " + task.selectionMetrics());
@@ -118,6 +118,7 @@ public final class FinetuneJob {
         Path vocabFile = s.init != null ? s.init.resolve(ModelDirectory.VOCAB) : s.vocab;
         Object configSource = s.init != null ? s.init.resolve(ModelDirectory.CONFIG) : s.modelConfig;
         NezhaConfig base = s.init != null ? ModelDirectory.readConfig(s.init) : NezhaConfig.read(s.modelConfig);
+        if (seqLen == 0) seqLen = Math.min(task.defaultSeqLen(), base.maxPositionEmbeddings()); // the task's, if the model takes it
         BertTokenizer tokenizer = s.init != null ? BertTokenizer.fromModelDir(s.init)
                 : new BertTokenizer(Vocab.load(s.vocab), TokenizerOptions.defaults());
         ModelChecks.vocabularyFits(tokenizer.vocab(), vocabFile, base, configSource);
