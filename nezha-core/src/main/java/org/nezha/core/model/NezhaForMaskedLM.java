@@ -13,9 +13,7 @@ import org.nezha.core.config.NezhaConfig;
  * (ALBERT: its sentence-order head {@code sop_classifier.classifier.*}), the layout of HF's
  * NezhaForPreTraining (BertForPreTraining, AlbertForPreTraining).
  */
-public final class NezhaForMaskedLM implements NezhaModel {
-    private final ParameterStore params;
-    private final NezhaEncoder encoder;
+public final class NezhaForMaskedLM extends HeadedModel {
     private final boolean nextSentence;
 
     public NezhaForMaskedLM(NezhaConfig config, AttentionBackend attention) {
@@ -24,8 +22,7 @@ public final class NezhaForMaskedLM implements NezhaModel {
 
     /** @param nextSentence whether to add the pooler and the next-sentence head */
     public NezhaForMaskedLM(NezhaConfig config, AttentionBackend attention, boolean nextSentence) {
-        this.params = new ParameterStore(config.initializerRange());
-        this.encoder = new NezhaEncoder(config, params, attention, nextSentence);
+        super(config, attention, nextSentence);
         this.nextSentence = nextSentence;
         params.create(encoder.layout().maskedLmHead());
         if (nextSentence) params.create(encoder.layout().nextSentenceHead());
@@ -34,21 +31,6 @@ public final class NezhaForMaskedLM implements NezhaModel {
     /** Whether the model has the next-sentence head: HF's NezhaForPreTraining rather than NezhaForMaskedLM. */
     public boolean predictsNextSentence() {
         return nextSentence;
-    }
-
-    @Override
-    public NezhaConfig config() {
-        return encoder.config();
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return params;
-    }
-
-    @Override
-    public NezhaEncoder encoder() {
-        return encoder;
     }
 
     /**

@@ -9,29 +9,11 @@ import org.nezha.core.config.NezhaConfig;
  * [2, hidden]), as HF's NezhaForQuestionAnswering (BertForQuestionAnswering, AlbertForQuestionAnswering):
  * no dropout before it, and padding not masked out of the loss's softmax, as HF trains.
  */
-public final class NezhaForQuestionAnswering implements TaskModel {
-    private final ParameterStore params;
-    private final NezhaEncoder encoder;
+public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel {
 
     public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
-        this.params = new ParameterStore(config.initializerRange());
-        this.encoder = new NezhaEncoder(config, params, attention, false);
+        super(config, attention, false);
         params.create(encoder.layout().questionAnswering());
-    }
-
-    @Override
-    public NezhaConfig config() {
-        return encoder.config();
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return params;
-    }
-
-    @Override
-    public NezhaEncoder encoder() {
-        return encoder;
     }
 
     /** Start and end scores [B, L, 2]. */

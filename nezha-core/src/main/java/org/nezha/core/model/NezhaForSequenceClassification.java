@@ -8,30 +8,12 @@ import org.nezha.core.config.NezhaConfig;
  * Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's
  * NezhaForSequenceClassification (BertForSequenceClassification, AlbertForSequenceClassification).
  */
-public final class NezhaForSequenceClassification implements TaskModel {
-    private final ParameterStore params;
-    private final NezhaEncoder encoder;
+public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel {
 
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
         if (config.numLabels() < 2) throw new IllegalArgumentException("a classifier needs at least 2 labels, config has " + config.numLabels());
-        this.params = new ParameterStore(config.initializerRange());
-        this.encoder = new NezhaEncoder(config, params, attention, true);
+        super(config, attention, true);
         params.create(encoder.layout().classifier());
-    }
-
-    @Override
-    public NezhaConfig config() {
-        return encoder.config();
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return params;
-    }
-
-    @Override
-    public NezhaEncoder encoder() {
-        return encoder;
     }
 
     /** Class logits [B, numLabels]. */

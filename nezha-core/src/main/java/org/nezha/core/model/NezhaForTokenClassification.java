@@ -18,34 +18,16 @@ import org.nezha.core.tensor.Tensors;
  * HF's class ignores those weights. The logits are the per-token tag scores either way (the CRF's
  * emissions); decoding, which applies the transitions, is the task's.
  */
-public final class NezhaForTokenClassification implements TaskModel {
+public final class NezhaForTokenClassification extends HeadedModel implements TaskModel {
     private static final String START = ModelLayout.CRF + ".start_transitions";
     private static final String END = ModelLayout.CRF + ".end_transitions";
     private static final String TRANSITIONS = ModelLayout.CRF + ".transitions";
 
-    private final ParameterStore params;
-    private final NezhaEncoder encoder;
 
     public NezhaForTokenClassification(NezhaConfig config, AttentionBackend attention) {
-        this.params = new ParameterStore(config.initializerRange());
-        this.encoder = new NezhaEncoder(config, params, attention, false);
+        super(config, attention, false);
         params.create(encoder.layout().classifier());
         if (config.useCrf()) params.create(encoder.layout().crf());
-    }
-
-    @Override
-    public NezhaConfig config() {
-        return encoder.config();
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return params;
-    }
-
-    @Override
-    public NezhaEncoder encoder() {
-        return encoder;
     }
 
     public boolean hasCrf() {
