@@ -11,9 +11,13 @@ import org.nezha.core.config.NezhaConfig;
 public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel {
 
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
-        if (config.numLabels() < 2) throw new IllegalArgumentException("a classifier needs at least 2 labels, config has " + config.numLabels());
-        super(config, attention, true);
+        super(withTwoLabelsAtLeast(config), attention, true);
         params.create(encoder.layout().classifier());
+    }
+
+    private static NezhaConfig withTwoLabelsAtLeast(NezhaConfig config) {
+        if (config.numLabels() < 2) throw new IllegalArgumentException("a classifier needs at least 2 labels, config has " + config.numLabels());
+        return config;
     }
 
     /** Class logits [B, numLabels]. */
