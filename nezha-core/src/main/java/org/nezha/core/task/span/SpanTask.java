@@ -72,6 +72,13 @@ public final class SpanTask implements FinetuneTask<SpanExample, SpanMapping, Sp
     }
 
     @Override
+    public String readingNotes(List<SpanExample> examples) {
+        long repaired = examples.stream().flatMap(e -> e.answers().stream()).filter(SpanExample.Answer::repaired).count();
+        return repaired == 0 ? null
+                : repaired + " answers' answer_start did not point at their text; the nearest occurrence of the text was taken";
+    }
+
+    @Override
     public List<Feature<SpanMapping>> encode(List<SpanExample> examples, List<String> labels, BertTokenizer tokenizer, int seqLen,
             boolean withTargets) {
         return encoder.encode(examples, tokenizer, seqLen, withTargets);
