@@ -123,6 +123,22 @@ class TaskEndToEndTest {
         assertTrue(answers.has("DEV_0_QUERY_0"), answers.toString());
     }
 
+    /** A span run (whose config holds HF's two placeholder labels, not the data's) resumes from its checkpoint. */
+    @Test
+    void aSpanRunResumes() {
+        Path out = dir.resolve("span-resumed");
+        List<String> args = List.of("finetune", "--task", "span", "--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
+                "--train", spanTrain.toString(), "--dev", spanDev.toString(), "--output", out.toString(), "--max-steps", "2",
+                "--checkpoint-every", "1", "--batch-size", "8", "--seq-len", "112", "--doc-stride", "32", "--max-query-length", "24",
+                "--threads", "2");
+        assertEquals(0, Cli.run(args.toArray(String[]::new)).exitCode());
+        List<String> resume = new ArrayList<>(args);
+        resume.addAll(List.of("--resume", out.resolve("checkpoint-1").toString()));
+        Cli resumed = Cli.run(resume.toArray(String[]::new));
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.err().contains("resuming from"), resumed.err());
+    }
+
     @Test
     void badTaskInputIsOneLineNamingWhereAndNothingIsWritten() throws Exception {
         Path noTag = dir.resolve("no-tag.bmes");

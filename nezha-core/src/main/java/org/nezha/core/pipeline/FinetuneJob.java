@@ -136,7 +136,7 @@ public final class FinetuneJob {
         }
         List<String> labels = task.labels(train);
         NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
-        if (resumeFrom != null) resumeFrom.requireLabels(labels);
+        if (resumeFrom != null) resumeFrom.requireLabels(config.labels());
         // every bad label or answer in either file stops the run here, before any training
         List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
         List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, seqLen, true);
