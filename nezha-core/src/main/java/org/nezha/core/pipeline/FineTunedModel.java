@@ -102,7 +102,7 @@ public final class FineTunedModel<X, M, P> {
         List<X> examples = task.read(file, labelled);
         List<Feature<M>> features = task.encode(examples, labels, tokenizer, seqLen, labelled);
         List<float[]> logits = TaskInference.logits(model, features, tokenizer.vocab().padId(), batchSize, execution, phase, progress);
-        return new Predicted<>(examples, task.decode(examples, features, logits, labels));
+        return new Predicted<>(examples, task.decode(model, examples, features, logits, labels));
     }
 
     /** The task's metrics of a labelled file. */

@@ -198,7 +198,7 @@ public final class FinetuneJob {
                                     execution, "dev", progress.nested(step, "dev evaluation", log.status()));
                             List<float[]> logits = dp.gather(mine, devFeatures.size());
                             if (dp.isMain()) {
-                                Map<String, Object> scores = task.metrics(dev, task.decode(dev, devFeatures, logits, labels), labels);
+                                Map<String, Object> scores = task.metrics(dev, task.decode(model, dev, devFeatures, logits, labels), labels);
                                 log.onEvaluation(step, scores);
                                 boolean better = best.offer(step, scores);
                                 progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())

@@ -63,9 +63,11 @@ public interface FinetuneTask<X, M, P> {
     /**
      * Decoder: one prediction per example from the logits of its features ({@code logits.get(i)} is
      * feature i's row of {@link TaskModel#logits}, flattened, for its real tokens only where the output
-     * is per token: [C], [len, T] or [len, 2] with len = that feature's input length).
+     * is per token: [C], [len, T] or [len, 2] with len = that feature's input length). {@code model} is
+     * the model that computed them, for heads that decode with parameters of their own (a CRF's
+     * transitions); tasks whose decoding needs none ignore it.
      */
-    List<P> decode(List<X> examples, List<Feature<M>> features, List<float[]> logits, List<String> labels);
+    List<P> decode(TaskModel model, List<X> examples, List<Feature<M>> features, List<float[]> logits, List<String> labels);
 
     /**
      * Metrics of the predictions against the examples' gold answers, as JSON-ready values; every name

@@ -86,7 +86,7 @@ public final class ClassificationTask implements FinetuneTask<TaskExample, Void,
     }
 
     @Override
-    public List<Prediction> decode(List<TaskExample> examples, List<Feature<Void>> features, List<float[]> logits,
+    public List<Prediction> decode(TaskModel model, List<TaskExample> examples, List<Feature<Void>> features, List<float[]> logits,
             List<String> labels) {
         List<Prediction> out = new ArrayList<>(examples.size());
         for (float[] row : logits) {

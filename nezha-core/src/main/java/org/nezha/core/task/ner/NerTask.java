@@ -18,17 +18,12 @@ import org.nezha.core.tokenizer.BertTokenizer;
  * Named-entity recognition ({@code --task ner}) as HF's run_ner with seqeval's scores: column files (BIO,
  * BIOES, BMES) or JSON Lines with entity offsets in, one tag per word (character) predicted by
  * {@link NezhaForTokenClassification} (optionally with a CRF), entities and tags out as JSON Lines.
- *
- * <p>Decoding a CRF model needs its transitions, which the task's decode is not handed: it reads them from the
- * model this task built last ({@link #model}), so decode with the model whose logits it is given.
  */
 public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPrediction> {
     public static final String NAME = "ner";
 
     private final TagScheme forced;
     private final boolean crf;
-    /** The model built last: decoding reads its CRF. */
-    private NezhaForTokenClassification model;
 
     /** Scheme from the training tags (BIO for JSON Lines); a CRF only when the model's config has one. */
     public NerTask() {
@@ -98,15 +93,15 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
 
     @Override
     public TaskModel model(NezhaConfig config, AttentionBackend attention) {
-        model = new NezhaForTokenClassification(crf ? config.withCrf(true) : config, attention);
-        return model;
+        return new NezhaForTokenClassification(crf ? config.withCrf(true) : config, attention);
     }
 
+    /** A CRF model decodes with its learned transitions (Viterbi), any other with the scheme's constraints alone. */
     @Override
-    public List<NerPrediction> decode(List<NerExample> examples, List<Feature<TagWindow>> features, List<float[]> logits,
+    public List<NerPrediction> decode(TaskModel model, List<NerExample> examples, List<Feature<TagWindow>> features, List<float[]> logits,
             List<String> labels) {
         TagSet tags = new TagSet(labels);
-        CrfScores scores = model == null ? null : model.crfScores();
+        CrfScores scores = model instanceof NezhaForTokenClassification tagger ? tagger.crfScores() : null;
         if (scores != null && scores.start().length != tags.size()) {
             throw new IllegalStateException("the model has " + scores.start().length + " tags, the labels " + tags.size());
         }

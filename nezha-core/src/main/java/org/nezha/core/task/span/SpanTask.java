@@ -90,7 +90,7 @@ public final class SpanTask implements FinetuneTask<SpanExample, SpanMapping, Sp
     }
 
     @Override
-    public List<SpanPrediction> decode(List<SpanExample> examples, List<Feature<SpanMapping>> features, List<float[]> logits,
+    public List<SpanPrediction> decode(TaskModel model, List<SpanExample> examples, List<Feature<SpanMapping>> features, List<float[]> logits,
             List<String> labels) {
         return decoder.decode(examples, features, logits);
     }

@@ -48,7 +48,7 @@ class ClassificationTaskTest {
     @Test
     void decodesProbabilitiesAndTheBaselineIsTheMajorityClass() {
         List<TaskExample> dev = List.of(example(2, "1"), example(3, "1"), example(4, "0"));
-        List<ClassificationTask.Prediction> predicted = task.decode(dev, null,
+        List<ClassificationTask.Prediction> predicted = task.decode(null, dev, null,
                 List.of(new float[] {0, (float) Math.log(3)}, new float[] {2, 0}, new float[] {0, 0}), List.of("0", "1"));
         assertEquals(1, predicted.get(0).label());
         assertEquals(0.75f, predicted.get(0).probabilities()[1], 1e-6f);

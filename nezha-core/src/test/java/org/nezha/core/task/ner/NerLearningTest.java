@@ -110,7 +110,7 @@ class NerLearningTest {
                 }
             }
         }
-        return task.metrics(examples, task.decode(examples, rows, logits, labels), labels);
+        return task.metrics(examples, task.decode(model, examples, rows, logits, labels), labels);
     }
 
     /** Input ids, token types, mask and targets, padded to the batch's longest row. */

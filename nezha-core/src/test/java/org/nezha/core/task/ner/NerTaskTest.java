@@ -87,7 +87,7 @@ class NerTaskTest {
                 logits.add(scores);
             }
             for (int[] counts : predictedBy) for (int c : counts) assertEquals(1, c, "each word predicted once at seqLen " + seqLen);
-            List<NerPrediction> predictions = task.decode(examples, rows, logits, LABELS);
+            List<NerPrediction> predictions = task.decode(null, examples, rows, logits, LABELS);
             for (int e = 0; e < examples.size(); e++) {
                 assertEquals(tags.goldTags(examples.get(e)), predictions.get(e).tags(), "sentence " + e + " at seqLen " + seqLen);
             }

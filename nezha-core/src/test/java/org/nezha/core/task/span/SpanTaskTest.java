@@ -186,7 +186,7 @@ class SpanTaskTest {
         long start = System.nanoTime();
         train(model, trainRows, 400, 16);
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<SpanPrediction> predictions = task.decode(dev, devRows, logits(model, devRows), List.of());
+        List<SpanPrediction> predictions = task.decode(model, dev, devRows, logits(model, devRows), List.of());
         Map<String, Object> metrics = task.metrics(dev, predictions, List.of());
 
         double firstChars = f1Of(task, dev, e -> e.context().substring(0, 3));
