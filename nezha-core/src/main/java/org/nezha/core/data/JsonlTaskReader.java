@@ -3,20 +3,14 @@ package org.nezha.core.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
 
 /** JSON Lines task files (CLUE's .json files are JSON Lines too): one object per line; numbers become strings. */
 final class JsonlTaskReader {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private JsonlTaskReader() {}
 
     static List<TaskExample> read(Utf8LineReader lines, Path file, TaskKind kind) {
@@ -24,7 +18,7 @@ final class JsonlTaskReader {
         for (String line; (line = lines.nextLine()) != null; ) {
             if (line.isBlank()) continue;
             long number = lines.lineNumber();
-            JsonNode object = parseObject(line, file, number);
+            JsonNode object = JsonLines.object(line, file, number);
             List<String> names = new ArrayList<>(); // a field set to null counts as absent
             object.properties().forEach(field -> {
                 if (!field.getValue().isNull()) names.add(field.getKey());
@@ -37,20 +31,6 @@ final class JsonlTaskReader {
                     scalar(object, names, fields, TaskField.LABEL, file, number));
         }
         return examples.examples();
-    }
-
-    private static JsonNode parseObject(String line, Path file, long number) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw InputException.at(file, number, "bad JSON: " + e.getOriginalMessage());
-        }
-        if (!node.isObject()) {
-            throw InputException.at(file, number, "expected one JSON object per line, found "
-                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
-        }
-        return node;
     }
 
     /** The field's value as text (null when absent); strings, numbers and booleans as written. */

@@ -4,14 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
+import org.nezha.core.data.JsonLines;
 import org.nezha.core.data.Utf8LineReader;
 
 /**
@@ -20,8 +17,6 @@ import org.nezha.core.data.Utf8LineReader;
  * of its own (character-level tagging, as the Chinese NER sets). Without labels, "entities" is ignored.
  */
 final class EntityJsonlReader {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private EntityJsonlReader() {}
 
     static List<NerExample> read(Path file, boolean labelled) {
@@ -30,7 +25,7 @@ final class EntityJsonlReader {
             for (String line; (line = lines.nextLine()) != null; ) {
                 if (line.isBlank()) continue;
                 long number = lines.lineNumber();
-                JsonNode object = parse(line, file, number);
+                JsonNode object = JsonLines.object(line, file, number);
                 JsonNode text = object.get("text");
                 if (text == null || !text.isTextual()) throw InputException.at(file, number, "needs a \"text\" string");
                 List<String> words = NerReader.codePoints(text.asText());
@@ -40,19 +35,6 @@ final class EntityJsonlReader {
             }
         }
         return examples;
-    }
-
-    private static JsonNode parse(String line, Path file, long number) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw InputException.at(file, number, "bad JSON: " + e.getOriginalMessage());
-        }
-        if (!node.isObject()) {
-            throw InputException.at(file, number, "expected one JSON object per line, found " + node.getNodeType().name().toLowerCase(Locale.ROOT));
-        }
-        return node;
     }
 
     private static String id(JsonNode id, Path file, long number) {
