@@ -53,17 +53,36 @@ class DataParallelEquivalenceTest {
         assertFinetuningEquivalent(33, 4, 2, 3);
     }
 
+    /**
+     * NER with a CRF: per-token losses (each row's mean over its scored tokens, the CRF's NLL by the forward
+     * algorithm) weigh the same on two processes, and the dev evaluation gathers per-token logits from both.
+     */
+    @Test
+    void nerWithACrfOnTwoProcessesIsNerOnOne() throws Exception {
+        Path train = TaskEndToEndTest.sentences(Fixtures.DATA.resolve("ner_resume/train.bmes"), 29, dir.resolve("ner-train.bmes"));
+        Path dev = TaskEndToEndTest.sentences(Fixtures.DATA.resolve("ner_resume/dev.bmes"), 5, dir.resolve("ner-dev.bmes"));
+        List<Double> one = assertFinetuningEquivalent(List.of("--task", "ner", "--crf"), train, dev, 0, 4, 1, 2);
+        assertTrue(one.size() >= 8, "two epochs of at least 29 rows in global batches of 8: " + one);
+    }
+
     private void assertFinetuningEquivalent(int examples, int batchPerProcess, int accumulation, int epochs) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, examples, dir.resolve("train.tsv"));
         Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("dev.tsv"));
+        int updatesPerEpoch = Math.ceilDiv(examples, 2 * batchPerProcess) / accumulation;
+        assertFinetuningEquivalent(List.of("--task", "pair"), train, dev, updatesPerEpoch * epochs, batchPerProcess, accumulation, epochs);
+    }
+
+    /** {@code steps}: the updates both runs must log (0: as many as the one-process run logs); returns its losses. */
+    private List<Double> assertFinetuningEquivalent(List<String> task, Path train, Path dev, int steps, int batchPerProcess, int accumulation,
+            int epochs) throws Exception {
         Path config = withoutDropout(Fixtures.tinyConfig(dir));
-        List<String> common = List.of("--task", "pair", "--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
+        List<String> common = Stream.concat(task.stream(), Stream.of("--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
                 "--train", train.toString(), "--dev", dev.toString(), "--epochs", Integer.toString(epochs), "--seq-len", "32",
                 "--lr", "1e-3", "--grad-accum", Integer.toString(accumulation), "--log-every", "1",
                 "--eval-every", "1000", // evaluated once, at the end: best/ is the final model
                 // Adam's default ε 1e-8 magnifies float rounding in gradients that are 0 in exact arithmetic (the
                 // attention's key bias) into updates: 2e-4 apart then, as far as 1 process is from itself on 2 threads
-                "--epsilon", "1e-6", "--threads", "1");
+                "--epsilon", "1e-6", "--threads", "1")).toList();
 
         Cli one = Cli.run(args(List.of("finetune"), common, "--output", dir.resolve("one").toString(),
                 "--batch-size", Integer.toString(2 * batchPerProcess)));
@@ -72,8 +91,8 @@ class DataParallelEquivalenceTest {
                 "--batch-size", Integer.toString(batchPerProcess)));
         assertEquals(0, two.exitCode(), two.toString());
 
-        int updatesPerEpoch = Math.ceilDiv(examples, 2 * batchPerProcess) / accumulation;
-        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", updatesPerEpoch * epochs);
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", steps > 0 ? steps : losses(dir.resolve("one")).size());
+        return losses(dir.resolve("one"));
     }
 
     /**

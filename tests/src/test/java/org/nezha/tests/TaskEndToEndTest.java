@@ -51,7 +51,7 @@ class TaskEndToEndTest {
     }
 
     /** The first {@code n} sentences (blank-line separated) of a column file. */
-    private static Path sentences(Path source, int n, Path target) throws IOException {
+    static Path sentences(Path source, int n, Path target) throws IOException {
         List<String> out = new ArrayList<>();
         int seen = 0;
         for (String line : Files.readAllLines(source)) {
