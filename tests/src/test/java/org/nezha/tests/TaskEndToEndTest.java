@@ -123,6 +123,24 @@ class TaskEndToEndTest {
         assertTrue(answers.has("DEV_0_QUERY_0"), answers.toString());
     }
 
+    /** bf16 autocast: the encoder in bf16, the CRF's forward algorithm still gives a finite loss that falls. */
+    @Test
+    void nerWithACrfTrainsInBf16() throws Exception {
+        Path out = dir.resolve("ner-bf16");
+        Cli run = Cli.run("finetune", "--task", "ner", "--crf", "--precision", "bf16", "--model-config", config.toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", nerTrain.toString(), "--dev", nerDev.toString(), "--output", out.toString(),
+                "--max-steps", "12", "--batch-size", "16", "--seq-len", "48", "--lr", "3e-3", "--log-every", "1", "--threads", "2");
+        assertEquals(0, run.exitCode(), run.toString());
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode record = JSON.readTree(line);
+            if (record.has("loss")) losses.add(record.get("loss").asDouble());
+        }
+        assertEquals(12, losses.size());
+        assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
+        assertTrue(losses.getLast() < losses.getFirst(), losses.toString());
+    }
+
     /** A span run (whose config holds HF's two placeholder labels, not the data's) resumes from its checkpoint. */
     @Test
     void aSpanRunResumes() {
