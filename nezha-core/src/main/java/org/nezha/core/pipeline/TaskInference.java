@@ -1,6 +1,7 @@
 package org.nezha.core.pipeline;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -44,7 +45,7 @@ final class TaskInference {
                 long perToken = logits.dim() == 3 ? logits.size(2) : 0;
                 for (int r = 0; r < members.length; r++) {
                     int keep = perToken == 0 ? perRow : Math.toIntExact(rows.get(members[r]).inputIds().length * perToken);
-                    out[members[r]] = java.util.Arrays.copyOfRange(values, r * perRow, r * perRow + keep);
+                    out[members[r]] = Arrays.copyOfRange(values, r * perRow, r * perRow + keep);
                 }
                 done += members.length;
             }
