@@ -1,6 +1,13 @@
 package org.nezha.core.retrieval;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import org.nezha.core.tensor.Tensors;
 
 /**
  * Brute-force top-k search by inner product; with L2-normalised vectors that is cosine similarity. Each
@@ -53,6 +60,52 @@ public final class ExactSearch {
             scores[q] = new float[k];
             top.drainBestFirst(indices[q], scores[q]);
         });
+        return new Hits(indices, scores);
+    }
+
+    /** Score-matrix elements per libtorch chunk of queries: 64 MiB of float32, however large the corpus. */
+    private static final long TENSOR_CHUNK_ELEMENTS = 1L << 24;
+
+    /**
+     * The same search with libtorch, queries · corpusᵀ then {@code topk}, on the device the tensors live on
+     * ({@code corpus} [N, d], {@code queries} [Q, d], computed in float32), a chunk of queries at a time so the
+     * score matrix stays bounded. Two differences from the array search, so use that one where they matter: the
+     * matmul sums in its own order (scores may differ in the last bits), and torch.topk orders equal scores as
+     * it likes rather than by lower index.
+     */
+    public static Hits topK(Tensor corpus, Tensor queries, int k) {
+        if (corpus.dim() != 2 || queries.dim() != 2) {
+            throw new IllegalArgumentException("corpus and queries must be matrices [N, d] and [Q, d], got "
+                    + corpus.dim() + " and " + queries.dim() + " dimensions");
+        }
+        if (corpus.size(1) != queries.size(1)) {
+            throw new IllegalArgumentException("query dimension " + queries.size(1) + " does not match corpus dimension "
+                    + corpus.size(1));
+        }
+        long corpusSize = corpus.size(0);
+        if (k < 1 || k > corpusSize) {
+            throw new IllegalArgumentException("k must be in [1, corpus size " + corpusSize + "], got " + k);
+        }
+        int queryCount = Math.toIntExact(queries.size(0));
+        int[][] indices = new int[queryCount][];
+        float[][] scores = new float[queryCount][];
+        int chunk = (int) Math.max(1, Math.min(queryCount, TENSOR_CHUNK_ELEMENTS / corpusSize));
+        try (PointerScope scope = new PointerScope()) {
+            Tensor corpusT = corpus.to(ScalarType.Float).t();
+            for (int start = 0; start < queryCount; start += chunk) {
+                try (PointerScope chunkScope = new PointerScope()) {
+                    int rows = Math.min(chunk, queryCount - start);
+                    var top = queries.narrow(0, start, rows).to(ScalarType.Float).mm(corpusT).topk(k, 1, true, true);
+                    float[] topScores = Tensors.toFloats(top.get0());
+                    long[] topIndices = Tensors.toLongs(top.get1());
+                    for (int r = 0; r < rows; r++) {
+                        scores[start + r] = Arrays.copyOfRange(topScores, r * k, (r + 1) * k);
+                        indices[start + r] = new int[k];
+                        for (int i = 0; i < k; i++) indices[start + r][i] = (int) topIndices[r * k + i];
+                    }
+                }
+            }
+        }
         return new Hits(indices, scores);
     }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -97,10 +100,10 @@ class ContrastiveLossTest {
 
     /** log(1 + Σ_{gold_i > gold_j} exp(λ (cos_j − cos_i))), summed stably around the largest term. */
     private static double referenceCosent(double[] cos, double[] gold, double lambda) {
-        java.util.List<Double> terms = new java.util.ArrayList<>(java.util.List.of(0.0));
+        List<Double> terms = new ArrayList<>(List.of(0.0));
         for (int i = 0; i < cos.length; i++) {
             for (int j = 0; j < cos.length; j++) {
-                if (gold[i] > gold[j]) terms.add(lambda * ((double) (float) cos[j] - (double) (float) cos[i]));
+                if (gold[i] > gold[j]) terms.add(lambda * (cos[j] - cos[i]));
             }
         }
         double max = terms.stream().mapToDouble(Double::doubleValue).max().orElseThrow();

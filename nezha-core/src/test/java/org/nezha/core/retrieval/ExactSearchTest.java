@@ -9,9 +9,12 @@ import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import org.nezha.core.tensor.Tensors;
 
 class ExactSearchTest {
 
@@ -108,5 +111,42 @@ class ExactSearchTest {
     @Test
     void noQueriesGiveNoHits() {
         assertEquals(0, ExactSearch.topK(new float[][] {{1}}, new float[0][], 1).indices().length);
+    }
+
+    /** libtorch's matmul + topk against the array search: same scores rank by rank (to float32 rounding), each hit's own score. */
+    @ParameterizedTest(name = "corpus {0}, dim {1}, queries {2}, k {3}")
+    @CsvSource({"1, 4, 3, 1", "100, 16, 9, 10", "1000, 8, 20, 1000", "300, 5, 40, 7"})
+    void tensorSearchAgreesWithArraySearch(int corpusSize, int dim, int queryCount, int k) {
+        Random random = new Random(corpusSize + 17L * dim);
+        float[] corpus = randomVectors(random, corpusSize, dim, false);
+        float[] queries = randomVectors(random, queryCount, dim, false);
+        ExactSearch.Hits expected = ExactSearch.topK(corpus, queries, dim, k);
+        try (PointerScope scope = new PointerScope()) {
+            ExactSearch.Hits actual = ExactSearch.topK(Tensors.floats(corpus, corpusSize, dim),
+                    Tensors.floats(queries, queryCount, dim), k);
+            for (int q = 0; q < queryCount; q++) {
+                for (int r = 0; r < k; r++) {
+                    assertEquals(expected.scores()[q][r], actual.scores()[q][r], 1e-4f, "query " + q + " rank " + r);
+                    float own = ExactSearch.score(queries, q * dim, corpus, actual.indices()[q][r] * dim, dim);
+                    assertEquals(own, actual.scores()[q][r], 1e-4f, "query " + q + " rank " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void tensorSearchHandCaseAndErrors() {
+        try (PointerScope scope = new PointerScope()) {
+            var corpus = Tensors.floats(new float[] {1, 0, 0, 1, 0.6f, 0.8f, -1, 0}, 4, 2);
+            ExactSearch.Hits hits = ExactSearch.topK(corpus, Tensors.floats(new float[] {1, 0}, 1, 2), 3);
+            assertArrayEquals(new int[] {0, 2, 1}, hits.indices()[0]);
+            assertArrayEquals(new float[] {1, 0.6f, 0}, hits.scores()[0], 1e-6f);
+            assertEquals("query dimension 3 does not match corpus dimension 2",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> ExactSearch.topK(corpus, Tensors.floats(new float[3], 1, 3), 1)).getMessage());
+            assertEquals("k must be in [1, corpus size 4], got 5",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> ExactSearch.topK(corpus, Tensors.floats(new float[2], 1, 2), 5)).getMessage());
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.nezha.core.retrieval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ class RetrievalMetricsTest {
 
     @Test
     void cutoffsStopAtTheirRank() {
-        List<String> ranking = new java.util.ArrayList<>();
+        List<String> ranking = new ArrayList<>();
         for (int i = 1; i <= 60; i++) ranking.add("n" + i);
         ranking.set(10, "r1"); // rank 11: outside MRR@10, nDCG@10, recall@10
         ranking.set(49, "r2"); // rank 50: inside recall@50
