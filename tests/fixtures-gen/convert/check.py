@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Re-reads what gen.py wrote, with readers of its own (nothing imported from ../shared): the TF
 bundle's LevelDB table and protobuf entries (every block's and tensor's masked crc32c, offsets and
-sizes), reference.safetensors, and the torch zip/legacy pickles (through an unpickler that builds no
+sizes), reference.json, and the torch zip/legacy pickles (through an unpickler that builds no
 torch objects). Checks that every format holds the same weights as the reference, under the names and
 in the layout expected.json gives. Standard library only.
 
@@ -142,28 +142,20 @@ def read_bundle(prefix):
     return tensors, blocks
 
 
-# --- safetensors -----------------------------------------------------------------------------------
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack_from("<Q", raw)[0]
-    assert n % 8 == 0 and 8 + n <= len(raw)
-    text = raw[8:8 + n]
-    header = json.loads(text.decode())
-    assert text == text.rstrip(b" ") + b" " * (len(text) - len(text.rstrip(b" ")))
-    meta = header.pop("__metadata__", None)
-    out, at = {}, 0
-    for name, h in header.items():
-        start, end = h["data_offsets"]
-        assert start == at, name
-        code, size = {"F32": ("f", 4), "F16": ("e", 2)}[h["dtype"]]
+# --- reference.json -------------------------------------------------------------------------------
+def read_reference(path):
+    """reference.json: name -> ("F32", shape, values), every value a float32."""
+    ref = json.load(open(path))
+    assert ref["dtype"] == "float32"
+    out = {}
+    for t in ref["tensors"]:
         count = 1
-        for d in h["shape"]:
+        for d in t["shape"]:
             count *= d
-        assert end - start == count * size, name
-        out[name] = (h["dtype"], h["shape"], list(struct.unpack_from("<%d%s" % (count, code), raw, 8 + n + start)))
-        at = end
-    assert 8 + n + at == len(raw), "trailing bytes"
-    return out, meta
+        assert len(t["values"]) == count, t["name"]
+        assert all(struct.unpack("<f", struct.pack("<f", v))[0] == v for v in t["values"]), t["name"] + " holds a non-float32 value"
+        out[t["name"]] = ("F32", t["shape"], t["values"])
+    return out
 
 
 # --- torch pickles ---------------------------------------------------------------------------------
@@ -247,8 +239,7 @@ def fp16(v):
 # --- the checks ------------------------------------------------------------------------------------
 def check_model(d):
     exp = json.load(open(os.path.join(d, "expected.json")))
-    ref, meta = read_safetensors(os.path.join(d, "reference.safetensors"))
-    assert meta == {"format": "pt"}
+    ref = read_reference(os.path.join(d, "reference.json"))
     names = [t["name"] for t in exp["tensors"]]
     assert sorted(ref) == sorted(names) and list(ref) == sorted(ref), "reference names"
     assert len(names) == exp["modelTensors"]

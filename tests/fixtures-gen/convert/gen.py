@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes whole tiny models (NEZHA, BERT, ALBERT) for the checkpoint converter's tests: for each, the
 same weights as a TF checkpoint (with Adam slots and global_step, as Google's run_pretraining saves),
-as PyTorch checkpoints (HF-ported state dicts) and as an independent reference.safetensors in HF names,
+as PyTorch checkpoints (HF-ported state dicts) and as an independent reference.json in HF names,
 plus expected.json. Python 3 standard library only; no TensorFlow, torch or numpy.
 
 Run: python3 tests/fixtures-gen/convert/gen.py [--out DIR]
@@ -18,7 +18,6 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))
-import safetensors_file  # noqa: E402
 from tfbundle import encode, write_bundle  # noqa: E402
 from torchsave import Storage, Tensor, save_legacy, save_zip, state_dict  # noqa: E402
 from values import random_values, size_of, to_f16, to_f32, transpose  # noqa: E402
@@ -340,13 +339,16 @@ def write_torch(model_dir, sub, family, rows, values, fmt="zip", storage_type="F
 
 
 def write_reference(path, rows, values):
-    """The weights in HF names and layout, float32, sorted by name (as the safetensors library lays them out)."""
+    """The weights in HF names and layout, sorted by name, as JSON text (not a weights file): each value a
+    float32 written as Python's shortest repr, which a reader parses back to exactly that float32."""
     tensors = []
     for tf, shape, hf, transposed in sorted(rows, key=lambda r: r[2]):
         hf_shape, hf_values = hf_layout(values[tf], shape, transposed)
-        tensors.append((hf, "F32", hf_shape, hf_values))
-    header, data = safetensors_file.write(path, tensors, metadata={"format": "pt"})
-    return {"dtype": "F32", "headerBytes": header, "dataBytes": data}
+        tensors.append({"name": hf, "shape": hf_shape, "values": hf_values})
+    with open(path, "w") as f:
+        json.dump({"dtype": "float32", "tensors": tensors}, f, separators=(",", ":"))
+        f.write("\n")
+    return {"dtype": "float32", "tensors": len(tensors), "values": sum(len(t["values"]) for t in tensors)}
 
 
 def model(out, name, family):
@@ -368,8 +370,7 @@ def model(out, name, family):
     expected["modelParameters"] = sum(size_of(shape) for _, shape, _, _ in rows)
     expected["tf"] = write_tf(model_dir, name, family, rows, values)
     expected["torch"] = {"torch/pytorch_model.bin": write_torch(model_dir, "torch", family, rows, values)}
-    expected["reference"] = {"reference.safetensors": write_reference(os.path.join(model_dir, "reference.safetensors"),
-                                                                      rows, values)}
+    expected["reference"] = {"reference.json": write_reference(os.path.join(model_dir, "reference.json"), rows, values)}
     if family == "bert":
         expected["torch"]["torch_legacy/pytorch_model.bin"] = write_torch(model_dir, "torch_legacy", family, rows,
                                                                          values, fmt="legacy")
