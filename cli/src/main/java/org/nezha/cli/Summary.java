@@ -1,6 +1,5 @@
 package org.nezha.cli;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,7 +34,8 @@ final class Summary {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "fine-tuning done (%s): %d steps in %s on %,d examples; best dev %s at step %d%n", r.task(), r.steps(),
                 duration(r.seconds()), r.trainExamples(), r.metric(), r.bestStep()));
-        for (String name : scoreNames(m)) {
+        for (String name : r.headlineMetrics()) {
+            if (!(m.get(name) instanceof Number)) continue;
             Object baseline = r.devBaselineMetrics().get(name);
             b.append(String.format(Locale.ROOT, "  dev %-11s %.4f%s%n", name, number(m, name),
                     baseline instanceof Number n ? String.format(Locale.ROOT, "  (trivial baseline %.4f)", n.doubleValue()) : ""));
@@ -46,14 +46,6 @@ final class Summary {
         b.append("  loss curve      ").append(r.lossCurve());
         return b.toString();
     }
-
-    /** The headline scores of a task's metrics, those present of the ones people compare runs by. */
-    static List<String> scoreNames(Map<String, Object> metrics) {
-        return HEADLINE_SCORES.stream().filter(name -> metrics.get(name) instanceof Number).toList();
-    }
-
-    private static final List<String> HEADLINE_SCORES = List.of("accuracy", "macro_f1", "positive_f1", "f1", "precision", "recall",
-            "token_accuracy", "em");
 
     static double number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();

@@ -86,9 +86,10 @@ public final class FinetuneJob {
 
     /**
      * What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model).
-     * {@code devBaselineMetrics}: the task's trivial predictor (majority class, all-O, empty answer) scored on dev.
+     * {@code devBaselineMetrics}: the task's trivial predictor (majority class, all-O, empty answer) scored on dev;
+     * {@code headlineMetrics}: the task's selection metrics, the scores a summary shows.
      */
-    public record Result(String task, Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
+    public record Result(String task, List<String> headlineMetrics, Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
             Map<String, Object> devBaselineMetrics, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
             int devExamples, List<String> labels) {}
 
@@ -222,11 +223,11 @@ public final class FinetuneJob {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!dp.isMain()) {
                     dp.awaitOthers();
-                    return new Result(task.name(), null, 0, null, metric, null, null, null, maxSteps, seconds, train.size(), dev.size(), labels);
+                    return new Result(task.name(), task.selectionMetrics(), null, 0, null, metric, null, null, null, maxSteps, seconds, train.size(), dev.size(), labels);
                 }
                 Path curve = writeCurve(log, metric);
                 dp.awaitOthers();
-                return new Result(task.name(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve, maxSteps, seconds,
+                return new Result(task.name(), task.selectionMetrics(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve, maxSteps, seconds,
                         train.size(), dev.size(), labels);
             }
         }
