@@ -26,7 +26,20 @@ final class TaskOptionsMixin {
     @Option(names = "--n-best", paramLabel = "N", description = "span: start and end candidates per window the decoder weighs. Default: 20.")
     Integer nBest;
 
+    @Option(names = "--pooling", paramLabel = "MODE", description = "embedding: cls (the [CLS] vector), mean (over the tokens) or "
+            + "cls-pooler (BERT's pooler on [CLS]). Saved with the model; a model that records one keeps it. Default: cls.")
+    String pooling;
+
+    @Option(names = "--embedding-loss", paramLabel = "LOSS", description = "embedding, finetune: simcse (InfoNCE with in-batch "
+            + "negatives: single texts are unsupervised SimCSE, pairs supervised, triplets add their hard negative; a 0/1 label "
+            + "marks which pairs are positives) or cosent (pairs with a graded score in label). Default: simcse.")
+    String embeddingLoss;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "embedding, finetune: SimCSE's softmax temperature. Default: 0.05.")
+    Double temperature;
+
     TaskOptions options() {
-        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength, nBest);
+        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength, nBest, pooling,
+                embeddingLoss, temperature);
     }
 }

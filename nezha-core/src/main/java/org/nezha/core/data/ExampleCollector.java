@@ -7,7 +7,10 @@ import java.util.Set;
 
 import org.nezha.core.InputException;
 
-/** The rules every task file format shares: which fields a task needs, non-empty texts, labels on all rows or none, default ids. */
+/**
+ * The rules every task file format shares: which fields a task needs, non-empty texts, the same texts
+ * and labels on all rows or none, default ids.
+ */
 final class ExampleCollector {
     private final Path file;
     private final TaskKind kind;
@@ -32,13 +35,27 @@ final class ExampleCollector {
             throw InputException.at(file, line, "a second text (" + TaskField.TEXT_B.alternatives()
                     + ") for a single-text task");
         }
+        if (present.contains(TaskField.NEGATIVE) && (kind != TaskKind.TEXTS || !present.contains(TaskField.TEXT_B))) {
+            throw InputException.at(file, line, kind != TaskKind.TEXTS
+                    ? "a hard negative (" + TaskField.NEGATIVE.alternatives() + ") is for sentence-embedding tasks only"
+                    : "a hard negative (" + TaskField.NEGATIVE.alternatives() + ") needs a second text ("
+                            + TaskField.TEXT_B.alternatives() + ") to be the positive");
+        }
+    }
+
+    /** Adds one row without a hard negative. */
+    void add(long line, String id, String textA, String textB, String label) {
+        add(line, id, textA, textB, null, label);
     }
 
     /** Adds one row; null or blank label means none, null or blank id means the 1-based example number. */
-    void add(long line, String id, String textA, String textB, String label) {
+    void add(long line, String id, String textA, String textB, String negative, String label) {
         if (textA == null || textA.isBlank()) throw InputException.at(file, line, "empty text");
         if (kind == TaskKind.PAIR && (textB == null || textB.isBlank())) {
             throw InputException.at(file, line, "empty second text");
+        }
+        if ((textB != null && textB.isBlank()) || (negative != null && negative.isBlank())) {
+            throw InputException.at(file, line, textB != null && textB.isBlank() ? "empty second text" : "empty hard negative");
         }
         String cleanLabel = label == null || label.isBlank() ? null : label.strip();
         if (examples.isEmpty()) {
@@ -49,7 +66,12 @@ final class ExampleCollector {
                     : "a label, but line " + first + " has none; label all rows or none");
         }
         String exampleId = id == null || id.isBlank() ? String.valueOf(examples.size() + 1) : id.strip();
-        examples.add(new TaskExample(exampleId, textA, textB, cleanLabel, file, line));
+        TaskExample example = new TaskExample(exampleId, textA, textB, negative, cleanLabel, file, line);
+        if (!examples.isEmpty() && example.textCount() != examples.getFirst().textCount()) {
+            throw InputException.at(file, line, example.textCount() + " texts, but line " + examples.getFirst().line() + " has "
+                    + examples.getFirst().textCount() + "; every row must have the same texts");
+        }
+        examples.add(example);
     }
 
     List<TaskExample> examples() {

@@ -28,6 +28,7 @@ final class JsonlTaskReader {
             examples.add(number, scalar(object, names, fields, TaskField.ID, file, number),
                     scalar(object, names, fields, TaskField.TEXT_A, file, number),
                     scalar(object, names, fields, TaskField.TEXT_B, file, number),
+                    scalar(object, names, fields, TaskField.NEGATIVE, file, number),
                     scalar(object, names, fields, TaskField.LABEL, file, number));
         }
         return examples.examples();

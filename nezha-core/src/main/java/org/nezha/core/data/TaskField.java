@@ -12,6 +12,7 @@ import org.nezha.core.InputException;
 enum TaskField {
     TEXT_A("text_a", "sentence1", "text", "sentence"),
     TEXT_B("text_b", "sentence2"),
+    NEGATIVE("negative", "hard_negative", "text_c"),
     LABEL("label"),
     ID("id");
 

@@ -1,7 +1,12 @@
 package org.nezha.core.data;
 
-/** Whether a task classifies sentence pairs (matching, inference) or single texts (sentiment, topic). */
+/**
+ * The texts a task's examples hold: sentence pairs (matching, inference), single texts (sentiment,
+ * topic), or whichever of one text, a pair or a triplet (text_a, text_b, negative) a file has, the
+ * same on every row (sentence embeddings).
+ */
 public enum TaskKind {
     PAIR,
-    SINGLE
+    SINGLE,
+    TEXTS
 }

@@ -11,7 +11,8 @@ import org.nezha.core.InputException;
 /**
  * Tab-separated task files. A first line that names a known column is a header (so CLUE's
  * "label&lt;TAB&gt;text" works); otherwise the LCQMC layout: text_a, text_b[, label] for pairs,
- * text[, label] for single texts.
+ * text[, label] for single texts, and for sentence embeddings text, or text_a, text_b[, label] (a
+ * hard negative needs a header).
  */
 final class TsvTaskReader {
     private TsvTaskReader() {}
@@ -43,24 +44,28 @@ final class TsvTaskReader {
                         + cells.length + " columns");
             }
             examples.add(number, cell(cells, columns, TaskField.ID), cell(cells, columns, TaskField.TEXT_A),
-                    cell(cells, columns, TaskField.TEXT_B), cell(cells, columns, TaskField.LABEL));
+                    cell(cells, columns, TaskField.TEXT_B), cell(cells, columns, TaskField.NEGATIVE), cell(cells, columns, TaskField.LABEL));
         }
         return examples.examples();
     }
 
     /** The LCQMC column layout for a row of {@code count} cells, or null when no layout has that many. */
     private static Map<TaskField, Integer> headerlessColumns(TaskKind kind, int count) {
-        int texts = kind == TaskKind.PAIR ? 2 : 1;
+        int texts = kind == TaskKind.PAIR || (kind == TaskKind.TEXTS && count > 1) ? 2 : 1;
         if (count != texts && count != texts + 1) return null;
         Map<TaskField, Integer> columns = new EnumMap<>(TaskField.class);
         columns.put(TaskField.TEXT_A, 0);
-        if (kind == TaskKind.PAIR) columns.put(TaskField.TEXT_B, 1);
+        if (texts == 2) columns.put(TaskField.TEXT_B, 1);
         if (count > texts) columns.put(TaskField.LABEL, texts);
         return columns;
     }
 
     private static String headerlessLayout(TaskKind kind) {
-        return kind == TaskKind.PAIR ? "text_a<TAB>text_b[<TAB>label] (no header)" : "text[<TAB>label] (no header)";
+        return switch (kind) {
+            case PAIR -> "text_a<TAB>text_b[<TAB>label] (no header)";
+            case SINGLE -> "text[<TAB>label] (no header)";
+            case TEXTS -> "text, or text_a<TAB>text_b[<TAB>label] (no header; a hard negative needs a header)";
+        };
     }
 
     private static String cell(String[] cells, Map<TaskField, Integer> columns, TaskField field) {

@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 import org.nezha.core.InputException;
 import org.nezha.core.model.NezhaModel;
+import org.nezha.core.tensor.Tensors;
 import org.nezha.core.train.Trainer;
 
 /**
@@ -99,6 +103,34 @@ public final class DataParallelTraining implements AutoCloseable {
             result.add(row);
         }
         return result;
+    }
+
+    /**
+     * Every rank's rows of {@code local} ([n, …], n may differ between ranks and be 0) stacked in rank
+     * order, on every rank, for a loss over the global batch (in-batch negatives from all processes).
+     * Gradients flow into this rank's own rows only; the other ranks' rows arrive as constants, as
+     * their own ranks backpropagate into them. Each rank places its rows at its offset in a block of
+     * zeros and the blocks are summed, so the values arrive exact. Every rank must call it.
+     */
+    public Tensor gatherRows(Tensor local) {
+        if (group == null) return local;
+        long[] counts = new long[worldSize()];
+        counts[rank()] = local.size(0);
+        counts = group.sumOverRanks(counts);
+        long before = 0, total = 0;
+        for (int r = 0; r < counts.length; r++) {
+            if (r < rank()) before += counts[r];
+            total += counts[r];
+        }
+        long[] shape = local.sizes().vec().get();
+        shape[0] = total;
+        Tensor all = torch.zeros(shape, Tensors.options(local.scalar_type(), local.device()));
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            all.narrow(0, before, local.size(0)).copy_(local.detach());
+        }
+        group.startAllReduceSum(all).await();
+        return torch.cat(new TensorVector(all.narrow(0, 0, before), local,
+                all.narrow(0, before + local.size(0), total - before - local.size(0))), 0);
     }
 
     /**

@@ -58,6 +58,11 @@ public final class FineTunedModel<X, M, P> {
         return load(task, dir, config, execution);
     }
 
+    /** Loads a directory as a model for {@code task}, whatever task its config.json records. */
+    public static <X, M, P> FineTunedModel<X, M, P> load(FinetuneTask<X, M, P> task, Path dir, Execution execution) {
+        return load(task, dir, ModelDirectory.readConfig(dir), execution);
+    }
+
     private static <X, M, P> FineTunedModel<X, M, P> load(FinetuneTask<X, M, P> task, Path dir, NezhaConfig config, Execution execution) {
         Path configFile = dir.resolve(ModelDirectory.CONFIG);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
@@ -98,10 +103,20 @@ public final class FineTunedModel<X, M, P> {
 
     /** Reads {@code file} ({@code labelled}: its gold answers are required) and predicts every example. */
     public Predicted<X, P> predict(Path file, boolean labelled, int seqLen, int batchSize, String phase, Progress progress) {
+        ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), model.config(), "the model's config.json"); // before reading
+        return predict(task.read(file, labelled), labelled, seqLen, batchSize, true, phase, progress);
+    }
+
+    /**
+     * Predicts examples already in memory ({@code labelled}: encoded with their gold answers);
+     * {@code lengthSorted}: batches by length (false only to measure what that saves).
+     */
+    public Predicted<X, P> predict(List<X> examples, boolean labelled, int seqLen, int batchSize, boolean lengthSorted, String phase,
+            Progress progress) {
         ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), model.config(), "the model's config.json");
-        List<X> examples = task.read(file, labelled);
         List<Feature<M>> features = task.encode(examples, labels, tokenizer, seqLen, labelled);
-        List<float[]> logits = TaskInference.logits(model, features, tokenizer.vocab().padId(), batchSize, execution, phase, progress);
+        List<float[]> logits = TaskInference.logits(model, features, tokenizer.vocab().padId(), batchSize, lengthSorted, execution, phase,
+                progress);
         return new Predicted<>(examples, task.decode(model, examples, features, logits, labels));
     }
 

@@ -20,6 +20,7 @@ import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.model.GlobalBatchLoss;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.ModelSize;
@@ -40,7 +41,7 @@ import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
 /**
- * Fine-tunes a model for any {@link FinetuneTask} (classification, tagging, span extraction) from a pretrained model or from scratch,
+ * Fine-tunes a model for any {@link FinetuneTask} (classification, tagging, span extraction, sentence embeddings) from a pretrained model or from scratch,
  * evaluates on dev after every epoch (or every N steps) and keeps the best model in {@code best/},
  * its scores in {@code dev_metrics.json}, the run in {@code metrics.jsonl} and {@code loss.png}.
  */
@@ -137,6 +138,7 @@ public final class FinetuneJob {
         }
         List<String> labels = task.labels(train);
         NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
+        task.checkTraining(train, config);
         if (resumeFrom != null) resumeFrom.requireLabels(config.labels());
         // every bad label or answer in either file stops the run here, before any training
         List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
@@ -167,6 +169,7 @@ public final class FinetuneJob {
                             s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
+            if (model instanceof GlobalBatchLoss global) global.gatherRowsWith(dp::gatherRows);
             // the saved model records its input length: eval and predict truncate as training did
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(seqLen);
             Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);

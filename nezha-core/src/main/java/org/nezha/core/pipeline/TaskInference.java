@@ -2,6 +2,7 @@ package org.nezha.core.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -19,14 +20,25 @@ import org.nezha.core.train.Precision;
 /**
  * Runs a task model over features without gradients, dropout off, and hands back each feature's
  * logits as Java floats for the task's decoder: a [C] row per feature, or [len, T] for per-token
- * heads, len being the feature's own length (the batch's padding cut off).
+ * heads, len being the feature's own length (the batch's padding cut off). Rows are batched in order
+ * of length, so a batch pads little (results come back in feature order all the same).
  */
 final class TaskInference {
     private TaskInference() {}
 
     static List<float[]> logits(TaskModel model, List<? extends Feature<?>> features, int padId, int batchSize, Execution execution,
             String phase, Progress progress) {
-        List<TaskBatcher.Row> rows = features.stream().map(f -> new TaskBatcher.Row(f.inputIds(), f.tokenTypeIds(), null)).toList();
+        return logits(model, features, padId, batchSize, true, execution, phase, progress);
+    }
+
+    /** {@code lengthSorted} false: batches of rows in feature order (for measuring what sorting saves). */
+    static List<float[]> logits(TaskModel model, List<? extends Feature<?>> features, int padId, int batchSize, boolean lengthSorted,
+            Execution execution, String phase, Progress progress) {
+        Integer[] order = new Integer[features.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (lengthSorted) Arrays.sort(order, Comparator.comparingInt(i -> features.get(i).inputIds().length)); // stable
+        List<TaskBatcher.Row> rows = new ArrayList<>(order.length);
+        for (int i : order) rows.add(new TaskBatcher.Row(features.get(i).inputIds(), features.get(i).tokenTypeIds(), null));
         TaskBatcher batches = TaskBatcher.inOrder(rows, padId, batchSize);
         float[][] out = new float[rows.size()][];
         progress.begin(phase, rows.size());
@@ -45,7 +57,7 @@ final class TaskInference {
                 long perToken = logits.dim() == 3 ? logits.size(2) : 0;
                 for (int r = 0; r < members.length; r++) {
                     int keep = perToken == 0 ? perRow : Math.toIntExact(rows.get(members[r]).inputIds().length * perToken);
-                    out[members[r]] = Arrays.copyOfRange(values, r * perRow, r * perRow + keep);
+                    out[order[members[r]]] = Arrays.copyOfRange(values, r * perRow, r * perRow + keep);
                 }
                 done += members.length;
             }

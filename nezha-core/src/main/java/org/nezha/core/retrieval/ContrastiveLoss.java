@@ -12,7 +12,7 @@ import org.nezha.core.tensor.Tensors;
 public final class ContrastiveLoss {
     /** CoSENT's scale: the paper's (and its reference code's) λ = 20. */
     public static final double COSENT_LAMBDA = 20;
-    private static final long NO_IGNORED_INDEX = -100; // torch's default; every row counts
+    private static final long IGNORED_INDEX = -100; // torch's default
 
     private ContrastiveLoss() {}
 
@@ -23,6 +23,14 @@ public final class ContrastiveLoss {
      * and the loss is the cross-entropy with target i for row i, averaged over rows.
      */
     public static Tensor infoNce(Tensor queries, Tensor positives, Tensor hardNegatives, double temperature) {
+        return infoNce(queries, positives, hardNegatives, temperature, null);
+    }
+
+    /**
+     * InfoNCE averaged over the rows {@code counted} (bool [B]; null: all) only: a pair that is not a positive
+     * asks no question, but its texts stay candidates for the others. No counted row: 0 (with a gradient of 0).
+     */
+    public static Tensor infoNce(Tensor queries, Tensor positives, Tensor hardNegatives, double temperature, Tensor counted) {
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         requireSameShape("positives", positives, queries);
         if (hardNegatives != null) requireSameShape("hard negatives", hardNegatives, queries);
@@ -33,7 +41,12 @@ public final class ContrastiveLoss {
         }
         Tensor scores = q.mm(candidates.t()).div(Tensors.scalar(temperature));
         Tensor targets = torch.arange(Tensors.scalar(queries.size(0)), Tensors.options(ScalarType.Long, queries.device()));
-        return torch.cross_entropy_loss(scores, targets, new TensorOptional(), torch.Reduction.Mean.value, NO_IGNORED_INDEX, 0.0);
+        if (counted == null) {
+            return torch.cross_entropy_loss(scores, targets, new TensorOptional(), torch.Reduction.Mean.value, IGNORED_INDEX, 0.0);
+        }
+        targets = targets.masked_fill(counted.logical_not(), Tensors.scalar(IGNORED_INDEX));
+        Tensor sum = torch.cross_entropy_loss(scores, targets, new TensorOptional(), torch.Reduction.Sum.value, IGNORED_INDEX, 0.0);
+        return sum.div(counted.sum().to(ScalarType.Float).clamp_min(Tensors.scalar(1)));
     }
 
     /** CoSENT with λ = {@link #COSENT_LAMBDA}. */

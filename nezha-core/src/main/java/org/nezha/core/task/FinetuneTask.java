@@ -44,6 +44,12 @@ public interface FinetuneTask<X, M, P> {
     }
 
     /**
+     * What only a training file must satisfy, checked before any training ({@code config}: the model's, as
+     * {@link #configure} made it); dev, eval and predict files need not (e.g. a training objective's labels).
+     */
+    default void checkTraining(List<X> train, NezhaConfig config) {}
+
+    /**
      * The config the fine-tuned model is saved with: {@code base} with the labels as HF's id2label, the
      * HF architecture of this head and any field the head needs to be rebuilt (the generic code adds
      * the task's name).

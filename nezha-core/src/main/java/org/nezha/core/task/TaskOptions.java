@@ -10,8 +10,11 @@ package org.nezha.core.task;
  * @param maxQueryLength span extraction: the most tokens of a question kept
  * @param maxAnswerLength span extraction: the most tokens of a predicted answer
  * @param nBest span extraction: the start and end candidates per window the decoder considers
+ * @param pooling sentence embeddings: cls, mean or cls-pooler (a saved model records its own)
+ * @param embeddingLoss sentence embeddings: simcse or cosent (fine-tuning only)
+ * @param temperature sentence embeddings: SimCSE's softmax temperature (fine-tuning only)
  */
 public record TaskOptions(Boolean crf, String tagScheme, Integer docStride, Integer maxQueryLength, Integer maxAnswerLength,
-                          Integer nBest) {
-    public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null);
+                          Integer nBest, String pooling, String embeddingLoss, Double temperature) {
+    public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, null, null, null, null, null, null);
 }

@@ -5,7 +5,10 @@ import java.util.Locale;
 
 import org.nezha.core.InputException;
 import org.nezha.core.data.TaskKind;
+import org.nezha.core.model.EmbeddingObjective;
+import org.nezha.core.model.SentencePooling;
 import org.nezha.core.task.classification.ClassificationTask;
+import org.nezha.core.task.embedding.EmbeddingTask;
 import org.nezha.core.task.ner.NerTask;
 import org.nezha.core.task.ner.TagScheme;
 import org.nezha.core.task.span.SpanOptions;
@@ -15,7 +18,7 @@ import org.nezha.core.task.span.SpanTask;
 public final class Tasks {
     /** The field of config.json that names the task a model was fine-tuned for. */
     public static final String CONFIG_FIELD = "nezha_task";
-    public static final List<String> NAMES = List.of("pair", "single", NerTask.NAME, SpanTask.NAME);
+    public static final List<String> NAMES = List.of("pair", "single", NerTask.NAME, SpanTask.NAME, EmbeddingTask.NAME);
 
     private Tasks() {}
 
@@ -29,6 +32,7 @@ public final class Tasks {
             case "single" -> new ClassificationTask(TaskKind.SINGLE);
             case NerTask.NAME -> new NerTask(options.tagScheme() == null ? null : tagScheme(options.tagScheme()), Boolean.TRUE.equals(options.crf()));
             case SpanTask.NAME -> new SpanTask(spanOptions(options));
+            case EmbeddingTask.NAME -> embeddingTask(options);
             default -> throw new InputException(source.startsWith("--")
                     ? source + " " + name + ": choose one of " + String.join(", ", NAMES)
                     : source + ": " + CONFIG_FIELD + " \"" + name + "\" is not a task this engine knows (" + String.join(", ", NAMES) + ")");
@@ -38,6 +42,17 @@ public final class Tasks {
     private static TagScheme tagScheme(String name) {
         for (TagScheme scheme : TagScheme.values()) if (scheme.name().equalsIgnoreCase(name)) return scheme;
         throw new InputException("--tag-scheme " + name + ": choose one of BIO, BIOES, BMES");
+    }
+
+    private static EmbeddingTask embeddingTask(TaskOptions o) {
+        SentencePooling pooling = o.pooling() == null ? null : SentencePooling.named(o.pooling());
+        if (o.pooling() != null && pooling == null) throw new InputException("--pooling " + o.pooling() + ": choose one of cls, mean, cls-pooler");
+        EmbeddingObjective objective = o.embeddingLoss() == null ? null : EmbeddingObjective.named(o.embeddingLoss());
+        if (o.embeddingLoss() != null && objective == null) {
+            throw new InputException("--embedding-loss " + o.embeddingLoss() + ": choose one of simcse, cosent");
+        }
+        if (o.temperature() != null && !(o.temperature() > 0)) throw new InputException("--temperature must be > 0, got " + o.temperature());
+        return new EmbeddingTask(pooling, objective, o.temperature());
     }
 
     private static SpanOptions spanOptions(TaskOptions o) {

@@ -1,0 +1,57 @@
+package org.nezha.core.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import org.nezha.core.tensor.Tensors;
+
+/** How a sentence vector is read off the encoder's hidden states, as sentence-transformers' pooling modes. */
+public enum SentencePooling {
+    /** The [CLS] token's hidden state. */
+    CLS("cls"),
+    /** The mean over the text's tokens ([CLS] and [SEP] included, padding not), as sentence-transformers' mean. */
+    MEAN("mean"),
+    /** BERT's pooler on [CLS]: tanh(dense(h[CLS])), trained by next-sentence prediction. */
+    CLS_POOLER("cls-pooler");
+
+    /** The field of config.json that records an embedding model's pooling. */
+    public static final String CONFIG_FIELD = "nezha_pooling";
+
+    private final String optionName;
+
+    SentencePooling(String optionName) {
+        this.optionName = optionName;
+    }
+
+    public String optionName() {
+        return optionName;
+    }
+
+    /** The pooling called {@code name}, or null when none is. */
+    public static SentencePooling named(String name) {
+        String key = name.strip().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(p -> p.optionName.equals(key)).findFirst().orElse(null);
+    }
+
+    /** Sentence vectors [B, hidden] from hidden states [B, L, hidden] and the int64 mask [B, L] (1 = token). */
+    Tensor pool(NezhaEncoder encoder, Tensor hidden, Tensor attentionMask) {
+        return switch (this) {
+            case CLS -> hidden.select(1, 0);
+            case CLS_POOLER -> encoder.pool(hidden);
+            case MEAN -> { // summed in float32: a bf16 sum over hundreds of tokens would lose the small ones
+                Tensor mask = attentionMask.unsqueeze(2).to(ScalarType.Float);
+                Tensor counts = mask.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(Tensors.scalar(1));
+                yield hidden.to(ScalarType.Float).mul(mask).sum(new long[] {1}, false, new ScalarTypeOptional()).div(counts);
+            }
+        };
+    }
+
+    /** Whether the encoder needs BERT's pooler weights. */
+    boolean usesPooler() {
+        return this == CLS_POOLER;
+    }
+}

@@ -1,0 +1,48 @@
+package org.nezha.core.task.embedding;
+
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.nezha.core.data.TaskExample;
+import org.nezha.core.io.AtomicFiles;
+
+/**
+ * {@code predict}'s output for sentence embeddings, JSON Lines in input order: {@code {"id", "similarity"}}
+ * (plus {@code "negative_similarity"} for triplets) for pairs, {@code {"id", "embedding": [...]}} for single
+ * texts. Written whole or not at all. ({@code nezha embed} writes vectors in bulk, as .npy.)
+ */
+final class EmbeddingWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EmbeddingWriter() {}
+
+    static void write(Path out, List<TaskExample> examples, List<Embedded> predictions) {
+        AtomicFiles.writeStream(out, stream -> {
+            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            for (int i = 0; i < examples.size(); i++) {
+                writer.write(JSON.writeValueAsString(line(examples.get(i), predictions.get(i))));
+                writer.write('\n');
+            }
+            writer.flush();
+        });
+    }
+
+    private static ObjectNode line(TaskExample example, Embedded prediction) {
+        ObjectNode line = JSON.createObjectNode().put("id", example.id());
+        if (prediction.vectors().length == 1) {
+            ArrayNode vector = line.putArray("embedding");
+            for (float v : prediction.vectors()[0]) vector.add(v);
+            return line;
+        }
+        line.put("similarity", prediction.similarity());
+        if (prediction.vectors().length > 2) line.put("negative_similarity", prediction.negativeSimilarity());
+        return line;
+    }
+}
