@@ -35,6 +35,12 @@ class DataParallelEquivalenceTest {
     private static final double LOSS_TOLERANCE = 1e-5;
     /** Relative to each tensor's largest weight (at least 1e-3), as the core data-parallel test compares; measured 3e-6. */
     private static final double WEIGHT_TOLERANCE = 1e-5;
+    /**
+     * Sentence embeddings: the scores pass through a softmax over the whole batch at every row, and the
+     * gradients of rarely seen tokens are near 0, where Adam turns rounding into updates. One process is
+     * 3.9e-5 from itself on 2 threads instead of 1 (measured); two processes were 1.5e-4 from one.
+     */
+    private static final double EMBEDDING_WEIGHT_TOLERANCE = 5e-4;
 
     @TempDir Path dir;
 
@@ -61,20 +67,35 @@ class DataParallelEquivalenceTest {
     void nerWithACrfOnTwoProcessesIsNerOnOne() throws Exception {
         Path train = TaskEndToEndTest.sentences(Fixtures.DATA.resolve("ner_resume/train.bmes"), 29, dir.resolve("ner-train.bmes"));
         Path dev = TaskEndToEndTest.sentences(Fixtures.DATA.resolve("ner_resume/dev.bmes"), 5, dir.resolve("ner-dev.bmes"));
-        List<Double> one = assertFinetuningEquivalent(List.of("--task", "ner", "--crf"), train, dev, 0, 4, 1, 2);
+        List<Double> one = assertFinetuningEquivalent(List.of("--task", "ner", "--crf"), train, dev, 0, 4, 1, 2, WEIGHT_TOLERANCE);
         assertTrue(one.size() >= 8, "two epochs of at least 29 rows in global batches of 8: " + one);
+    }
+
+    /**
+     * Sentence embeddings with SimCSE: every row's in-batch negatives are the whole global batch's positives,
+     * gathered from both processes, so each process's loss is the global batch's and its gradient reaches only
+     * its own rows. 33 pairs in global micro-batches of 4: rank 1 has no row in the last one of every epoch.
+     */
+    @Test
+    void embeddingsWithNegativesFromTheGlobalBatchOnTwoProcessesAreEmbeddingsOnOne() throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 33, dir.resolve("pairs.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("scored.tsv"));
+        List<Double> one = assertFinetuningEquivalent(List.of("--task", "embedding", "--temperature", "1"), train, dev, 0, 4, 2, 2,
+                EMBEDDING_WEIGHT_TOLERANCE);
+        assertTrue(one.stream().anyMatch(loss -> loss > 0), "some micro-batches hold positive pairs: " + one);
     }
 
     private void assertFinetuningEquivalent(int examples, int batchPerProcess, int accumulation, int epochs) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, examples, dir.resolve("train.tsv"));
         Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("dev.tsv"));
         int updatesPerEpoch = Math.ceilDiv(examples, 2 * batchPerProcess) / accumulation;
-        assertFinetuningEquivalent(List.of("--task", "pair"), train, dev, updatesPerEpoch * epochs, batchPerProcess, accumulation, epochs);
+        assertFinetuningEquivalent(List.of("--task", "pair"), train, dev, updatesPerEpoch * epochs, batchPerProcess, accumulation, epochs,
+                WEIGHT_TOLERANCE);
     }
 
     /** {@code steps}: the updates both runs must log (0: as many as the one-process run logs); returns its losses. */
     private List<Double> assertFinetuningEquivalent(List<String> task, Path train, Path dev, int steps, int batchPerProcess, int accumulation,
-            int epochs) throws Exception {
+            int epochs, double weightTolerance) throws Exception {
         Path config = withoutDropout(Fixtures.tinyConfig(dir));
         List<String> common = Stream.concat(task.stream(), Stream.of("--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
                 "--train", train.toString(), "--dev", dev.toString(), "--epochs", Integer.toString(epochs), "--seq-len", "32",
@@ -91,7 +112,7 @@ class DataParallelEquivalenceTest {
                 "--batch-size", Integer.toString(batchPerProcess)));
         assertEquals(0, two.exitCode(), two.toString());
 
-        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", steps > 0 ? steps : losses(dir.resolve("one")).size());
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", steps > 0 ? steps : losses(dir.resolve("one")).size(), weightTolerance);
         return losses(dir.resolve("one"));
     }
 
@@ -117,7 +138,7 @@ class DataParallelEquivalenceTest {
         assertEquals(0, two.exitCode(), two.toString());
         assertTrue(two.err().contains("[rank 0] 25 sequences of up to 32 tokens (ngram masking, next-sentence prediction), 7 batches per epoch"), two.toString());
 
-        assertSameRun(dir.resolve("one"), dir.resolve("two"), "model", 11);
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "model", 11, WEIGHT_TOLERANCE);
     }
 
     private static List<String> launch(String command) throws IOException {
@@ -128,7 +149,7 @@ class DataParallelEquivalenceTest {
         return Stream.of(command, common, List.of(more)).flatMap(List::stream).toArray(String[]::new);
     }
 
-    private static void assertSameRun(Path one, Path two, String modelDir, int steps) throws IOException {
+    private static void assertSameRun(Path one, Path two, String modelDir, int steps, double weightTolerance) throws IOException {
         List<Double> expected = losses(one), actual = losses(two);
         assertEquals(steps, expected.size(), "updates logged");
         assertEquals(expected.size(), actual.size(), "updates logged");
@@ -140,7 +161,7 @@ class DataParallelEquivalenceTest {
                     + expected.get(i) + " on 1 (all: " + actual + " vs " + expected + ")");
         }
         double worstWeight = assertSameWeights(one.resolve(modelDir + "/model.safetensors"),
-                two.resolve(modelDir + "/model.safetensors"));
+                two.resolve(modelDir + "/model.safetensors"), weightTolerance);
         System.out.printf("2 processes vs 1, %d steps: losses %.1e apart at most (relative), weights %.1e%n",
                 steps, worst, worstWeight);
     }
@@ -156,7 +177,7 @@ class DataParallelEquivalenceTest {
     }
 
     /** Returns the largest difference relative to its tensor's scale. */
-    private static double assertSameWeights(Path expectedFile, Path actualFile) {
+    private static double assertSameWeights(Path expectedFile, Path actualFile, double tolerance) {
         Map<String, Tensor> expected = SafeTensors.read(expectedFile), actual = SafeTensors.read(actualFile);
         assertEquals(expected.keySet(), actual.keySet());
         double worst = 0;
@@ -167,7 +188,7 @@ class DataParallelEquivalenceTest {
             for (int i = 0; i < e.length; i++) {
                 double relative = Math.abs(e[i] - a[i]) / scale;
                 worst = Math.max(worst, relative);
-                assertTrue(relative <= WEIGHT_TOLERANCE, name + "[" + i + "]: " + a[i] + " on 2 processes, " + e[i] + " on 1");
+                assertTrue(relative <= tolerance, name + "[" + i + "]: " + a[i] + " on 2 processes, " + e[i] + " on 1");
             }
         }
         return worst;

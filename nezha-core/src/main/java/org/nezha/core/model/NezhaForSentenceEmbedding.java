@@ -4,7 +4,6 @@ import java.util.function.UnaryOperator;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.retrieval.ContrastiveLoss;
@@ -53,13 +52,13 @@ public final class NezhaForSentenceEmbedding extends HeadedModel implements Task
         this.gather = gather;
     }
 
-    /** The rows' texts as unit vectors, float32 [B, K × hidden] (K: texts per row). */
+    /** The rows' texts as unit vectors, float32 (float64 for a float64 model) [B, K × hidden] (K: texts per row). */
     @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         PackedTexts texts = PackedTexts.unpack(inputIds, tokenTypeIds, attentionMask, config().padTokenId());
         Tensor ids = texts.inputIds(), mask = texts.attentionMask();
         Tensor hidden = encoder.forward(ids, torch.zeros_like(ids), mask, training);
-        Tensor vectors = torch.normalize(pooling.pool(encoder, hidden, mask).to(ScalarType.Float)); // [K·B, H], text-major
+        Tensor vectors = torch.normalize(SentencePooling.atLeastFloat(pooling.pool(encoder, hidden, mask))); // [K·B, H], text-major
         long rows = inputIds.size(0), h = vectors.size(1);
         return vectors.view(texts.textsPerRow(), rows, h).transpose(0, 1).reshape(rows, texts.textsPerRow() * h);
     }

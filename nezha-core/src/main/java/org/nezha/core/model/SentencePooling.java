@@ -42,12 +42,18 @@ public enum SentencePooling {
         return switch (this) {
             case CLS -> hidden.select(1, 0);
             case CLS_POOLER -> encoder.pool(hidden);
-            case MEAN -> { // summed in float32: a bf16 sum over hundreds of tokens would lose the small ones
-                Tensor mask = attentionMask.unsqueeze(2).to(ScalarType.Float);
+            case MEAN -> { // summed in float32 at least: a bf16 sum over hundreds of tokens would lose the small ones
+                Tensor h = atLeastFloat(hidden);
+                Tensor mask = attentionMask.unsqueeze(2).to(h.scalar_type());
                 Tensor counts = mask.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(Tensors.scalar(1));
-                yield hidden.to(ScalarType.Float).mul(mask).sum(new long[] {1}, false, new ScalarTypeOptional()).div(counts);
+                yield h.mul(mask).sum(new long[] {1}, false, new ScalarTypeOptional()).div(counts);
             }
         };
+    }
+
+    /** {@code t} in float32, or as it is when wider (float64 reference models). */
+    static Tensor atLeastFloat(Tensor t) {
+        return Tensors.dtype(t) == ScalarType.Double ? t : t.to(ScalarType.Float);
     }
 
     /** Whether the encoder needs BERT's pooler weights. */

@@ -16,6 +16,7 @@ import org.nezha.core.data.TaskExample;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.SentencePooling;
+import org.nezha.core.retrieval.ModelIdentity;
 import org.nezha.core.task.embedding.Embedded;
 import org.nezha.core.task.embedding.EmbeddingTask;
 
@@ -52,6 +53,11 @@ public final class SentenceEncoder {
         return pooling;
     }
 
+    /** What an index built with this encoder records of it. */
+    public ModelIdentity identity() {
+        return new ModelIdentity(fingerprint(), dir.toAbsolutePath().normalize().toString(), pooling);
+    }
+
     public int dimension() {
         return config().hiddenSize();
     }
@@ -77,16 +83,16 @@ public final class SentenceEncoder {
     }
 
     /**
-     * What identifies the vectors this encoder makes: the weights' SHA-256 and the pooling. An index
-     * records it, so queries are never embedded by another model than the corpus was.
+     * What identifies the weights: their file's SHA-256. An index records it with the pooling, so queries
+     * are never embedded by another model than the corpus was.
      */
-    public String fingerprint() {
+    private String fingerprint() {
         Path weights = dir.resolve(ModelDirectory.WEIGHTS);
         try (InputStream in = Files.newInputStream(weights)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
-            return "sha256:" + HexFormat.of().formatHex(sha.digest()) + " pooling:" + pooling;
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (IOException e) {
             throw InputException.in(weights, "cannot read: " + IoErrors.reason(e));
         } catch (NoSuchAlgorithmException e) {
