@@ -99,7 +99,16 @@ public final class FineTunedModel<X, M, P> {
     /** Reads {@code file} ({@code labelled}: its gold answers are required) and predicts every example. */
     public Predicted<X, P> predict(Path file, boolean labelled, int seqLen, int batchSize, String phase, Progress progress) {
         ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), model.config(), "the model's config.json");
-        List<X> examples = task.read(file, labelled);
+        return predict(task.read(file, labelled), labelled, seqLen, batchSize, phase, progress);
+    }
+
+    /** Predicts examples made in memory (rerank's query–document pairs), in one batched pass; gold answers are ignored. */
+    public List<P> predict(List<X> examples, int seqLen, int batchSize, String phase, Progress progress) {
+        ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), model.config(), "the model's config.json");
+        return predict(examples, false, seqLen, batchSize, phase, progress).predictions();
+    }
+
+    private Predicted<X, P> predict(List<X> examples, boolean labelled, int seqLen, int batchSize, String phase, Progress progress) {
         List<Feature<M>> features = task.encode(examples, labels, tokenizer, seqLen, labelled);
         List<float[]> logits = TaskInference.logits(model, features, tokenizer.vocab().padId(), batchSize, execution, phase, progress);
         return new Predicted<>(examples, task.decode(model, examples, features, logits, labels));
