@@ -171,6 +171,21 @@ class RetrievalCommandsTest {
     }
 
     @Test
+    void evalIgnoresAHitOfTheQuerysOwnIdUnlessToldNotTo() throws Exception {
+        Path run = dir.resolve("self-run.jsonl");
+        Files.writeString(run, "{\"query_id\": \"s1\", \"hits\": [{\"doc_id\": \"s1\", \"score\": 1}, {\"doc_id\": \"s2\", \"score\": 0.5}]}\n");
+        Path judged = dir.resolve("self-qrels.tsv");
+        Files.writeString(judged, "s1\ts2\n");
+        JsonNode ignoring = JSON.readTree(Cli.run("eval", "--task", "retrieval", "--run", run.toString(), "--qrels", judged.toString()).out());
+        assertEquals(1.0, ignoring.get("mrr@10").asDouble(), 0);
+        assertEquals(1, ignoring.get("identical_ids_ignored").asInt());
+        JsonNode keeping = JSON.readTree(Cli.run("eval", "--task", "retrieval", "--run", run.toString(), "--qrels", judged.toString(),
+                "--no-ignore-identical-ids").out());
+        assertEquals(0.5, keeping.get("mrr@10").asDouble(), 0);
+        assertEquals(0, keeping.get("identical_ids_ignored").asInt());
+    }
+
+    @Test
     void badRetrievalEvalAndRetrievalSetInput() throws Exception {
         Path out = dir.resolve("never-metrics.json");
         assertBad(Cli.run("eval", "--task", "retrieval", "--run", candidates.toString(), "--output", out.toString()), "needs --qrels", out);
