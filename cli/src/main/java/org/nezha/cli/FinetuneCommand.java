@@ -20,7 +20,8 @@ import org.nezha.core.pipeline.FinetuneJob;
                         + "or from scratch (--model-config and --vocab).",
                 "Data of pair/single: TSV with a header naming the columns (text_a/sentence1, text_b/sentence2, text/sentence, label, "
                         + "optional id), headerless TSV in LCQMC layout (text_a<TAB>text_b<TAB>label or text<TAB>label), "
-                        + "or JSON Lines with the same field names; chosen by extension (.tsv/.txt, .jsonl/.json) and header.",
+                        + "or JSON Lines with the same field names; chosen by extension (.tsv/.txt, .jsonl/.json) and header. "
+                        + "Pairs also as id||sentence1||sentence2||score per line in a .txt file (Chinese STS-B's layout, no tabs).",
                 "Data of ner: one char<TAB>tag (or token<TAB>tag) per line, a blank line between sentences, tags in BIO, BIOES "
                         + "or BMES; or JSON Lines {\"text\", \"entities\": [{\"start\", \"end\", \"type\"}]} (end exclusive).",
                 "Data of span: SQuAD v1.1 JSON as CMRC 2018 ships it (contexts longer than --seq-len are read in windows).",

@@ -23,6 +23,9 @@ import org.nezha.core.pipeline.FineTunedModel;
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = ModelOptions.MODEL_DESCRIPTION)
+    Path modelDir;
+
     @Mixin ModelOptions model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Examples to predict.")
@@ -39,7 +42,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         runtime.apply();
         OutputPaths.requireWritableFile(output); // before the work, not after it
-        FineTunedModel<?, ?, ?> loaded = model.load(runtime);
+        FineTunedModel<?, ?, ?> loaded = model.load(modelDir, runtime);
         long start = System.nanoTime();
         int examples;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
@@ -53,7 +56,8 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private <X, M, P> int predictAndWrite(FineTunedModel<X, M, P> loaded, ConsoleProgress progress) {
-        FineTunedModel.Predicted<X, P> predicted = loaded.predict(input, false, model.seqLen(loaded), model.batchSize, "predict", progress);
+        FineTunedModel.Predicted<X, P> predicted = loaded.predict(input, false, model.inference.seqLen(loaded),
+                model.inference.batchSize(), "predict", progress);
         OutputPaths.createDirectory(output.toAbsolutePath().getParent());
         loaded.write(output, predicted);
         return predicted.examples().size();

@@ -156,6 +156,35 @@ class TaskDataReaderTest {
     }
 
     @Test
+    void doublePipePairsOfChineseStsB() throws Exception {
+        Path file = Path.of(TaskDataReaderTest.class.getResource("/sts/pairs.txt").toURI());
+        List<TaskExample> examples = TaskDataReader.read(file, TaskKind.PAIR);
+        assertEquals(3, examples.size());
+        assertExample(examples.get(0), "2012test-0000", "一个戴着安全帽的男人在跳舞。", "一个戴着安全帽的男人在跳舞。", "5", 1);
+        assertExample(examples.get(1), "2012test-0007", "一个女人在弹吉他。", "一个人在弹吉他。", "2", 3);
+        assertExample(examples.get(2), "3", "一个小孩在骑马。", "孩子在骑马。", "4", 4);
+    }
+
+    @Test
+    void bundledStsBDevSet() {
+        List<TaskExample> dev = TaskDataReader.read(Path.of("../data/sts_b_zh/dev.txt"), TaskKind.PAIR);
+        assertEquals(1458, dev.size());
+        assertExample(dev.getFirst(), "2012test-0000", "一个戴着安全帽的男人在跳舞。", "一个戴着安全帽的男人在跳舞。", "5", 1);
+    }
+
+    @Test
+    void doublePipeLayoutErrors() throws Exception {
+        assertError("fields.txt", "\n1||一||二||3\n2||一||二\n", TaskKind.PAIR,
+                ":3: expected id||sentence1||sentence2||score, found 3 ||-separated fields");
+        assertError("tab.txt", "1||一||二||3\n2||一\t||二||3\n", TaskKind.PAIR, ":2: a tab in a file of id||sentence1||sentence2||score lines");
+        assertError("empty-b.txt", "1||一|| ||3\n", TaskKind.PAIR, ":1: empty second text");
+        assertError("single.txt", "1||一||二||3\n", TaskKind.SINGLE,
+                ":1: id||sentence1||sentence2||score holds sentence pairs, not the single texts this task reads");
+        // a tab in the first line makes it TSV, whatever the bars
+        assertExample(TaskDataReader.read(write("tsv.txt", "a||b\tc||d\t1\n"), TaskKind.PAIR).getFirst(), "1", "a||b", "c||d", "1", 1);
+    }
+
+    @Test
     void invalidUtf8() throws Exception {
         Path file = dir.resolve("bad.tsv");
         Files.write(file, new byte[] {'a', '\t', '1', '\n', 'b', '\t', (byte) 0xE4, '\n'});
