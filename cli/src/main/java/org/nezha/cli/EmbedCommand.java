@@ -45,12 +45,12 @@ final class EmbedCommand implements Callable<Integer> {
         runtime.apply();
         EmbeddingFiles.Format format = EmbeddingFiles.format(output);
         OutputPaths.requireWritableFile(output);
-        SentenceEncoder encoder = encoderOptions.load(model, runtime);
+        SentenceEncoder encoder = encoderOptions.embedder().load(model, runtime);
         IdentifiedTexts texts = IdentifiedTexts.read(input);
         long start = System.nanoTime();
         float[] vectors;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
-            vectors = encoderOptions.encode(encoder, texts.texts(), "embed", progress);
+            vectors = encoderOptions.embedder().encode(encoder, texts.texts(), "embed", progress);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         OutputPaths.createDirectory(output.toAbsolutePath().getParent());

@@ -21,12 +21,15 @@ import org.nezha.core.pipeline.FineTunedModel;
 
 /** {@code nezha eval}: scores a fine-tuned model on labelled data, or a retrieval run against qrels, and prints the metrics as JSON. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a fine-tuned model on labelled data (same formats as finetune for its task), or search results "
-                + "against relevance judgements (--task retrieval --run RESULTS --qrels FILE, no model).",
+        description = {"Evaluate a fine-tuned model on labelled data (same formats as finetune for its task), or retrieval against "
+                + "relevance judgements: --task retrieval --qrels FILE with --run RESULTS (search or rerank output, no model), "
+                + "--index INDEX --queries FILE (searched with the index's model), or --model DIR --queries FILE --corpus FILE "
+                + "(an embedding model, exact search).",
                 "Prints JSON to standard output. pair/single: accuracy, macro precision/recall/F1, the positive class's "
                         + "precision/recall/F1 for two labels, per-class scores and the confusion matrix. ner: entity-level "
                         + "precision/recall/F1 (micro and per type, seqeval's rules) and token accuracy. span: CMRC 2018's "
-                        + "exact match and F1. retrieval: recall@1/5/10/50, MRR@10 and nDCG@10 (trec_eval's definitions) "
+                        + "exact match and F1. embedding: Spearman and Pearson correlation of the pairs' cosine with "
+                        + "their score. retrieval: recall@1/5/10/50, MRR@10 and nDCG@10 (trec_eval's definitions) "
                         + "averaged over the queries with a relevant document, a query of the qrels missing from the run "
                         + "scoring 0, and the counts: queries, run queries without a relevant document (left out), hits "
                         + "ignored for having their query's id.",
@@ -36,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = ModelOptions.MODEL_DESCRIPTION + " Required except with --task retrieval --run.")
+    @Option(names = "--model", paramLabel = "DIR", description = ModelOptions.MODEL_DESCRIPTION + " With --task retrieval: the embedding model (not with --run).")
     Path modelDir;
 
     @Mixin ModelOptions model;
@@ -68,19 +71,18 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> evaluateRun() {
-        if (modelDir != null) throw new InputException("--task retrieval scores search results (--run); it takes no --model");
-        if (data != null) throw new InputException("--task retrieval scores --run against --qrels; it takes no --data");
+        if (data != null) throw new InputException("--task retrieval scores rankings against --qrels; it takes no --data");
         long start = System.nanoTime();
         Map<String, Object> out;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
-            out = retrieval.evaluate(progress);
+            out = retrieval.evaluate(modelDir, new TextEmbedder(model.taskOptions.pooling, model.inference, true), runtime, progress);
         }
         out.put("seconds", (System.nanoTime() - start) / 1e9);
         return out;
     }
 
     private Map<String, Object> evaluateModel() {
-        if (retrieval.anyGiven()) throw new InputException("--run and --qrels are for --task retrieval");
+        if (retrieval.anyGiven()) throw new InputException("--run, --index, --queries, --corpus and --qrels are for --task retrieval");
         if (modelDir == null) throw new InputException("Missing required option: '--model=DIR'");
         if (data == null) throw new InputException("Missing required option: '--data=FILE'");
         FineTunedModel<?, ?, ?> loaded = model.load(modelDir, runtime);

@@ -56,12 +56,12 @@ final class IndexCommand implements Callable<Integer> {
         runtime.apply();
         HnswSettings hnsw = new HnswSettings(m, efConstruction);
         OutputPaths.requireUsableDirectory(output, overwrite);
-        SentenceEncoder encoder = encoderOptions.load(model, runtime);
+        SentenceEncoder encoder = encoderOptions.embedder().load(model, runtime);
         IdentifiedTexts texts = IdentifiedTexts.read(corpus);
         long start = System.nanoTime();
         IndexManifest manifest;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
-            float[] vectors = encoderOptions.encode(encoder, texts.texts(), "embed", progress);
+            float[] vectors = encoderOptions.embedder().encode(encoder, texts.texts(), "embed", progress);
             manifest = VectorIndex.build(output, vectors, encoder.dimension(), texts.ids(), texts.texts(), encoder.identity(), hnsw,
                     overwrite, progress);
         }

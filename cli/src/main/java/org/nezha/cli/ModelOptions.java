@@ -14,7 +14,7 @@ import org.nezha.core.pipeline.FineTunedModel;
 final class ModelOptions {
     static final String MODEL_DESCRIPTION = "Fine-tuned model directory (e.g. the finetune output's best/).";
 
-    @Option(names = "--task", paramLabel = "TASK", description = "pair, single, ner or span; default: what the model was fine-tuned for.")
+    @Option(names = "--task", paramLabel = "TASK", description = "pair, single, ner, span, embedding (or retrieval, for eval); default: what the model was fine-tuned for.")
     String task;
 
     @Mixin TaskOptionsMixin taskOptions;

@@ -67,9 +67,9 @@ final class SearchCommand implements Callable<Integer> {
                     !keepIdenticalIds);
             IdentifiedTexts texts = IdentifiedTexts.read(queries);
             Path modelDir = model != null ? model : Path.of(opened.model().modelPath());
-            SentenceEncoder encoder = encoderOptions.load(modelDir, runtime);
+            SentenceEncoder encoder = encoderOptions.embedder().load(modelDir, runtime);
             search.requireSameModel(encoder.identity(), modelDir);
-            float[] vectors = encoderOptions.encode(encoder, texts.texts(), "embed queries", progress);
+            float[] vectors = encoderOptions.embedder().encode(encoder, texts.texts(), "embed queries", progress);
             var results = search.search(texts, vectors);
             OutputPaths.createDirectory(output.toAbsolutePath().getParent());
             SearchResults.write(output, results);

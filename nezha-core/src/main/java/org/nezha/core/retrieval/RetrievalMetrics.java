@@ -27,6 +27,9 @@ public record RetrievalMetrics(int queries, int queriesWithoutRelevant, double r
         double recallAt10, double recallAt50, double mrrAt10, double ndcgAt10) {
 
     /** {@code rankings}: query id → doc ids, best first, no doc twice. */
+    /** The deepest rank any metric looks at (recall@50): a ranking needs no more hits. */
+    public static final int DEEPEST_CUTOFF = 50;
+
     public static RetrievalMetrics compute(Map<String, List<String>> rankings, Qrels qrels) {
         Set<String> queryIds = new LinkedHashSet<>(rankings.keySet());
         queryIds.addAll(qrels.byQuery().keySet());
@@ -45,7 +48,7 @@ public record RetrievalMetrics(int queries, int queriesWithoutRelevant, double r
             r1 += recall(ranking, judged, relevantCount, 1);
             r5 += recall(ranking, judged, relevantCount, 5);
             r10 += recall(ranking, judged, relevantCount, 10);
-            r50 += recall(ranking, judged, relevantCount, 50);
+            r50 += recall(ranking, judged, relevantCount, DEEPEST_CUTOFF);
             mrr += reciprocalRank(ranking, judged, 10);
             ndcg += ndcg(ranking, judged, 10);
         }
