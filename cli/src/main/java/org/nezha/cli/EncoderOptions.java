@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** How the commands that embed texts (embed, index, search) run the sentence encoder. */
 final class EncoderOptions {
     @Option(names = "--pooling", paramLabel = "MODE", description = "cls, mean or cls-pooler. Default: what the model records "
-            + "(nezha finetune --task embedding saves it), else cls; giving another than the recorded one is an error.")
+            + "(nezha finetune --task embedding saves it), else mean; giving another than the recorded one is an error.")
     String pooling;
 
     @Mixin InferenceOptions inference;

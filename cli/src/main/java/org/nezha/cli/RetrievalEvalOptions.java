@@ -85,7 +85,7 @@ final class RetrievalEvalOptions {
         }
         if (evaluation.queriesMissingFromRun() > 0) {
             progress.info(String.format(Locale.ROOT, "warning: %,d queries of %s are not in %s; they score 0", evaluation.queriesMissingFromRun(),
-                    qrels, run));
+                    qrels, run != null ? run : queries));
         }
         if (evaluation.runQueriesWithoutRelevant() > 0) {
             progress.info(String.format(Locale.ROOT, "warning: %,d queries have no relevant document in %s; they are left out",

@@ -27,7 +27,7 @@ final class TaskOptionsMixin {
     Integer nBest;
 
     @Option(names = "--pooling", paramLabel = "MODE", description = "embedding: cls (the [CLS] vector), mean (over the tokens) or "
-            + "cls-pooler (BERT's pooler on [CLS]). Saved with the model; a model that records one keeps it. Default: cls.")
+            + "cls-pooler (BERT's pooler on [CLS]). Saved with the model; a model that records one keeps it. Default: mean (sentence-transformers' default; [CLS] of a model trained from scratch is a poor sentence vector).")
     String pooling;
 
     @Option(names = "--embedding-loss", paramLabel = "LOSS", description = "embedding, finetune: simcse (InfoNCE with in-batch "

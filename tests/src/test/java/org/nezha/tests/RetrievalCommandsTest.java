@@ -189,11 +189,11 @@ class RetrievalCommandsTest {
     void badRetrievalEvalAndRetrievalSetInput() throws Exception {
         Path out = dir.resolve("never-metrics.json");
         assertBad(Cli.run("eval", "--task", "retrieval", "--run", candidates.toString(), "--output", out.toString()), "needs --qrels", out);
-        assertBad(Cli.run("eval", "--task", "retrieval", "--qrels", qrels.toString()), "needs --run", null);
+        assertBad(Cli.run("eval", "--task", "retrieval", "--qrels", qrels.toString()), "scores one of: --run RESULTS, --index INDEX --queries FILE, or --model DIR", null);
         assertBad(Cli.run("eval", "--task", "retrieval", "--run", candidates.toString(), "--qrels", qrels.toString(), "--model",
-                pairModel.toString()), "takes no --model", null);
+                pairModel.toString()), "--run is scored as it is; it takes no --model or --queries", null);
         assertBad(Cli.run("eval", "--run", candidates.toString(), "--qrels", qrels.toString(), "--model", pairModel.toString(), "--data",
-                candidates.toString()), "--run and --qrels are for --task retrieval", null);
+                candidates.toString()), "--run, --index, --queries, --corpus and --qrels are for --task retrieval", null);
         assertBad(Cli.run("eval", "--data", candidates.toString()), "Missing required option: '--model=DIR'", null);
         Path badQrels = dir.resolve("bad-qrels.tsv");
         Files.writeString(badQrels, "q1\td1\tmany\n");
@@ -213,13 +213,13 @@ class RetrievalCommandsTest {
         return Cli.run(args.toArray(String[]::new));
     }
 
-    private static List<JsonNode> jsonLines(Path file) throws IOException {
+    static List<JsonNode> jsonLines(Path file) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) lines.add(JSON.readTree(line));
         return lines;
     }
 
-    private static void assertBad(Cli run, String fragment, Path notWritten) {
+    static void assertBad(Cli run, String fragment, Path notWritten) {
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.errorLine().startsWith("nezha: error: ") && run.errorLine().contains(fragment), run.toString());
         assertEquals(1, run.err().lines().filter(l -> l.startsWith("nezha: ")).count(), run.err());

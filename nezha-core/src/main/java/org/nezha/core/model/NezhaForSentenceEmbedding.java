@@ -38,7 +38,7 @@ public final class NezhaForSentenceEmbedding extends HeadedModel implements Task
 
     private static SentencePooling poolingOf(NezhaConfig config) {
         String name = config.text(SentencePooling.CONFIG_FIELD);
-        SentencePooling pooling = name == null ? SentencePooling.CLS : SentencePooling.named(name);
+        SentencePooling pooling = name == null ? SentencePooling.DEFAULT : SentencePooling.named(name);
         if (pooling == null) throw new IllegalArgumentException(SentencePooling.CONFIG_FIELD + " \"" + name + "\" is unknown");
         return pooling;
     }

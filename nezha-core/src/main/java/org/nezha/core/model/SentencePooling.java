@@ -18,6 +18,12 @@ public enum SentencePooling {
     /** BERT's pooler on [CLS]: tanh(dense(h[CLS])), trained by next-sentence prediction. */
     CLS_POOLER("cls-pooler");
 
+    /**
+     * sentence-transformers' default. Measured on STS-B dev with a tiny model trained from scratch, where the
+     * [CLS] vector carries little: untrained 0.61 Spearman with mean, 0.25 with cls (docs/BENCHMARKS.md).
+     */
+    public static final SentencePooling DEFAULT = MEAN;
+
     /** The field of config.json that records an embedding model's pooling. */
     public static final String CONFIG_FIELD = "nezha_pooling";
 

@@ -36,12 +36,12 @@ public final class SentenceEncoder {
         this.pooling = pooling;
     }
 
-    /** {@code pooling}: null for the model's recorded one (else cls); one that contradicts the record is an error. */
+    /** {@code pooling}: null for the model's recorded one (else mean); one that contradicts the record is an error. */
     public static SentenceEncoder load(Path dir, Execution execution, SentencePooling pooling) {
         EmbeddingTask task = new EmbeddingTask(pooling, null, null);
         FineTunedModel<TaskExample, Void, Embedded> model = FineTunedModel.load(task, dir, execution);
         String recorded = ModelDirectory.readConfig(dir).text(SentencePooling.CONFIG_FIELD);
-        String used = pooling != null ? pooling.optionName() : recorded != null ? recorded : SentencePooling.CLS.optionName();
+        String used = pooling != null ? pooling.optionName() : recorded != null ? recorded : SentencePooling.DEFAULT.optionName();
         return new SentenceEncoder(dir, model, used);
     }
 

@@ -41,7 +41,7 @@ public final class EmbeddingTask implements FinetuneTask<TaskExample, Void, Embe
     private final EmbeddingObjective objective;
     private final Double temperature;
 
-    /** Null arguments: the model's recorded choice, else the defaults (cls, simcse, 0.05). */
+    /** Null arguments: the model's recorded choice, else the defaults (mean, simcse, 0.05). */
     public EmbeddingTask(SentencePooling pooling, EmbeddingObjective objective, Double temperature) {
         this.pooling = pooling;
         this.objective = objective;
@@ -111,7 +111,7 @@ public final class EmbeddingTask implements FinetuneTask<TaskExample, Void, Embe
     /** {@code config} with the pooling asked for; a model that records another is an error. */
     private NezhaConfig withPooling(NezhaConfig config) {
         String recorded = config.text(SentencePooling.CONFIG_FIELD);
-        if (pooling == null) return recorded != null ? config : config.with(SentencePooling.CONFIG_FIELD, SentencePooling.CLS.optionName());
+        if (pooling == null) return recorded != null ? config : config.with(SentencePooling.CONFIG_FIELD, SentencePooling.DEFAULT.optionName());
         if (recorded != null && !recorded.equals(pooling.optionName())) {
             throw new InputException("--pooling " + pooling.optionName() + ": the model was trained with " + recorded
                     + " pooling (its config.json says so); leave --pooling out to use it");
