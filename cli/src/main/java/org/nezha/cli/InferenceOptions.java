@@ -12,7 +12,7 @@ final class InferenceOptions {
 
     @Option(names = "--seq-len", paramLabel = "L",
             description = "Maximum tokens per row (classification: longest-first truncation; ner and span: longer texts are read in "
-                    + "windows). Default: model_max_length in the model's tokenizer_config.json (nezha finetune records its --seq-len "
+                    + "windows; embeddings: per text, cut). Default: model_max_length in the model's tokenizer_config.json (nezha finetune records its --seq-len "
                     + "there), else 128; at most the model's max_position_embeddings.")
     Integer seqLen;
 

@@ -1,16 +1,13 @@
 package org.nezha.core.retrieval;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonFactory;
+import java.util.Map;
 
 import org.nezha.core.InputException;
+import org.nezha.core.data.JsonLines;
 import org.nezha.core.io.AtomicFiles;
 import org.nezha.core.io.Npy;
 
@@ -21,8 +18,6 @@ import org.nezha.core.io.Npy;
  */
 public final class EmbeddingFiles {
     public enum Format { NPY, JSONL }
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private EmbeddingFiles() {}
 
@@ -60,20 +55,6 @@ public final class EmbeddingFiles {
     }
 
     private static void writeJsonLines(Path out, List<String> ids, float[] vectors, int dim) {
-        AtomicFiles.writeStream(out, stream -> {
-            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            for (int i = 0; i < ids.size(); i++) {
-                JsonGenerator json = JSON.createGenerator(writer);
-                json.writeStartObject();
-                json.writeStringField("id", ids.get(i));
-                json.writeArrayFieldStart("embedding");
-                for (int k = 0; k < dim; k++) json.writeNumber(vectors[i * dim + k]);
-                json.writeEndArray();
-                json.writeEndObject();
-                json.flush();
-                writer.write('\n');
-            }
-            writer.flush();
-        });
+        JsonLines.write(out, ids.size(), i -> Map.of("id", ids.get(i), "embedding", Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim)));
     }
 }

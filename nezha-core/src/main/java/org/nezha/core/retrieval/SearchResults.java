@@ -1,8 +1,5 @@
 package org.nezha.core.retrieval;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,12 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
 import org.nezha.core.data.JsonLines;
 import org.nezha.core.data.Utf8LineReader;
-import org.nezha.core.io.AtomicFiles;
 
 /**
  * The search results file that {@code search} writes, {@code rerank} reads and rewrites and {@code eval --task
@@ -28,8 +23,6 @@ import org.nezha.core.io.AtomicFiles;
  * only the commands that need them refuse.
  */
 public final class SearchResults {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private SearchResults() {}
 
     /** One hit: {@code text} and {@code retrievalScore} are null when the file has none. */
@@ -125,14 +118,7 @@ public final class SearchResults {
 
     /** Writes {@code results} whole or not at all; absent texts and retrieval scores are left out. */
     public static void write(Path file, List<QueryHits> results) {
-        AtomicFiles.writeStream(file, out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            for (QueryHits result : results) {
-                writer.write(JSON.writeValueAsString(toJson(result)));
-                writer.write('\n');
-            }
-            writer.flush();
-        });
+        JsonLines.write(file, results.size(), i -> toJson(results.get(i)));
     }
 
     private static Map<String, Object> toJson(QueryHits result) {

@@ -1,8 +1,5 @@
 package org.nezha.core.task.embedding;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.nezha.core.data.JsonLines;
 import org.nezha.core.data.TaskExample;
-import org.nezha.core.io.AtomicFiles;
 
 /**
  * {@code predict}'s output for sentence embeddings, JSON Lines in input order: {@code {"id", "similarity"}}
@@ -24,14 +21,7 @@ final class EmbeddingWriter {
     private EmbeddingWriter() {}
 
     static void write(Path out, List<TaskExample> examples, List<Embedded> predictions) {
-        AtomicFiles.writeStream(out, stream -> {
-            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            for (int i = 0; i < examples.size(); i++) {
-                writer.write(JSON.writeValueAsString(line(examples.get(i), predictions.get(i))));
-                writer.write('\n');
-            }
-            writer.flush();
-        });
+        JsonLines.write(out, examples.size(), i -> line(examples.get(i), predictions.get(i)));
     }
 
     private static ObjectNode line(TaskExample example, Embedded prediction) {

@@ -1,8 +1,5 @@
 package org.nezha.core.task.ner;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.data.JsonLines;
 
 /**
  * Predictions as JSON Lines, one line per input sentence in input order, the shape the JSON Lines reader
@@ -24,14 +21,7 @@ final class NerWriter {
 
     static void write(Path out, List<NerExample> examples, List<NerPrediction> predictions) {
         if (examples.size() != predictions.size()) throw new IllegalArgumentException(examples.size() + " examples, " + predictions.size() + " predictions");
-        AtomicFiles.writeStream(out, stream -> {
-            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            for (int i = 0; i < examples.size(); i++) {
-                writer.write(JSON.writeValueAsString(line(examples.get(i), predictions.get(i))));
-                writer.write('\n');
-            }
-            writer.flush();
-        });
+        JsonLines.write(out, examples.size(), i -> line(examples.get(i), predictions.get(i)));
     }
 
     private static ObjectNode line(NerExample example, NerPrediction prediction) {
