@@ -120,7 +120,6 @@ public final class IndexBenchmark {
     }
 
     private static Row measure(VectorIndex index, float[] queries, ExactSearch.Hits truth, Settings s, int ef) {
-        int dim = s.dimension();
         for (int q = 0; q < Math.min(WARMUP_QUERIES, s.queries()); q++) searchOne(index, queries, q, s, ef);
         long[] nanos = new long[s.queries()];
         int[][] found = new int[s.queries()][];
