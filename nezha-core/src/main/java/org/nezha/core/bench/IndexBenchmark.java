@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -77,27 +78,27 @@ public final class IndexBenchmark {
 
     public static Result run(Settings s, Progress progress) {
         requireHeap(s);
-        progress.info(String.format("bench index: %,d random unit vectors of dimension %d, %,d queries", s.vectors(), s.dimension(),
+        progress.info(String.format(Locale.ROOT, "bench index: %,d random unit vectors of dimension %d, %,d queries", s.vectors(), s.dimension(),
                 s.queries()));
         float[] corpus = randomUnitVectors(s.vectors(), s.dimension(), s.seed());
         float[] queries = randomUnitVectors(s.queries(), s.dimension(), ~s.seed());
         long start = System.nanoTime();
         ExactSearch.Hits truth = exactTopK(corpus, queries, s.dimension(), s.k());
         double exactSeconds = (System.nanoTime() - start) / 1e9;
-        progress.info(String.format("bench index: exact search of all queries %.1f s", exactSeconds));
+        progress.info(String.format(Locale.ROOT, "bench index: exact search of all queries %.1f s", exactSeconds));
         Path dir = temporaryDirectory(s.workDir());
         try {
             Path indexDir = dir.resolve("index");
             List<String> ids = IntStream.range(0, s.vectors()).mapToObj(Integer::toString).toList();
             var manifest = VectorIndex.build(indexDir, corpus, s.dimension(), ids, null,
                     new ModelIdentity("random-unit-vectors-seed-" + s.seed(), null, "none"), s.hnsw(), false, progress);
-            corpus = null; // the index has it on disk now; let exact search's copy go before searching
+            corpus = null; // on disk in the index now: the heap need not hold it while searching
             long indexBytes = bytesUnder(indexDir), hnswBytes = bytesUnder(indexDir.resolve(VectorIndex.HNSW_DIR));
             List<Row> rows = new ArrayList<>();
             try (VectorIndex index = VectorIndex.open(indexDir)) {
                 for (int ef : s.efSearch()) {
                     Row row = measure(index, queries, truth, s, ef);
-                    progress.info(String.format("bench index: efSearch %d: p50 %.2f ms, recall@%d %.3f", ef, row.p50Millis(), s.k(),
+                    progress.info(String.format(Locale.ROOT, "bench index: efSearch %d: p50 %.2f ms, recall@%d %.3f", ef, row.p50Millis(), s.k(),
                             row.recall()));
                     rows.add(row);
                 }
@@ -113,14 +114,13 @@ public final class IndexBenchmark {
         long needed = (long) s.vectors() * s.dimension() * Float.BYTES + (long) s.vectors() * 64 + (2L << 30);
         long max = Runtime.getRuntime().maxMemory();
         if (max < needed) {
-            throw new InputException(String.format("%,d vectors of dimension %d need about %d GiB of Java heap, this JVM may use %.1f: "
+            throw new InputException(String.format(Locale.ROOT, "%,d vectors of dimension %d need about %d GiB of Java heap, this JVM may use %.1f: "
                     + "run with NEZHA_JAVA_OPTS=-Xmx%dg", s.vectors(), s.dimension(), (needed >> 30) + 1, max / (double) (1L << 30),
                     (needed >> 30) + 2));
         }
     }
 
     private static Row measure(VectorIndex index, float[] queries, ExactSearch.Hits truth, Settings s, int ef) {
-        int dim = s.dimension();
         for (int q = 0; q < Math.min(WARMUP_QUERIES, s.queries()); q++) searchOne(index, queries, q, s, ef);
         long[] nanos = new long[s.queries()];
         int[][] found = new int[s.queries()][];

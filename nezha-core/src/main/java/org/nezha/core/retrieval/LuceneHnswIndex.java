@@ -39,6 +39,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.IOUtils;
 
 import org.nezha.core.InputException;
 import org.nezha.core.pipeline.Progress;
@@ -166,20 +167,20 @@ final class LuceneHnswIndex implements Closeable {
     /** Opens the index in {@code dir}, which must hold {@code count} vectors in one segment. */
     static LuceneHnswIndex open(Path dir, int count) {
         Directory directory = null;
+        DirectoryReader reader = null;
         try {
             directory = FSDirectory.open(dir);
-            DirectoryReader reader = DirectoryReader.open(directory);
-            if (reader.leaves().size() != 1 || reader.numDocs() != count) {
-                reader.close();
-                throw InputException.in(dir, "holds " + reader.numDocs() + " vectors in " + reader.leaves().size()
-                        + " segments; the index has " + count + " in one");
+            reader = DirectoryReader.open(directory);
+            int vectors = reader.numDocs(), segments = reader.leaves().size();
+            if (segments != 1 || vectors != count) {
+                throw InputException.in(dir, "holds " + vectors + " vectors in " + segments + " segments; the index has " + count + " in one");
             }
             return new LuceneHnswIndex(directory, reader, rowsOf(reader.leaves().get(0).reader(), count, dir));
         } catch (IOException e) {
-            closeQuietly(directory);
+            IOUtils.closeWhileHandlingException(reader, directory);
             throw InputException.in(dir, "not a readable Lucene index: " + e.getMessage());
         } catch (RuntimeException e) {
-            closeQuietly(directory);
+            IOUtils.closeWhileHandlingException(reader, directory);
             throw e;
         }
     }
@@ -198,7 +199,8 @@ final class LuceneHnswIndex implements Closeable {
 
     /**
      * The approximate k best rows of each query, best first, queries in parallel. The graph search keeps
-     * max(k, efSearch) candidates; Lucene's score (1 + dot) / 2 is turned back into the dot product.
+     * max(k, efSearch) candidates; Lucene's score (1 + dot) / 2 is turned back into the dot product. A query gets
+     * fewer than k rows only if the graph search reaches fewer vectors.
      */
     ExactSearch.Hits search(float[] queries, int dim, int k, int efSearch) {
         int queryCount = queries.length / dim, candidates = Math.max(k, efSearch);
@@ -228,15 +230,6 @@ final class LuceneHnswIndex implements Closeable {
     public void close() throws IOException {
         try (directory) {
             reader.close();
-        }
-    }
-
-    private static void closeQuietly(Directory directory) {
-        if (directory == null) return;
-        try {
-            directory.close();
-        } catch (IOException ignored) {
-            // the failure to open is the one to report
         }
     }
 }
