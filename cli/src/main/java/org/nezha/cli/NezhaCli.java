@@ -2,6 +2,8 @@ package org.nezha.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +24,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class NezhaCli {
     /** Exit code for bad input (files, options); picocli also uses 2 for unknown options. */
     public static final int EXIT_BAD_INPUT = 2;
+    /**
+     * Lucene's notes (which SIMD it found) are for its developers, not for our users' terminals; held here
+     * because java.util.logging keeps loggers only weakly, which would drop the level.
+     */
+    private static final Logger LUCENE = Logger.getLogger("org.apache.lucene");
 
     public static void main(String[] args) {
+        LUCENE.setLevel(Level.WARNING);
         int code = run(args, new PrintWriter(System.out, true), Terminal.stderr());
         System.exit(code);
     }
