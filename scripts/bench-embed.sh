@@ -30,7 +30,7 @@ PY
 
 head -n 21 "$data/sts_b_zh/dev.txt" > "$work/scored.txt"
 for size in tiny base; do  # a saved model of each size: one step at a learning rate that changes nothing
-  "$root/nezha" finetune --task embedding --model-config "$data/configs/nezha-$size.json" --vocab "$data/vocab/vocab.txt" \
+  "$root/nezha" finetune --task embedding --embedding-loss cosent --model-config "$data/configs/nezha-$size.json" --vocab "$data/vocab/vocab.txt" \
       --train "$work/scored.txt" --dev "$work/scored.txt" --output "$work/$size" --max-steps 1 --lr 1e-12 --batch-size 4 \
       --seq-len 32 >/dev/null 2>&1
 done

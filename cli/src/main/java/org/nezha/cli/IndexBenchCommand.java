@@ -64,6 +64,11 @@ final class IndexBenchCommand implements Callable<Integer> {
             description = "Where the temporary index is built (needs about twice the vectors' size free). Default: java.io.tmpdir.")
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
+    @Option(names = "--vectors-file", paramLabel = "FILE.npy", description = "Real vectors instead of random ones: a float32 .npy "
+            + "of unit vectors (nezha embed writes one); its last --queries rows are held out as the queries, the rest indexed "
+            + "(--vectors, --dim and --seed do not apply).")
+    Path vectorsFile;
+
     @Option(names = "--json", description = "Print a JSON array (one object per --ef-search) instead of a table.")
     boolean json;
 
@@ -75,9 +80,10 @@ final class IndexBenchCommand implements Callable<Integer> {
         OptionChecks.atLeast("--dim", dim, 1);
         OptionChecks.atLeast("--queries", queries, 1);
         OptionChecks.atLeast("--k", k, 1);
-        if (k > vectors) throw new InputException("--k " + k + ": must be at most --vectors " + vectors);
+        if (vectorsFile == null && k > vectors) throw new InputException("--k " + k + ": must be at most --vectors " + vectors);
         positive("--ef-search", efSearch);
-        var settings = new IndexBenchmark.Settings(vectors, dim, queries, k, new HnswSettings(m, efConstruction), efSearch, seed, workDir);
+        var settings = new IndexBenchmark.Settings(vectors, dim, queries, k, new HnswSettings(m, efConstruction), efSearch, seed, workDir,
+                vectorsFile);
         PrintWriter out = spec.commandLine().getOut();
         IndexBenchmark.Result result;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.nezha.core.bench.IndexBenchmark;
+import org.nezha.core.io.Npy;
+
 /** {@code nezha bench index}: a table (or JSON) row per efSearch with latency and recall; the temporary index is gone after. */
 class BenchIndexTest {
     @TempDir
@@ -43,6 +46,22 @@ class BenchIndexTest {
             assertTrue(rows.get(0).has(field), field + " in " + rows);
         }
         assertEquals(8, rows.get(0).get("m").asInt());
+    }
+
+    /** Vectors from a file (nezha embed's .npy): its last --queries rows are the queries, the others the index. */
+    @Test
+    void vectorsFromAFileHoldOutTheirLastRowsAsQueries() throws Exception {
+        Path npy = dir.resolve("vectors.npy");
+        Npy.write(npy, IndexBenchmark.randomUnitVectors(120, 16, 5), 16);
+        Cli table = Cli.run("bench", "index", "--vectors-file", npy.toString(), "--queries", "20", "--ef-search", "100", "--work-dir",
+                dir.toString());
+        assertEquals(0, table.exitCode(), table::toString);
+        assertTrue(table.out().startsWith("100 vectors of dimension 16,"), table::toString);
+        double recall = Double.parseDouble(table.out().lines().toList().get(2).trim().split(" +")[4]);
+        assertEquals(1.0, recall, 0, "efSearch 100 over 100 vectors visits them all");
+        Cli tooFew = Cli.run("bench", "index", "--vectors-file", npy.toString(), "--queries", "115");
+        assertEquals(2, tooFew.exitCode());
+        assertTrue(tooFew.err().contains("has 120 vectors: too few for 115 held-out queries"), tooFew::toString);
     }
 
     @Test

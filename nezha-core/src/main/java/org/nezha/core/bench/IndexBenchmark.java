@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.nezha.core.InputException;
 import org.nezha.core.io.FileTrees;
 import org.nezha.core.io.IoErrors;
+import org.nezha.core.io.Npy;
 import org.nezha.core.retrieval.ExactSearch;
 import org.nezha.core.retrieval.HnswSettings;
 import org.nezha.core.retrieval.ModelIdentity;
@@ -35,9 +36,13 @@ import org.nezha.core.pipeline.Progress;
  * interactive user sends them, and recall@k against exact search of the same queries in the same run.
  */
 public final class IndexBenchmark {
-    /** What to measure; the index is built in a temporary directory under {@code workDir} and deleted afterwards. */
+    /**
+     * What to measure; the index is built in a temporary directory under {@code workDir} and deleted afterwards.
+     * {@code vectorsFile}: a float32 .npy of unit vectors (e.g. {@code nezha embed}'s) to use instead of random ones,
+     * its last {@code queries} rows held out as the queries; {@code vectors} and {@code dimension} are then the file's.
+     */
     public record Settings(int vectors, int dimension, int queries, int k, HnswSettings hnsw, List<Integer> efSearch, long seed,
-            Path workDir) {}
+            Path workDir, Path vectorsFile) {}
 
     /** One efSearch: single-query latency percentiles (ms) and recall@k. */
     public record Row(int efSearch, double p50Millis, double p99Millis, double meanMillis, double recall) {}
@@ -76,12 +81,29 @@ public final class IndexBenchmark {
 
     private IndexBenchmark() {}
 
-    public static Result run(Settings s, Progress progress) {
-        requireHeap(s);
-        progress.info(String.format(Locale.ROOT, "bench index: %,d random unit vectors of dimension %d, %,d queries", s.vectors(), s.dimension(),
-                s.queries()));
-        float[] corpus = randomUnitVectors(s.vectors(), s.dimension(), s.seed());
-        float[] queries = randomUnitVectors(s.queries(), s.dimension(), ~s.seed());
+    public static Result run(Settings asked, Progress progress) {
+        float[] corpus, queries;
+        Settings s = asked;
+        if (asked.vectorsFile() == null) {
+            requireHeap(s);
+            progress.info(String.format(Locale.ROOT, "bench index: %,d random unit vectors of dimension %d, %,d queries", s.vectors(),
+                    s.dimension(), s.queries()));
+            corpus = randomUnitVectors(s.vectors(), s.dimension(), s.seed());
+            queries = randomUnitVectors(s.queries(), s.dimension(), ~s.seed());
+        } else {
+            Npy.Matrix file = Npy.read(asked.vectorsFile());
+            int indexed = file.rows() - asked.queries();
+            if (indexed < asked.k()) {
+                throw InputException.in(asked.vectorsFile(), "has " + file.rows() + " vectors: too few for " + asked.queries()
+                        + " held-out queries and an index of at least --k " + asked.k());
+            }
+            s = new Settings(indexed, file.columns(), asked.queries(), asked.k(), asked.hnsw(), asked.efSearch(), asked.seed(),
+                    asked.workDir(), asked.vectorsFile());
+            progress.info(String.format(Locale.ROOT, "bench index: %,d vectors of dimension %d from %s, its last %,d rows the queries",
+                    indexed, file.columns(), asked.vectorsFile(), s.queries()));
+            corpus = Arrays.copyOfRange(file.values(), 0, indexed * file.columns());
+            queries = Arrays.copyOfRange(file.values(), indexed * file.columns(), file.values().length);
+        }
         long start = System.nanoTime();
         ExactSearch.Hits truth = exactTopK(corpus, queries, s.dimension(), s.k());
         double exactSeconds = (System.nanoTime() - start) / 1e9;
@@ -91,7 +113,8 @@ public final class IndexBenchmark {
             Path indexDir = dir.resolve("index");
             List<String> ids = IntStream.range(0, s.vectors()).mapToObj(Integer::toString).toList();
             var manifest = VectorIndex.build(indexDir, corpus, s.dimension(), ids, null,
-                    new ModelIdentity("random-unit-vectors-seed-" + s.seed(), null, "none"), s.hnsw(), false, progress);
+                    new ModelIdentity(s.vectorsFile() != null ? "vectors of " + s.vectorsFile()
+                    : "random-unit-vectors-seed-" + s.seed(), null, "none"), s.hnsw(), false, progress);
             corpus = null; // on disk in the index now: the heap need not hold it while searching
             long indexBytes = bytesUnder(indexDir), hnswBytes = bytesUnder(indexDir.resolve(VectorIndex.HNSW_DIR));
             List<Row> rows = new ArrayList<>();
