@@ -148,7 +148,7 @@ class BadInputSweepTest {
                 bad("lr not a number", PRETRAIN + " --lr fast", "--lr", "'fast'"),
                 // pretrain: choices and runtime
                 bad("optimizer", PRETRAIN + " --optimizer sgd", "--optimizer sgd", "choose one of adamw, adam, adagrad, lamb"),
-                bad("decay", PRETRAIN + " --decay cosine", "--decay cosine"),
+                bad("decay", PRETRAIN + " --decay step", "--decay step"),
                 bad("device", PRETRAIN + " --device tpu", "--device tpu"),
                 bad("precision", PRETRAIN + " --precision fp8", "fp8"),
                 bad("attention", PRETRAIN + " --attention flash", "flash"),
