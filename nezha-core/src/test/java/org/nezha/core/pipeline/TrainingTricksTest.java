@@ -8,22 +8,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.nezha.core.InputException;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.tensor.Tensors;
+import org.nezha.core.train.Precision;
 
-/** The tricks in a fine-tuning run: frozen embeddings, saved settings, resume checks and up-front validation. */
+/** The tricks in a fine-tuning run: frozen embeddings, saved settings, half precision, resume checks and up-front validation. */
 class TrainingTricksTest {
     private static final TrainingTricks COMPETITION = new TrainingTricks("focal", null, 0.4, null, "balanced", "cosine", null, 0.9,
             5e-3, true);
@@ -76,6 +82,34 @@ class TrainingTricksTest {
         assertTrue(tricks.get("freeze_embeddings").asBoolean());
         assertEquals(args, new ObjectMapper().readTree(s.output.resolve("checkpoint-3").resolve(FinetuneJob.TRAINING_ARGS).toFile()),
                 "each checkpoint holds the run's settings");
+    }
+
+    /** Under autocast the tricks' losses are computed in float32: bf16 and fp16 (loss-scaled) track fp32. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bf16", "fp16"})
+    void tricksTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
+        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32);
+        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision));
+        assertEquals(6, fp32.length, "one logged loss per update");
+        assertEquals(fp32.length, half.length);
+        for (int i = 0; i < fp32.length; i++) assertEquals(fp32[i], half[i], 0.05, precision + " loss " + i);
+    }
+
+    private static double[] trainingLosses(Path dir, Precision precision) throws Exception {
+        Files.createDirectories(dir);
+        FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+        s.maxSteps = 6;
+        s.logEvery = 1;
+        s.optimizer = "adam";
+        s.tricks = COMPETITION;
+        Path metrics = new FinetuneJob(s, new Execution("fused", new Device("cpu"), precision), Progress.SILENT).run().metricsFile();
+        ObjectMapper json = new ObjectMapper();
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            JsonNode record = json.readTree(line);
+            if (record.has("grad_norm")) losses.add(record.get("loss").asDouble());
+        }
+        return losses.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     @Test
