@@ -152,9 +152,9 @@ public final class FinetuneJob {
         // every bad label or answer in either file stops the run here, before any training
         List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
         List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, seqLen, true);
-        long[] labelCounts = labelCounts(trainFeatures, labels);
-        ClassificationLoss classificationLoss = s.tricks.classificationLoss(labels, labelCounts);
-        Map<String, Object> trainingArgs = trainingArgs(s, seqLen, s.tricks.describe(s.tricks.classWeights(labels, labelCounts)));
+        Map<String, Double> classWeights = s.tricks.classWeights(labels, labelCounts(trainFeatures, labels));
+        ClassificationLoss classificationLoss = s.tricks.classificationLoss(labels, classWeights);
+        Map<String, Object> trainingArgs = trainingArgs(s, seqLen, s.tricks.describe(classWeights));
         if (resumeFrom != null) resumeFrom.requireSameTricks(trainingArgs);
         Map<String, Object> baseline = task.metrics(dev, task.baseline(dev, labels), labels);
 
@@ -328,11 +328,15 @@ public final class FinetuneJob {
         return Optimizers.create(s.optimizer, trainable, groups.rates(), s.weightDecay, epsilon(s));
     }
 
-    /** Training examples per label, from the classification rows' targets (all zero for tasks without labels per row). */
+    /**
+     * Training rows per label where a row's one target is a label's index (pair/single, one row per example);
+     * other tasks' counts stay 0 (their targets are tags, positions or pair markers, and they take no class weights).
+     */
     private static long[] labelCounts(List<? extends Feature<?>> features, List<String> labels) {
         long[] counts = new long[labels.size()];
         for (Feature<?> f : features) {
-            if (f.targets() != null && f.targets().length == 1 && f.targets()[0] >= 0 && f.targets()[0] < counts.length) counts[(int) f.targets()[0]]++;
+            long[] targets = f.targets();
+            if (targets != null && targets.length == 1 && targets[0] >= 0 && targets[0] < counts.length) counts[(int) targets[0]]++;
         }
         return counts;
     }

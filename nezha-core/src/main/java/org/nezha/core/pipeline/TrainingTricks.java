@@ -61,9 +61,8 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         if (value != null && !present) throw new InputException(option + " applies only with " + needed);
     }
 
-    /** The loss for a classifier with these labels ({@code counts}: training examples per label), or null for its plain cross-entropy. */
-    ClassificationLoss classificationLoss(List<String> labels, long[] counts) {
-        Map<String, Double> weights = classWeights(labels, counts);
+    /** The loss for a classifier with these labels ({@code weights}: {@link #classWeights}), or null for its plain cross-entropy. */
+    ClassificationLoss classificationLoss(List<String> labels, Map<String, Double> weights) {
         if (loss.equals("ce") && weights == null) return null;
         if (focalAlpha != null && labels.size() != 2) {
             throw new InputException("--focal-alpha weighs the two classes of a binary task; this one has " + labels.size()
@@ -77,7 +76,7 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         return new ClassificationLoss(loss, effectiveFocalGamma(), focalAlpha, effectiveLabelSmoothing(), perLabel);
     }
 
-    /** The class weights by label, or null without {@code --class-weights}. */
+    /** The class weights by label ({@code counts}: training examples per label), or null without {@code --class-weights}. */
     Map<String, Double> classWeights(List<String> labels, long[] counts) {
         return classWeights == null ? null : ClassWeights.resolve(classWeights, labels, counts);
     }
