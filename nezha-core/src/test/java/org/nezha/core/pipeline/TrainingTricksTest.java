@@ -152,6 +152,13 @@ class TrainingTricksTest {
                 "--head-lr must be a positive number, got -1.0");
         Path weights = Files.writeString(dir.resolve("weights.tsv"), "warm\t1\n");
         assertBad(dir, "single", tricks("ce", null, null, weights.toString()), "has no weight for training label \"cold\"");
+        FinetuneJob.Settings threeLabels = FinetuneJobTest.settings(dir);
+        threeLabels.train = Files.writeString(dir.resolve("three.tsv"), "text\tlabel\n春花\twarm\n铁石\tcold\n云月\tmild\n");
+        threeLabels.tricks = new TrainingTricks("focal", null, 0.25, null, null, "linear", null, 1.0, null, false);
+        InputException e = assertThrows(InputException.class,
+                () -> new FinetuneJob(threeLabels, Execution.cpu("eager"), Progress.SILENT).run());
+        assertEquals("--focal-alpha weighs the two classes of a binary task; this one has 3 labels (use --class-weights)", e.getMessage());
+        assertFalse(Files.exists(threeLabels.output), "nothing written");
     }
 
     private static TrainingTricks tricks(String loss, Double focalGamma, Double labelSmoothing, String classWeights) {
