@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.pipeline.FinetuneJob;
+import org.nezha.core.pipeline.TrainingTricks;
 
 /** {@code nezha finetune}: sentence-pair or single-sentence classification. */
 @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,7 +28,7 @@ import org.nezha.core.pipeline.FinetuneJob;
                 "Data of span: SQuAD v1.1 JSON as CMRC 2018 ships it (contexts longer than --seq-len are read in windows).",
                 "Evaluates on --dev after every epoch (or every --eval-every steps) and keeps the best model in DIR/best/ "
                         + "(labels in its config.json as id2label/label2id), its scores in DIR/dev_metrics.json, "
-                        + "the run in DIR/metrics.jsonl and DIR/loss.png."})
+                        + "the run in DIR/metrics.jsonl and DIR/loss.png, its settings and tricks in DIR/training_args.json."})
 final class FinetuneCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -77,17 +78,68 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "2e-5", paramLabel = "X", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--warmup-ratio", defaultValue = "0.1", paramLabel = "R", description = "Fraction of the updates spent warming up, then linear decay. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup-ratio", defaultValue = "0.1", paramLabel = "R",
+            description = "Fraction of the updates spent warming up linearly from 0, then --scheduler's decay. Default: ${DEFAULT-VALUE}.")
     double warmupRatio;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "NAME", description = "adamw or lamb. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--scheduler", defaultValue = "linear", paramLabel = "NAME",
+            description = "Learning rate after warmup, as HF's schedules: linear (to 0), cosine (half a cosine to 0), "
+                    + "constant, or poly ((1 − progress)^--poly-power down to 1e-7, HF's lr_end). Default: ${DEFAULT-VALUE}.")
+    String scheduler;
+
+    @Option(names = "--poly-power", paramLabel = "P", description = "The power of --scheduler poly. Default: 1.0.")
+    Double polyPower;
+
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "NAME",
+            description = "adamw (decoupled weight decay), adam (L2 weight decay added to the gradient, as torch.optim.Adam), "
+                    + "adagrad (torch.optim.Adagrad: lr_decay 0, initial accumulator 0, L2 weight decay) or lamb. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--epsilon", defaultValue = "1e-8", paramLabel = "X", description = "The optimizer's ε. Default: ${DEFAULT-VALUE}.")
-    double epsilon;
+    @Option(names = "--epsilon", paramLabel = "X", description = "The optimizer's ε. Default: 1e-8 (adagrad: 1e-10, torch's).")
+    Double epsilon;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X", description = "Decoupled weight decay (not on biases and LayerNorm). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X",
+            description = "Weight decay (not on biases and LayerNorm): decoupled for adamw and lamb, L2 for adam and adagrad. Default: ${DEFAULT-VALUE}.")
     double weightDecay;
+
+    @Option(names = "--layerwise-lr-decay", defaultValue = "1.0", paramLabel = "R",
+            description = "Layer-wise learning-rate decay in (0, 1]: the top encoder layer trains at --lr, each layer below at R "
+                    + "times the one above, the embeddings at --lr × R^L (L layers; ALBERT: its layer groups, one shared group "
+                    + "counting as one layer). The pooler and task head train at --lr (or --head-lr). Default: ${DEFAULT-VALUE} (none).")
+    double layerwiseLrDecay;
+
+    @Option(names = "--head-lr", paramLabel = "X",
+            description = "Peak learning rate of the task head (classifier, qa_outputs, crf, pooler), which follows the same schedule. "
+                    + "Default: --lr.")
+    Double headLr;
+
+    @Option(names = "--freeze-embeddings",
+            description = "Do not train the word, position and token-type embeddings and their LayerNorm.")
+    boolean freezeEmbeddings;
+
+    @Option(names = "--loss", defaultValue = "ce", paramLabel = "NAME",
+            description = "pair/single: ce (cross-entropy), focal (Lin et al.: −α_t(1 − p)^γ log p), dice (Li et al. 2020's "
+                    + "soft dice of each example's gold class, 1 − (2p + 1)/(p + 2)) or label-smoothing (torch's). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String loss;
+
+    @Option(names = "--focal-gamma", paramLabel = "G", description = "γ of --loss focal (0: cross-entropy). Default: 2.")
+    Double focalGamma;
+
+    @Option(names = "--focal-alpha", paramLabel = "A",
+            description = "α of --loss focal for a binary task: the second label (index 1, the positive class) weighs α, the "
+                    + "first 1 − α. Default: none (both 1).")
+    Double focalAlpha;
+
+    @Option(names = "--label-smoothing", paramLabel = "E", description = "ε of --loss label-smoothing, in [0, 1). Default: 0.1.")
+    Double labelSmoothing;
+
+    @Option(names = "--class-weights", paramLabel = "FILE|balanced",
+            description = "pair/single: weigh each example's loss by its label's weight: balanced (n_samples / (n_classes × "
+                    + "count), scikit-learn's rule) or a file of label<TAB>weight lines naming every training label once. "
+                    + "The batch loss stays the mean over examples (not divided by the weights' sum).")
+    String classWeights;
 
     @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update. Default: ${DEFAULT-VALUE}.")
     int gradAccum;
@@ -121,7 +173,8 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue from a checkpoint-N directory of an earlier run with the same data, config and options: "
-                    + "weights, optimizer state, step, data position, fp16 loss scale and the random states. "
+                    + "weights, optimizer state, step, data position, fp16 loss scale and the random states; the "
+                    + "checkpoint's training_args.json must name the same tricks (--loss, --scheduler, …). "
                     + "With --output the earlier run's directory, its best model stays the one to beat and its "
                     + "metrics.jsonl keeps the records up to the checkpoint.")
     Path resume;
@@ -157,6 +210,8 @@ final class FinetuneCommand implements Callable<Integer> {
         s.learningRate = lr;
         s.warmupRatio = warmupRatio;
         s.optimizer = optimizer;
+        s.tricks = new TrainingTricks(loss, focalGamma, focalAlpha, labelSmoothing, classWeights, scheduler, polyPower,
+                layerwiseLrDecay, headLr, freezeEmbeddings);
         s.epsilon = epsilon;
         s.weightDecay = weightDecay;
         s.gradientAccumulation = gradAccum;

@@ -74,10 +74,10 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10000", paramLabel = "N", description = "Linear warmup steps. Default: ${DEFAULT-VALUE} (NEZHA's recipe; lower it for short runs).")
     long warmup;
 
-    @Option(names = "--decay", defaultValue = "polynomial", paramLabel = "KIND", description = "Decay after warmup: linear, polynomial (power 1, as BERT and NEZHA) or constant. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--decay", defaultValue = "polynomial", paramLabel = "KIND", description = "Decay after warmup: linear, polynomial (power 1, as BERT and NEZHA), cosine (half a cosine to 0) or constant. Default: ${DEFAULT-VALUE}.")
     String decay;
 
-    @Option(names = "--optimizer", defaultValue = "lamb", paramLabel = "NAME", description = "lamb (layer-wise trust ratio, NVIDIA/Google BERT recipe) or adamw. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "lamb", paramLabel = "NAME", description = "lamb (layer-wise trust ratio, NVIDIA/Google BERT recipe), adamw, adam (L2 weight decay) or adagrad. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--epsilon", defaultValue = "1e-4", paramLabel = "X", description = "The optimizer's ε. Default: ${DEFAULT-VALUE} (NEZHA's recipe).")

@@ -65,7 +65,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             description = "Attention backends: fused, eager. Default: ${DEFAULT-VALUE}.")
     List<String> attentions;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "NAME", description = "adamw or lamb. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "NAME", description = "adamw, adam, adagrad or lamb. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",

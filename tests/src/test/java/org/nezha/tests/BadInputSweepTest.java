@@ -147,8 +147,8 @@ class BadInputSweepTest {
                 bad("batch size not a number", set(PRETRAIN, "--batch-size", "many"), "--batch-size", "'many'"),
                 bad("lr not a number", PRETRAIN + " --lr fast", "--lr", "'fast'"),
                 // pretrain: choices and runtime
-                bad("optimizer", PRETRAIN + " --optimizer sgd", "--optimizer sgd", "adamw or lamb"),
-                bad("decay", PRETRAIN + " --decay cosine", "--decay cosine"),
+                bad("optimizer", PRETRAIN + " --optimizer sgd", "--optimizer sgd", "choose one of adamw, adam, adagrad, lamb"),
+                bad("decay", PRETRAIN + " --decay step", "--decay step"),
                 bad("device", PRETRAIN + " --device tpu", "--device tpu"),
                 bad("precision", PRETRAIN + " --precision fp8", "fp8"),
                 bad("attention", PRETRAIN + " --attention flash", "flash"),

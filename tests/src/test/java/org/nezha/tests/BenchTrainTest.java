@@ -63,7 +63,7 @@ class BenchTrainTest {
     @CsvSource(delimiter = '|', value = {
         "--precision|fp8|--precision fp8: choose fp32, bf16 or fp16",
         "--attention|flash|flash",
-        "--optimizer|sgd|--optimizer sgd: choose adamw or lamb",
+        "--optimizer|sgd|--optimizer sgd: choose one of adamw, adam, adagrad, lamb",
         "--seq-len|2|--seq-len 2: must be at least 3",
         "--threads|-1|--threads must be >= 0",
         "--device|tpu|--device tpu: choose cpu, cuda or cuda:N",

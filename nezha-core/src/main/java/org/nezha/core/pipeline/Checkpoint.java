@@ -90,6 +90,32 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         if (step >= lastStep) throw InputException.in(dir, "is at step " + step + ", and this run ends at step " + lastStep);
     }
 
+    /**
+     * Refuses a checkpoint trained with other tricks than {@code trainingArgs}' (this run's
+     * {@link FinetuneJob#TRAINING_ARGS}), naming each difference. A checkpoint written before tricks were saved
+     * was trained with {@link TrainingTricks#DEFAULTS}.
+     */
+    void requireSameTricks(Map<String, Object> trainingArgs) {
+        Path file = dir.resolve(FinetuneJob.TRAINING_ARGS);
+        Map<String, Object> saved = TrainingTricks.DEFAULTS.describe(null);
+        if (Files.isRegularFile(file)) {
+            try {
+                JsonNode tricks = JSON.readTree(file.toFile()).get(FinetuneJob.TRICKS);
+                if (tricks == null || !tricks.isObject()) throw InputException.in(file, "has no \"" + FinetuneJob.TRICKS + "\" object");
+                saved = JSON.convertValue(tricks, new TypeReference<Map<String, Object>>() {});
+            } catch (IOException e) {
+                throw InputException.in(file, "unreadable: " + IoErrors.reason(e));
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> current = (Map<String, Object>) trainingArgs.get(FinetuneJob.TRICKS);
+        String differences = TrainingTricks.differences(saved, current);
+        if (differences != null) {
+            throw InputException.in(dir, "was trained with other tricks (" + differences + "): resume with the checkpoint's options, "
+                    + "or start afresh");
+        }
+    }
+
     /** Refuses a checkpoint of a classifier for other labels (or of no classifier at all). */
     void requireLabels(List<String> labels) {
         List<String> saved = ModelDirectory.readConfig(dir).labels();

@@ -29,7 +29,7 @@ import org.nezha.core.train.Optimizer;
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
  * (optimizer state), {@code trainer_state.json} (step, data position and the data shape it refers to, fp16
- * loss scale) and
+ * loss scale), a fine-tuning run's {@code training_args.json} and
  * {@code rng.safetensors} (the CPU and GPU generators), swapped in atomically; keeps only the newest few.
  * {@link Checkpoint} reads one back.
  */
@@ -48,15 +48,18 @@ final class CheckpointWriter {
     private final DynamicLossScaler scaler;
     private final Device device;
     private final Map<String, Object> dataShape;
+    private final Map<String, Object> trainingArgs;
     /** Steps of the checkpoints this writer wrote that are still on disk. */
     private final TreeSet<Long> written = new TreeSet<>();
 
     /**
      * {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is
-     * saved too); {@code dataShape}: {@link Checkpoint#dataShape}, which a resumed run must match.
+     * saved too); {@code dataShape}: {@link Checkpoint#dataShape}, which a resumed run must match;
+     * {@code trainingArgs}: the run's settings, saved as {@link FinetuneJob#TRAINING_ARGS} (null: none, pretraining).
      */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
-            Optimizer optimizer, DynamicLossScaler scaler, Device device, Map<String, Object> dataShape) {
+            Optimizer optimizer, DynamicLossScaler scaler, Device device, Map<String, Object> dataShape,
+            Map<String, Object> trainingArgs) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
@@ -66,6 +69,7 @@ final class CheckpointWriter {
         this.scaler = scaler;
         this.device = device;
         this.dataShape = dataShape;
+        this.trainingArgs = trainingArgs;
     }
 
     /**
@@ -91,6 +95,7 @@ final class CheckpointWriter {
             if (scaler != null) state.put("loss_scaler", scaler.state());
             SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(device), Map.of());
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
+            if (trainingArgs != null) JSON.writeValue(staging.resolve(FinetuneJob.TRAINING_ARGS).toFile(), trainingArgs);
         });
         written.add(step);
         prune(step);

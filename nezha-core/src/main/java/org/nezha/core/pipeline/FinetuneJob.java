@@ -1,6 +1,7 @@
 package org.nezha.core.pipeline;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.model.ClassificationLoss;
 import org.nezha.core.model.GlobalBatchLoss;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelFamily;
@@ -37,6 +39,7 @@ import org.nezha.core.tokenizer.Vocab;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
+import org.nezha.core.train.ParameterGroups;
 import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
@@ -48,6 +51,10 @@ import org.nezha.core.train.TrainingDivergedException;
 public final class FinetuneJob {
     public static final String BEST_MODEL = "best";
     public static final String DEV_METRICS = "dev_metrics.json";
+    /** The run's settings and tricks, in the output directory and in every checkpoint (as HF's Trainer saves its arguments). */
+    public static final String TRAINING_ARGS = "training_args.json";
+    /** The field of {@link #TRAINING_ARGS} holding {@link TrainingTricks#describe}. */
+    static final String TRICKS = "tricks";
 
     /** What to fine-tune and how; defaults follow BERT's GLUE recipe. */
     public static final class Settings {
@@ -69,7 +76,9 @@ public final class FinetuneJob {
         public double warmupRatio = 0.1;
         public String optimizer = "adamw";
         public double weightDecay = 0.01;
-        public double epsilon = 1e-8;
+        /** The optimizer's ε; null: its default ({@link Optimizers#defaultEpsilon}). */
+        public Double epsilon;
+        public TrainingTricks tricks = TrainingTricks.DEFAULTS;
         public int gradientAccumulation = 1;
         public double maxGradNorm = 1.0;
         public long seed = 42;
@@ -143,6 +152,10 @@ public final class FinetuneJob {
         // every bad label or answer in either file stops the run here, before any training
         List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
         List<Feature<M>> devFeatures = task.encode(dev, labels, tokenizer, seqLen, true);
+        Map<String, Double> classWeights = s.tricks.classWeights(labels, labelCounts(trainFeatures, labels));
+        ClassificationLoss classificationLoss = s.tricks.classificationLoss(labels, classWeights);
+        Map<String, Object> trainingArgs = trainingArgs(s, seqLen, s.tricks.describe(classWeights));
+        if (resumeFrom != null) resumeFrom.requireSameTricks(trainingArgs);
         Map<String, Object> baseline = task.metrics(dev, task.baseline(dev, labels), labels);
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
@@ -161,9 +174,10 @@ public final class FinetuneJob {
             long maxSteps = s.maxSteps > 0 ? s.maxSteps : updatesPerEpoch * s.epochs;
             int evalEvery = s.evalEvery > 0 ? s.evalEvery : (int) Math.min(updatesPerEpoch, maxSteps);
             if (resumeFrom != null) resumeFrom.requireBefore(maxSteps);
-            Optimizer optimizer = Optimizers.create(s.optimizer, model.parameters().asMap(), s.weightDecay, s.epsilon);
+            Optimizer optimizer = optimizerFor(model, s);
+            LearningRateSchedule.Decay decay = LearningRateSchedule.decayOf(s.tricks.scheduler());
             LearningRateSchedule schedule = new LearningRateSchedule(s.learningRate, Math.round(s.warmupRatio * maxSteps), maxSteps,
-                    LearningRateSchedule.Decay.LINEAR, 1.0, 0.0);
+                    decay, s.tricks.effectivePolyPower(), decay == LearningRateSchedule.Decay.POLYNOMIAL ? LearningRateSchedule.POLY_END_RATE : 0.0);
             Trainer trainer = new Trainer(model.parameters().asMap(), optimizer, schedule,
                     new Trainer.Options(maxSteps, s.gradientAccumulation, s.maxGradNorm, s.logEvery,
                             s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
@@ -174,14 +188,17 @@ public final class FinetuneJob {
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(seqLen);
             Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape);
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape, trainingArgs);
             long startStep = 0;
             if (resumeFrom != null) {
                 startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
-            if (dp.isMain()) OutputPaths.claimRunDirectory(s.output);
+            if (dp.isMain()) {
+                OutputPaths.claimRunDirectory(s.output);
+                JsonFiles.write(s.output.resolve(TRAINING_ARGS), trainingArgs);
+            }
             Path metricsFile = dp.isMain() ? s.output.resolve(PretrainJob.METRICS) : null;
             Path bestDir = s.output.resolve(BEST_MODEL);
             List<Feature<M>> myDev = dp.evaluationShard(devFeatures);
@@ -195,7 +212,9 @@ public final class FinetuneJob {
                         () -> ModelDirectory.save(bestDir, model, vocabFile, savedTokenizer));
                 progress.begin("finetune", maxSteps);
                 try {
-                    trainer.run(new FinetuneStep(model, prefetched, execution.device()), log.listener(step -> {
+                    TaskLoss loss = classificationLoss == null ? model::loss
+                            : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
+                    trainer.run(new FinetuneStep(model, loss, prefetched, execution.device()), log.listener(step -> {
                         if (step % evalEvery == 0 || step == maxSteps) {
                             // every rank predicts its share of dev (no rank idles past the collective timeout)
                             List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
@@ -266,7 +285,8 @@ public final class FinetuneJob {
         OptionChecks.atLeast("--batch-size", s.batchSize, 1);
         OptionChecks.positive("--lr", s.learningRate);
         OptionChecks.fractionBelowOne("--warmup-ratio", s.warmupRatio);
-        Optimizers.check(s.optimizer, s.weightDecay, s.epsilon);
+        Optimizers.check(s.optimizer, s.weightDecay, epsilon(s));
+        s.tricks.validate(s.task, s.learningRate);
         OptionChecks.atLeast("--grad-accum", s.gradientAccumulation, 1);
         OptionChecks.nonNegative("--max-grad-norm", s.maxGradNorm);
         OptionChecks.atLeast("--log-every", s.logEvery, 1);
@@ -287,6 +307,71 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
+    private static double epsilon(Settings s) {
+        return s.epsilon != null ? s.epsilon : Optimizers.defaultEpsilon(s.optimizer);
+    }
+
+    /**
+     * The optimizer over the parameters that train (all but frozen embeddings, whose gradients are switched
+     * off too), each at its group's rate: {@link ParameterGroups}.
+     */
+    private static Optimizer optimizerFor(TaskModel model, Settings s) {
+        Map<String, Tensor> parameters = model.parameters().asMap();
+        double headFactor = s.tricks.headLr() != null ? s.tricks.headLr() / s.learningRate : 1.0;
+        ParameterGroups groups = new ParameterGroups(parameters.keySet(), ModelFamily.of(model.config()).prefix(),
+                s.tricks.layerwiseLrDecay(), headFactor, s.tricks.freezeEmbeddings());
+        Map<String, Tensor> trainable = new LinkedHashMap<>();
+        for (String name : groups.trainable()) trainable.put(name, parameters.get(name));
+        parameters.forEach((name, p) -> {
+            if (!trainable.containsKey(name)) p.requires_grad_(false);
+        });
+        return Optimizers.create(s.optimizer, trainable, groups.rates(), s.weightDecay, epsilon(s));
+    }
+
+    /**
+     * Training rows per label where a row's one target is a label's index (pair/single, one row per example);
+     * other tasks' counts stay 0 (their targets are tags, positions or pair markers, and they take no class weights).
+     */
+    private static long[] labelCounts(List<? extends Feature<?>> features, List<String> labels) {
+        long[] counts = new long[labels.size()];
+        for (Feature<?> f : features) {
+            long[] targets = f.targets();
+            if (targets != null && targets.length == 1 && targets[0] >= 0 && targets[0] < counts.length) counts[(int) targets[0]]++;
+        }
+        return counts;
+    }
+
+    /** What {@link #TRAINING_ARGS} holds: the run's settings (paths as given) and its tricks in effect. */
+    private static Map<String, Object> trainingArgs(Settings s, int seqLen, Map<String, Object> tricks) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("task", s.task);
+        args.put("init", s.init == null ? null : s.init.toString());
+        args.put("model_config", s.modelConfig == null ? null : s.modelConfig.toString());
+        args.put("train", s.train.toString());
+        args.put("dev", s.dev.toString());
+        args.put("epochs", s.epochs);
+        args.put("max_steps", s.maxSteps);
+        args.put("batch_size", s.batchSize);
+        args.put("seq_len", seqLen);
+        args.put("learning_rate", s.learningRate);
+        args.put("warmup_ratio", s.warmupRatio);
+        args.put("optimizer", s.optimizer);
+        args.put("weight_decay", s.weightDecay);
+        args.put("epsilon", epsilon(s));
+        args.put("gradient_accumulation", s.gradientAccumulation);
+        args.put("max_grad_norm", s.maxGradNorm);
+        args.put("seed", s.seed);
+        args.put("metric", s.metric);
+        args.put(TRICKS, tricks);
+        return args;
+    }
+
+    /** A micro-batch's loss as {@link TaskModel#loss} computes it: the model's own, or a classification trick's. */
+    @FunctionalInterface
+    interface TaskLoss {
+        Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight);
+    }
+
     /** A batch with its targets prepared ahead in host memory (pinned for a GPU). */
     private record HostBatch(BatchTensors inputs, Tensor targets, double lossWeight) {
         static HostBatch prepare(TaskBatch batch, boolean pinned) {
@@ -296,14 +381,15 @@ public final class FinetuneJob {
     }
 
     /** One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's device. */
-    private record FinetuneStep(TaskModel model, ResumableBatches<TaskBatch, HostBatch> batches, Device device) implements Trainer.Task {
+    private record FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Device device)
+            implements Trainer.Task {
         @Override
         public Trainer.Forward forward() {
             HostBatch batch = batches.next();
             BatchTensors inputs = batch.inputs().to(device);
             Tensor targets = Tensors.onDevice(batch.targets(), device);
             Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return new Trainer.Forward(model.loss(logits, targets, inputs.attentionMask(), batch.lossWeight()), inputs.realTokens());
+            return new Trainer.Forward(loss.loss(logits, targets, inputs.attentionMask(), batch.lossWeight()), inputs.realTokens());
         }
 
         @Override

@@ -182,7 +182,7 @@ public final class PretrainJob {
             dp.attach(model, trainer);
             Map<String, Object> dataShape = dataShape(batcher, data);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer, trainer.lossScaler(), execution.device(), dataShape);
+                    optimizer, trainer.lossScaler(), execution.device(), dataShape, null);
             long startStep = 0;
             if (resumeFrom != null) {
                 startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher, dataShape);

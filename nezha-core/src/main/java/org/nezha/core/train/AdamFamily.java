@@ -13,17 +13,20 @@ import org.nezha.core.tensor.Tensors;
  * What {@link AdamW} and {@link Lamb} share: Adam's running moments of every parameter, the update
  * count their bias corrections refer to, and the checkpoint state. The moments are plain named tensors
  * ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}, as torch.optim) so a checkpoint can save and restore
- * them. A subclass says how one parameter moves given its gradient.
+ * them. A subclass says how one parameter moves given its gradient; each parameter's rate is the
+ * schedule's times its {@link RateFactors} factor (parameter groups).
  */
-abstract sealed class AdamFamily implements Optimizer permits AdamW, Lamb {
+abstract sealed class AdamFamily implements Optimizer permits AdamW, Adam, Lamb {
     private final Map<String, Tensor> params;
+    private final RateFactors rates;
     private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
     private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
     private final double beta1, beta2;
     private long stepCount;
 
-    AdamFamily(Map<String, Tensor> params, double beta1, double beta2) {
+    AdamFamily(Map<String, Tensor> params, RateFactors rates, double beta1, double beta2) {
         this.params = params;
+        this.rates = rates;
         this.beta1 = beta1;
         this.beta2 = beta2;
         try (NoGradGuard guard = new NoGradGuard()) {
@@ -49,7 +52,7 @@ abstract sealed class AdamFamily implements Optimizer permits AdamW, Lamb {
         try (NoGradGuard guard = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 Tensor g = e.getValue().grad();
-                if (g.defined()) update(e.getKey(), e.getValue(), g, lr);
+                if (g.defined()) update(e.getKey(), e.getValue(), g, lr * rates.of(e.getKey()));
             }
         }
     }

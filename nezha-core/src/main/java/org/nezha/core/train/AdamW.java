@@ -18,7 +18,13 @@ public final class AdamW extends AdamFamily {
 
     public AdamW(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay,
             Predicate<String> decayed) {
-        super(params, beta1, beta2);
+        this(params, RateFactors.NONE, beta1, beta2, eps, weightDecay, decayed);
+    }
+
+    /** {@code rates}: each parameter's factor on the scheduled rate (layer-wise decay, a head's own rate). */
+    public AdamW(Map<String, Tensor> params, RateFactors rates, double beta1, double beta2, double eps, double weightDecay,
+            Predicate<String> decayed) {
+        super(params, rates, beta1, beta2);
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decayed = decayed;

@@ -38,7 +38,13 @@ public final class Lamb extends AdamFamily {
      */
     public Lamb(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay,
             boolean biasCorrection, Predicate<String> decayed) {
-        super(params, beta1, beta2);
+        this(params, RateFactors.NONE, beta1, beta2, eps, weightDecay, biasCorrection, decayed);
+    }
+
+    /** {@code rates}: each parameter's factor on the scheduled rate (layer-wise decay, a head's own rate). */
+    public Lamb(Map<String, Tensor> params, RateFactors rates, double beta1, double beta2, double eps, double weightDecay,
+            boolean biasCorrection, Predicate<String> decayed) {
+        super(params, rates, beta1, beta2);
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.biasCorrection = biasCorrection;

@@ -1,0 +1,89 @@
+package org.nezha.core.model;
+
+import java.util.List;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import org.nezha.core.tensor.Tensors;
+
+/**
+ * A sequence classifier's loss other than its plain cross-entropy ({@code --loss}, {@code --class-weights}),
+ * as {@link TaskModel#loss} wants it: {@code weight} × Σ over rows of each row's loss, so data-parallel ranks
+ * still add up to the global batch's mean. Per row i with gold class y, p the softmax of the logits:
+ * <ul>
+ *   <li>{@code ce}: {@code w_y · −log p_y} (torch's cross_entropy with {@code weight}, reduction none);</li>
+ *   <li>{@code label-smoothing} ε: torch's cross_entropy with {@code label_smoothing=ε}:
+ *       {@code (1 − ε)·w_y·(−log p_y) + ε/C · Σ_c w_c·(−log p_c)};</li>
+ *   <li>{@code focal} γ, α (Lin et al. 2017): {@code −α_t · (1 − p_y)^γ · log p_y · w_y}; α_t is α for the
+ *       second label (index 1, the positive class of a binary task) and 1 − α for the first, as Lin et al.'s
+ *       binary α; without α, α_t = 1 (α needs exactly two labels);</li>
+ *   <li>{@code dice}: the soft dice loss of one example in Li et al. 2020 ("Dice Loss for Data-imbalanced NLP
+ *       Tasks", the DSC of x_i without the self-adjusting factor, α = 0) on its gold class, smoothed by γ = 1:
+ *       {@code w_y · (1 − (2·p_y + γ) / (p_y + 1 + γ))}. Per example rather than over the batch, so rows add
+ *       up as data parallelism needs.</li>
+ * </ul>
+ * Class weights w (all 1 without them) scale rows; the sum is not renormalised by Σ w_y (torch's weighted mean
+ * is), so a batch's loss is the mean over its rows of the weighted losses, the same on any number of processes.
+ */
+public final class ClassificationLoss {
+    public static final List<String> NAMES = List.of("ce", "focal", "dice", "label-smoothing");
+    /** Li et al.'s smoothing γ, which keeps a row's dice finite and its gradient alive at p_y = 0. */
+    static final double DICE_SMOOTHING = 1.0;
+
+    private final String name;
+    private final double focalGamma, labelSmoothing;
+    private final Double focalAlpha;
+    private final float[] classWeights;
+
+    /**
+     * @param name one of {@link #NAMES}; {@code focalAlpha} null: none; {@code classWeights} one per label in
+     *     label order, or null for all 1
+     */
+    public ClassificationLoss(String name, double focalGamma, Double focalAlpha, double labelSmoothing, float[] classWeights) {
+        if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown loss " + name);
+        this.name = name;
+        this.focalGamma = focalGamma;
+        this.focalAlpha = focalAlpha;
+        this.labelSmoothing = labelSmoothing;
+        this.classWeights = classWeights == null ? null : classWeights.clone();
+    }
+
+    /** {@code weight} × the summed loss of the rows of {@code logits} [B, C] against int64 labels [B] or [B, 1], in float32. */
+    public Tensor weightedSum(Tensor logits, Tensor labels, double weight) {
+        Tensor scores = logits.to(ScalarType.Float); // float32 whatever precision autocast gave the logits
+        Tensor gold = labels.reshape(-1);
+        Tensor weights = classWeights == null ? null : Tensors.floats(classWeights, classWeights.length).to(scores); // its device
+        Tensor rows = switch (name) {
+            case "ce", "label-smoothing" -> torch.cross_entropy_loss(scores, gold,
+                    weights == null ? new TensorOptional() : new TensorOptional(weights), torch.Reduction.None.value,
+                    TaskModel.IGNORED, name.equals("ce") ? 0.0 : labelSmoothing);
+            case "focal" -> rowWeighted(focal(scores, gold), gold, weights);
+            default -> rowWeighted(dice(scores, gold), gold, weights);
+        };
+        return rows.sum().mul(Tensors.scalar(weight));
+    }
+
+    private Tensor focal(Tensor scores, Tensor gold) {
+        Tensor logGold = torch.log_softmax(scores, 1).gather(1, gold.unsqueeze(1)).squeeze(1);
+        Tensor modulating = logGold.exp().neg().add(Tensors.scalar(1)).pow(Tensors.scalar(focalGamma)); // (1 − p_y)^γ
+        Tensor rows = modulating.mul(logGold).neg();
+        if (focalAlpha == null) return rows;
+        // α for label 1, 1 − α for label 0: (1 − α) + (2α − 1)·[y = 1]
+        Tensor alphaT = gold.eq(Tensors.integer(1)).to(ScalarType.Float).mul(Tensors.scalar(2 * focalAlpha - 1))
+                .add(Tensors.scalar(1 - focalAlpha));
+        return rows.mul(alphaT);
+    }
+
+    private static Tensor dice(Tensor scores, Tensor gold) {
+        Tensor p = torch.softmax(scores, 1).gather(1, gold.unsqueeze(1)).squeeze(1);
+        Tensor ratio = p.mul(Tensors.scalar(2)).add(Tensors.scalar(DICE_SMOOTHING)).div(p.add(Tensors.scalar(1 + DICE_SMOOTHING)));
+        return ratio.neg().add(Tensors.scalar(1));
+    }
+
+    private static Tensor rowWeighted(Tensor rows, Tensor gold, Tensor weights) {
+        return weights == null ? rows : rows.mul(weights.index_select(0, gold));
+    }
+}

@@ -1,0 +1,176 @@
+package org.nezha.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.nezha.core.InputException;
+import org.nezha.core.io.SafeTensors;
+import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.tensor.Tensors;
+import org.nezha.core.train.Precision;
+
+/** The tricks in a fine-tuning run: frozen embeddings, saved settings, half precision, resume checks and up-front validation. */
+class TrainingTricksTest {
+    private static final TrainingTricks COMPETITION = new TrainingTricks("focal", null, 0.4, null, "balanced", "cosine", null, 0.9,
+            5e-3, true);
+
+    @Test
+    void frozenEmbeddingsStayBitIdenticalWhileTheRestTrains(@TempDir Path dir) throws Exception {
+        FinetuneJob.Settings first = FinetuneJobTest.settings(dir);
+        first.maxSteps = 2;
+        first.checkpointEvery = 2;
+        new FinetuneJob(first, Execution.cpu("eager"), Progress.SILENT).run();
+        Path start = first.output.resolve("checkpoint-2");
+
+        FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+        s.modelConfig = null;
+        s.vocab = null;
+        s.init = start;
+        s.output = dir.resolve("frozen");
+        s.optimizer = "adam";
+        s.maxSteps = 3;
+        s.checkpointEvery = 3;
+        s.tricks = COMPETITION;
+        new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run();
+
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> before = SafeTensors.read(start.resolve(ModelDirectory.WEIGHTS));
+            Map<String, Tensor> after = SafeTensors.read(s.output.resolve("checkpoint-3").resolve(ModelDirectory.WEIGHTS));
+            int frozen = 0;
+            for (String name : before.keySet()) {
+                boolean same = Arrays.equals(Tensors.toFloats(before.get(name)), Tensors.toFloats(after.get(name)));
+                if (name.startsWith("nezha.embeddings.")) {
+                    assertTrue(same, name + " is frozen");
+                    frozen++;
+                } else if (name.endsWith(".weight") && !name.contains("LayerNorm")) {
+                    assertFalse(same, name + " trains");
+                }
+            }
+            assertEquals(4, frozen, "word and token-type embeddings, LayerNorm weight and bias");
+        }
+
+        JsonNode args = new ObjectMapper().readTree(s.output.resolve(FinetuneJob.TRAINING_ARGS).toFile());
+        assertEquals("adam", args.get("optimizer").asText());
+        assertEquals(1e-8, args.get("epsilon").asDouble());
+        JsonNode tricks = args.get(FinetuneJob.TRICKS);
+        assertEquals("focal", tricks.get("loss").asText());
+        assertEquals(2.0, tricks.get("focal_gamma").asDouble());
+        assertEquals(0.4, tricks.get("focal_alpha").asDouble());
+        assertTrue(tricks.get("class_weights").has("cold") && tricks.get("class_weights").has("warm"));
+        assertEquals("cosine", tricks.get("scheduler").asText());
+        assertEquals(0.9, tricks.get("layerwise_lr_decay").asDouble());
+        assertTrue(tricks.get("freeze_embeddings").asBoolean());
+        assertEquals(args, new ObjectMapper().readTree(s.output.resolve("checkpoint-3").resolve(FinetuneJob.TRAINING_ARGS).toFile()),
+                "each checkpoint holds the run's settings");
+    }
+
+    /** Under autocast the tricks' losses are computed in float32: bf16 and fp16 (loss-scaled) track fp32. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bf16", "fp16"})
+    void tricksTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
+        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32);
+        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision));
+        assertEquals(6, fp32.length, "one logged loss per update");
+        assertEquals(fp32.length, half.length);
+        for (int i = 0; i < fp32.length; i++) assertEquals(fp32[i], half[i], 0.05, precision + " loss " + i);
+    }
+
+    private static double[] trainingLosses(Path dir, Precision precision) throws Exception {
+        Files.createDirectories(dir);
+        FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+        s.maxSteps = 6;
+        s.logEvery = 1;
+        s.optimizer = "adam";
+        s.tricks = COMPETITION;
+        Path metrics = new FinetuneJob(s, new Execution("fused", new Device("cpu"), precision), Progress.SILENT).run().metricsFile();
+        ObjectMapper json = new ObjectMapper();
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            JsonNode record = json.readTree(line);
+            if (record.has("grad_norm")) losses.add(record.get("loss").asDouble());
+        }
+        return losses.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    @Test
+    void resumeNamesEveryTrickThatDiffers(@TempDir Path dir) throws Exception {
+        FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+        s.maxSteps = 4;
+        s.checkpointEvery = 2;
+        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false);
+        new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run();
+        Path written = s.output.resolve("checkpoint-4");
+        assertTrue(Files.isDirectory(written));
+
+        s.resume = s.output.resolve("checkpoint-2");
+        s.tricks = new TrainingTricks("ce", null, null, null, null, "cosine", null, 1.0, null, false);
+        InputException e = assertThrows(InputException.class, () -> new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run());
+        assertTrue(e.getMessage().contains("was trained with other tricks (--loss: focal in the checkpoint, ce in this run; "
+                + "--focal-gamma: 1.0 in the checkpoint, null in this run; --scheduler: linear in the checkpoint, cosine in this run)"),
+                e.getMessage());
+
+        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false);
+        new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run(); // the same tricks continue
+    }
+
+    @Test
+    void badTricksStopBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        assertBad(dir, "pair", tricks("hinge", null, null, null), "--loss hinge: choose one of ce, focal, dice, label-smoothing");
+        assertBad(dir, "ner", tricks("focal", null, null, null), "--loss focal applies to pair/single, not ner");
+        assertBad(dir, "span", tricks("ce", null, null, "balanced"), "--class-weights applies to pair/single, not span");
+        assertBad(dir, "single", tricks("ce", 2.0, null, null), "--focal-gamma applies only with --loss focal");
+        assertBad(dir, "single", tricks("focal", null, 0.1, null), "--label-smoothing applies only with --loss label-smoothing");
+        assertBad(dir, "single", tricks("label-smoothing", null, 1.0, null), "--label-smoothing must be in [0, 1), got 1.0");
+        assertBad(dir, "single", tricks("focal", -1.0, null, null), "--focal-gamma must be a number >= 0, got -1.0");
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "step", null, 1, null, false),
+                "--scheduler step: choose one of linear, cosine, constant, poly");
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", 2.0, 1, null, false),
+                "--poly-power applies only with --scheduler poly");
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 0, null, false),
+                "--layerwise-lr-decay must be in (0, 1], got 0.0");
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 1, -1.0, false),
+                "--head-lr must be a positive number, got -1.0");
+        Path weights = Files.writeString(dir.resolve("weights.tsv"), "warm\t1\n");
+        assertBad(dir, "single", tricks("ce", null, null, weights.toString()), "has no weight for training label \"cold\"");
+        FinetuneJob.Settings threeLabels = FinetuneJobTest.settings(dir);
+        threeLabels.train = Files.writeString(dir.resolve("three.tsv"), "text\tlabel\n春花\twarm\n铁石\tcold\n云月\tmild\n");
+        threeLabels.tricks = new TrainingTricks("focal", null, 0.25, null, null, "linear", null, 1.0, null, false);
+        InputException e = assertThrows(InputException.class,
+                () -> new FinetuneJob(threeLabels, Execution.cpu("eager"), Progress.SILENT).run());
+        assertEquals("--focal-alpha weighs the two classes of a binary task; this one has 3 labels (use --class-weights)", e.getMessage());
+        assertFalse(Files.exists(threeLabels.output), "nothing written");
+    }
+
+    private static TrainingTricks tricks(String loss, Double focalGamma, Double labelSmoothing, String classWeights) {
+        return new TrainingTricks(loss, focalGamma, null, labelSmoothing, classWeights, "linear", null, 1.0, null, false);
+    }
+
+    private static void assertBad(Path dir, String task, TrainingTricks tricks, String expected) throws Exception {
+        FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+        s.task = task;
+        s.tricks = tricks;
+        InputException e = assertThrows(InputException.class, () -> new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(Files.exists(s.output), "nothing written");
+    }
+}
