@@ -27,7 +27,8 @@ import org.nezha.core.cv.CrossValidationJob;
                         + "finetune output, the model in DIR/fold-N/best/), DIR/oof.csv (every training example predicted by the "
                         + "model that did not train on it: id,fold,gold,label,prob_<label>…, in --train's order), "
                         + "DIR/cv_summary.json (the selection metric — finetune's --metric, default accuracy — per fold on its "
-                        + "held-out examples, their mean and population std, and all metrics of the out-of-fold predictions) and "
+                        + "held-out examples, their mean and population std, and all metrics of the out-of-fold predictions; "
+                        + "with --threshold-search, at the threshold) and "
                         + "DIR/folds.png (each fold's dev metric per evaluation step).",
                 "Folds: a seeded random split with sizes within one example (groups: as even as whole groups allow). "
                         + "--stratify keeps every label's count per fold within one of the others; --group-by keeps the rows "

@@ -127,6 +127,26 @@ class CrossValidationEndToEndTest {
     }
 
     @Test
+    void groupsStayInOneFold(@TempDir Path dir) throws Exception {
+        StringBuilder text = new StringBuilder("qid\tsentence1\tsentence2\tlabel\n");
+        List<String> afqmc = Files.readAllLines(Fixtures.AFQMC_TRAIN).subList(1, 25);
+        for (int i = 0; i < afqmc.size(); i++) text.append("q").append(i % 5).append('\t').append(afqmc.get(i)).append('\n');
+        Path train = dir.resolve("grouped.tsv");
+        Files.writeString(train, text.toString());
+        Path out = dir.resolve("cv");
+        Cli run = Cli.run(cv(dir, train, out, "--folds", "3", "--group-by", "qid"));
+        assertEquals(0, run.exitCode(), run.toString());
+        Map<String, String> foldOfGroup = new HashMap<>();
+        List<String> oof = Files.readAllLines(out.resolve("oof.csv"));
+        assertEquals(afqmc.size() + 1, oof.size());
+        for (int i = 1; i < oof.size(); i++) {
+            String group = "q" + ((i - 1) % 5), fold = oof.get(i).split(",")[1];
+            assertEquals(foldOfGroup.computeIfAbsent(group, g -> fold), fold, group + " split across folds");
+        }
+        assertEquals("qid\tsentence1\tsentence2\tlabel", Files.readAllLines(out.resolve("fold-1/train.tsv")).getFirst());
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 20, dir.resolve("train.tsv"));
         Path threeLabels = dir.resolve("three.tsv");
@@ -139,6 +159,8 @@ class CrossValidationEndToEndTest {
                     + "sentence1, sentence2, label)"},
             {"--folds 2 -- --dev " + train, "nezha: error: cv: --dev is set per fold (DIR/fold-N/); leave it out of the finetune options"},
             {"--folds 2 -- --output=" + out, "nezha: error: cv: --output is set per fold (DIR/fold-N/); leave it out of the finetune options"},
+            {"--folds 2 -- --resume " + train, "nezha: error: cv: --resume continues one run; rerun a fold with nezha finetune and its "
+                    + "DIR/fold-N/ files instead"},
         };
         for (String[] c : cases) {
             Cli run = Cli.run(cv(dir, train, out, c[0].split(" ")));

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.nezha.core.InputException;
 import org.nezha.core.data.RawTaskFile;
 import org.nezha.core.data.TaskExample;
+import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.pipeline.Execution;
@@ -84,6 +85,10 @@ public final class CrossValidationJob {
         if (!(named instanceof ClassificationTask task)) {
             throw new InputException("cv: --task " + base.task + ": cross-validation is for pair and single classification");
         }
+        if (base.resume != null) {
+            throw new InputException("cv: --resume continues one run; rerun a fold with nezha finetune and its DIR/fold-N/ files instead");
+        }
+        if (DistributedEnvironment.fromSystem().worldSize() > 1) throw new InputException("cv runs in one process, not under nezha launch");
         String metric = base.metric != null ? base.metric : task.selectionMetrics().getFirst();
         if (!task.selectionMetrics().contains(metric)) throw new InputException("--metric " + metric + ": " + task.name() + " selects by one of " + task.selectionMetrics());
         FinetuneJob.Settings probe = base.copy();

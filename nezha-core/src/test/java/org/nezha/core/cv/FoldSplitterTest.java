@@ -2,10 +2,12 @@ package org.nezha.core.cv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +46,10 @@ class FoldSplitterTest {
                     min = Math.min(min, c);
                     max = Math.max(max, c);
                 }
-                assertTrue(max - min <= 1, label + " per fold " + java.util.Arrays.toString(perFold));
+                assertTrue(max - min <= 1, label + " per fold " + Arrays.toString(perFold));
             }
             int[] sizes = sizes(folds, k);
-            for (int size : sizes) assertTrue(Math.abs(size - labels.size() / (double) k) <= 2, java.util.Arrays.toString(sizes));
+            for (int size : sizes) assertTrue(Math.abs(size - labels.size() / (double) k) <= 2, Arrays.toString(sizes));
         }
     }
 
@@ -59,21 +61,21 @@ class FoldSplitterTest {
             groups.add("q" + random.nextInt(40));
             labels.add(random.nextBoolean() ? "1" : "0");
         }
-        for (List<String> stratify : java.util.Arrays.asList(null, labels)) {
+        for (List<String> stratify : Arrays.asList(null, labels)) {
             int[] folds = FoldSplitter.assign(groups.size(), 4, groups, stratify, 5);
             Map<String, Integer> foldOfGroup = new HashMap<>();
             for (int i = 0; i < folds.length; i++) {
                 Integer before = foldOfGroup.putIfAbsent(groups.get(i), folds[i]);
                 if (before != null) assertEquals(before, folds[i], "group " + groups.get(i) + " split");
             }
-            for (int size : sizes(folds, 4)) assertTrue(size > 30, java.util.Arrays.toString(sizes(folds, 4)));
+            for (int size : sizes(folds, 4)) assertTrue(size > 30, Arrays.toString(sizes(folds, 4)));
         }
     }
 
     @Test
     void theSeedDecidesTheSplit() {
         assertArrayEquals(FoldSplitter.assign(50, 5, null, null, 1), FoldSplitter.assign(50, 5, null, null, 1));
-        assertTrue(!java.util.Arrays.equals(FoldSplitter.assign(50, 5, null, null, 1), FoldSplitter.assign(50, 5, null, null, 2)));
+        assertFalse(Arrays.equals(FoldSplitter.assign(50, 5, null, null, 1), FoldSplitter.assign(50, 5, null, null, 2)));
     }
 
     @Test

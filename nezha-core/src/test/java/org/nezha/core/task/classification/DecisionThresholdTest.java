@@ -13,6 +13,10 @@ import org.nezha.core.data.TaskKind;
 
 /** The threshold search picks the F1-maximising cut, and a stored threshold decides binary labels. */
 class DecisionThresholdTest {
+    /** The fields a config.json needs, with two labels. */
+    private static final String MODEL = "\"vocab_size\": 10, \"hidden_size\": 4, \"num_hidden_layers\": 1, \"num_attention_heads\": 1, "
+            + "\"intermediate_size\": 8, \"id2label\": {\"0\": \"0\", \"1\": \"1\"}";
+
     @Test
     void picksTheCutThatMaximisesPositiveF1() {
         // sorted by P: .9+ .8- .7+ .6+ .3- .2+ .1-; cuts: top 1 F1 2/5, top 3 F1 4/7, top 4 F1 6/8 = .75, top 6 F1 8/10 = .8, all 8/11
@@ -52,9 +56,6 @@ class DecisionThresholdTest {
         assertEquals("config.json: nezha_threshold 1.5 is not a probability in [0, 1]",
                 assertThrows(InputException.class, () -> plain.configuredBy(config("1.5"), Path.of("config.json"))).getMessage());
     }
-
-    private static final String MODEL = "\"vocab_size\": 10, \"hidden_size\": 4, \"num_hidden_layers\": 1, \"num_attention_heads\": 1, "
-            + "\"intermediate_size\": 8, \"id2label\": {\"0\": \"0\", \"1\": \"1\"}";
 
     private static NezhaConfig config(String threshold) {
         return NezhaConfig.parse("{" + MODEL + ", \"nezha_threshold\": " + threshold + "}", "test");
