@@ -127,6 +127,40 @@ class CrossValidationEndToEndTest {
     }
 
     @Test
+    void finetuneStoresTheThresholdThatMaximisesDevF1(@TempDir Path dir) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 40, dir.resolve("train.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 40, dir.resolve("dev.tsv"));
+        Path out = dir.resolve("run");
+        Cli run = Cli.run("finetune", "--task", "pair", "--model-config", Fixtures.tinyConfig(dir).toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", train.toString(), "--dev", dev.toString(), "--output", out.toString(), "--max-steps", "3",
+                "--batch-size", "16", "--seq-len", "48", "--lr", "1e-3", "--threads", "2", "--threshold-search");
+        assertEquals(0, run.exitCode(), run.toString());
+        double threshold = JSON.readTree(out.resolve("best/config.json").toFile()).get("nezha_threshold").asDouble();
+        assertTrue(run.err().contains("threshold "), run.err());
+
+        Path csv = dir.resolve("dev.csv");
+        assertEquals(0, Cli.run("predict", "--model", out.resolve("best").toString(), "--input", dev.toString(), "--output", csv.toString(),
+                "--threads", "2").exitCode());
+        List<String> gold = Files.readAllLines(dev).stream().skip(1).map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList();
+        List<Double> positive = Files.readAllLines(csv).stream().skip(1).map(l -> Double.parseDouble(l.split(",")[3])).toList();
+        double chosen = positiveF1(gold, positive, threshold);
+        for (double cut : positive) assertTrue(positiveF1(gold, positive, cut) <= chosen, "cut " + cut + " beats " + threshold);
+        List<String> rows = Files.readAllLines(csv);
+        for (int i = 1; i < rows.size(); i++) assertEquals(positive.get(i - 1) >= threshold ? "1" : "0", rows.get(i).split(",")[1]);
+    }
+
+    private static double positiveF1(List<String> gold, List<Double> positive, double cut) {
+        int truePositives = 0, predicted = 0, actual = 0;
+        for (int i = 0; i < gold.size(); i++) {
+            boolean p = positive.get(i) >= cut, g = gold.get(i).equals("1");
+            if (p) predicted++;
+            if (g) actual++;
+            if (p && g) truePositives++;
+        }
+        return 2.0 * truePositives / (predicted + actual);
+    }
+
+    @Test
     void groupsStayInOneFold(@TempDir Path dir) throws Exception {
         StringBuilder text = new StringBuilder("qid\tsentence1\tsentence2\tlabel\n");
         List<String> afqmc = Files.readAllLines(Fixtures.AFQMC_TRAIN).subList(1, 25);
