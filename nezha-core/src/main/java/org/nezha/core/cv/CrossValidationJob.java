@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,27 +111,25 @@ public final class CrossValidationJob {
         List<Long> bestSteps = new ArrayList<>();
         List<LossCurve.Series> curves = new ArrayList<>();
         for (int fold = 1; fold <= s.folds; fold++) {
-            List<TaskExample> train = new ArrayList<>(), dev = new ArrayList<>();
-            for (int i = 0; i < examples.size(); i++) (folds[i] == fold ? dev : train).add(examples.get(i));
             FinetuneJob.Settings run = base.copy();
             run.output = s.output.resolve("fold-" + fold);
             run.train = run.output.resolve("train" + raw.extension());
             run.dev = run.output.resolve("dev" + raw.extension());
             run.overwrite = true; // the fold directory is this run's own
             run.thresholdSearch = false; // searched once, on all out-of-fold predictions
+            List<TaskExample> dev = inFold(examples, folds, fold, true);
             OutputPaths.createDirectory(run.output);
-            raw.writeSubset(run.train, train, examples.getFirst().line());
+            raw.writeSubset(run.train, inFold(examples, folds, fold, false), examples.getFirst().line());
             raw.writeSubset(run.dev, dev, examples.getFirst().line());
-            progress.info(String.format(Locale.ROOT, "fold %d/%d: train %,d examples, dev %,d", fold, s.folds, train.size(), dev.size()));
+            progress.info(String.format(Locale.ROOT, "fold %d/%d: train %,d examples, dev %,d", fold, s.folds, examples.size() - dev.size(), dev.size()));
             FinetuneJob.Result result = new FinetuneJob(run, execution, progress).run();
             bestSteps.add(result.bestStep());
             curves.add(devCurve(run.output.resolve(PretrainJob.METRICS), metric, "fold " + fold));
 
             FineTunedModel<TaskExample, Void, Prediction> best = FineTunedModel.load(task, result.bestModelDir(), execution);
-            List<Prediction> predicted = best.predict(dev, true, best.defaultSeqLen(), base.evalBatchSize, true, "fold " + fold + " out-of-fold",
-                    progress).predictions();
-            int next = 0;
-            for (int i = 0; i < examples.size(); i++) if (folds[i] == fold) outOfFold[i] = predicted.get(next++);
+            Iterator<Prediction> predicted = best.predict(dev, true, best.defaultSeqLen(), base.evalBatchSize, true,
+                    "fold " + fold + " out-of-fold", progress).predictions().iterator();
+            for (int i = 0; i < examples.size(); i++) if (folds[i] == fold) outOfFold[i] = predicted.next();
         }
 
         List<Prediction> predictions = List.of(outOfFold);
@@ -142,19 +141,12 @@ public final class CrossValidationJob {
             for (int fold = 1; fold <= s.folds; fold++) {
                 DecisionThreshold.store(s.output.resolve("fold-" + fold).resolve(FinetuneJob.BEST_MODEL), threshold.threshold());
             }
-            ClassificationTask rule = decider;
-            predictions = predictions.stream().map(p -> new Prediction(rule.decide(p.probabilities()), p.probabilities())).toList();
+            predictions = relabel(predictions, decider);
         }
         List<Fold> foldScores = new ArrayList<>();
         for (int fold = 1; fold <= s.folds; fold++) {
-            List<TaskExample> held = new ArrayList<>();
-            List<Prediction> heldPredictions = new ArrayList<>();
-            for (int i = 0; i < examples.size(); i++) {
-                if (folds[i] != fold) continue;
-                held.add(examples.get(i));
-                heldPredictions.add(predictions.get(i));
-            }
-            double score = ((Number) decider.metrics(held, heldPredictions, labels).get(metric)).doubleValue();
+            List<TaskExample> held = inFold(examples, folds, fold, true);
+            double score = ((Number) decider.metrics(held, inFold(predictions, folds, fold, true), labels).get(metric)).doubleValue();
             foldScores.add(new Fold(fold, examples.size() - held.size(), held.size(), bestSteps.get(fold - 1), score));
         }
         double mean = foldScores.stream().mapToDouble(Fold::score).average().orElseThrow();
@@ -169,6 +161,18 @@ public final class CrossValidationJob {
                 s.output.resolve(SUMMARY), oofFile, plot);
         JsonFiles.write(result.summary(), summary(result, labels, examples.size(), threshold));
         return result;
+    }
+
+    /** The items of {@code fold} ({@code held}: held out) or of the other folds, in their order. */
+    private static <T> List<T> inFold(List<T> items, int[] folds, int fold, boolean held) {
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) if ((folds[i] == fold) == held) out.add(items.get(i));
+        return out;
+    }
+
+    /** The same probabilities, labelled by {@code task}'s decision rule. */
+    private static List<Prediction> relabel(List<Prediction> predictions, ClassificationTask task) {
+        return predictions.stream().map(p -> new Prediction(task.decide(p.probabilities()), p.probabilities())).toList();
     }
 
     /** The fold's dev scores by step, from its metrics.jsonl. */
