@@ -26,7 +26,8 @@ import org.nezha.core.pipeline.FineTunedModel;
                 + "--index INDEX --queries FILE (searched with the index's model), or --model DIR --queries FILE --corpus FILE "
                 + "(an embedding model, exact search).",
                 "Prints JSON to standard output. pair/single: accuracy, macro precision/recall/F1, the positive class's "
-                        + "precision/recall/F1 for two labels, per-class scores and the confusion matrix. ner: entity-level "
+                        + "precision/recall/F1 for two labels, per-class scores, the confusion matrix and, for a model that stores "
+                        + "one (finetune --threshold-search), the threshold its labels were decided by. ner: entity-level "
                         + "precision/recall/F1 (micro and per type, seqeval's rules) and token accuracy. span: CMRC 2018's "
                         + "exact match and F1. embedding: Spearman and Pearson correlation of the pairs' cosine with "
                         + "their score. retrieval: recall@1/5/10/50, MRR@10 and nDCG@10 (trec_eval's definitions) "

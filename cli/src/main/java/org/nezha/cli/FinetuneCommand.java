@@ -1,8 +1,10 @@
 package org.nezha.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -161,6 +163,12 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "ner f1 (default), precision, recall or token_accuracy; span f1 (default) or em.")
     String metric;
 
+    @Option(names = "--threshold-search",
+            description = "Binary pair/single only: after training, pick the threshold on P(second label) that maximises that "
+                    + "label's F1 on the best model's dev predictions and store it in best/config.json (nezha_threshold); "
+                    + "predict and eval then label an example positive iff its probability is at least the threshold.")
+    boolean thresholdSearch;
+
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
             description = "Write a resumable checkpoint-N directory every N updates (0 = none). Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
@@ -180,6 +188,13 @@ final class FinetuneCommand implements Callable<Integer> {
     Path resume;
 
     @Mixin RuntimeOptions runtime;
+
+    /** The options as given, for {@code cv}, which fills in --dev and --output per fold. */
+    static FinetuneCommand parse(List<String> args) {
+        FinetuneCommand command = new FinetuneCommand();
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        return command;
+    }
 
     @Override
     public Integer call() {
@@ -224,6 +239,7 @@ final class FinetuneCommand implements Callable<Integer> {
         s.keepCheckpoints = keepCheckpoints;
         s.overwrite = overwrite;
         s.resume = resume;
+        s.thresholdSearch = thresholdSearch;
         return s;
     }
 }

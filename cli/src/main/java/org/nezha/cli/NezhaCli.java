@@ -17,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "nezha", mixinStandardHelpOptions = true, versionProvider = NezhaCli.Version.class,
         description = "NEZHA (and BERT, ALBERT) pretraining, fine-tuning, evaluation and prediction on libtorch.",
         subcommands = {QuickstartCommand.class, VocabCommand.class, PrepareCommand.class, PretrainCommand.class,
-                FinetuneCommand.class, EvalCommand.class, PredictCommand.class, EmbedCommand.class, IndexCommand.class,
+                FinetuneCommand.class, CvCommand.class, EvalCommand.class, PredictCommand.class, EnsembleCommand.class, EmbedCommand.class, IndexCommand.class,
                 SearchCommand.class, RerankCommand.class, RetrievalSetCommand.class, ConvertCommand.class, InspectCommand.class,
                 BenchCommand.class, LaunchCommand.class,
                 CommandLine.HelpCommand.class})

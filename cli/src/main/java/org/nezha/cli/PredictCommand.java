@@ -17,7 +17,8 @@ import org.nezha.core.pipeline.FineTunedModel;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict with a fine-tuned model (input formats as finetune for its task; gold answers are ignored).",
                 "pair/single write CSV with one row per input, in input order: id (the input's id column, else the example's "
-                        + "number, from 1), the predicted label and one prob_<label> column per label. ner writes JSON Lines, one "
+                        + "number, from 1), the predicted label (by the model's stored nezha_threshold on P(second label) if it has one, "
+                        + "see finetune --threshold-search, else the most probable) and one prob_<label> column per label. ner writes JSON Lines, one "
                         + "line per input in input order: the text and its entities (type, start, end exclusive, text). span writes "
                         + "{\"question id\": \"answer\", …} as CMRC 2018's evaluation script reads it."})
 final class PredictCommand implements Callable<Integer> {

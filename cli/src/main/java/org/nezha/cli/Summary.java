@@ -3,6 +3,7 @@ package org.nezha.cli;
 import java.util.Locale;
 import java.util.Map;
 
+import org.nezha.core.cv.CrossValidationJob;
 import org.nezha.core.interop.CheckpointConverter;
 import org.nezha.core.pipeline.FinetuneJob;
 import org.nezha.core.pipeline.LoggedLoss;
@@ -44,6 +45,20 @@ final class Summary {
         b.append("  best model      ").append(r.bestModelDir()).append('\n');
         b.append("  metrics         ").append(r.metricsFile()).append('\n');
         b.append("  loss curve      ").append(r.lossCurve());
+        return b.toString();
+    }
+
+    static String crossValidation(CrossValidationJob.Result r) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "cross-validation done: %d folds, %s %.4f ± %.4f (mean ± std of the folds)%n",
+                r.folds().size(), r.metric(), r.mean(), r.std()));
+        for (CrossValidationJob.Fold f : r.folds()) {
+            b.append(String.format(Locale.ROOT, "  fold %-10d %.4f  (%,d held out, best step %d)%n", f.number(), f.score(), f.devExamples(), f.bestStep()));
+        }
+        b.append(String.format(Locale.ROOT, "  out-of-fold     %s %.4f%n", r.metric(), number(r.oofMetrics(), r.metric())));
+        if (r.threshold() != null) b.append(String.format(Locale.ROOT, "  threshold       %.4f (stored in every fold's model)%n", r.threshold()));
+        b.append("  summary         ").append(r.summary()).append('\n');
+        b.append("  predictions     ").append(r.oofFile()).append('\n');
+        b.append("  dev curves      ").append(r.plot());
         return b.toString();
     }
 

@@ -142,7 +142,7 @@ class EndToEndTest {
 
     @Test
     void everyCommandHasCompleteHelp() {
-        for (String command : List.of("quickstart", "pretrain", "finetune", "eval", "predict")) {
+        for (String command : List.of("quickstart", "pretrain", "finetune", "cv", "eval", "predict", "ensemble")) {
             Cli help = Cli.run(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().contains("Usage: nezha " + command), help.out());

@@ -294,6 +294,13 @@ public final class NezhaConfig {
         return new NezhaConfig(copy);
     }
 
+    /** A copy with a number field set. */
+    public NezhaConfig with(String field, double value) {
+        ObjectNode copy = tree.deepCopy();
+        copy.put(field, value);
+        return new NezhaConfig(copy);
+    }
+
     /** A string field, or null when absent. */
     public String text(String field) {
         JsonNode v = tree.get(field);

@@ -63,8 +63,9 @@ public final class FineTunedModel<X, M, P> {
         return load(task, dir, ModelDirectory.readConfig(dir), execution);
     }
 
-    private static <X, M, P> FineTunedModel<X, M, P> load(FinetuneTask<X, M, P> task, Path dir, NezhaConfig config, Execution execution) {
+    private static <X, M, P> FineTunedModel<X, M, P> load(FinetuneTask<X, M, P> generic, Path dir, NezhaConfig config, Execution execution) {
         Path configFile = dir.resolve(ModelDirectory.CONFIG);
+        FinetuneTask<X, M, P> task = generic.configuredBy(config, configFile);
         BertTokenizer tokenizer = BertTokenizer.fromModelDir(dir);
         ModelChecks.vocabularyFits(tokenizer.vocab(), dir.resolve(ModelDirectory.VOCAB), config, configFile);
         ModelSize.requireFits(config, ModelSize.Head.SEQUENCE_CLASSIFICATION, false, 1, configFile);

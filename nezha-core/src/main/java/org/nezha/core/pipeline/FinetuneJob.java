@@ -17,6 +17,7 @@ import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.RankSlice;
 import org.nezha.core.data.TaskBatch;
 import org.nezha.core.data.TaskBatcher;
+import org.nezha.core.data.TaskExample;
 import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
@@ -32,6 +33,8 @@ import org.nezha.core.task.Feature;
 import org.nezha.core.task.FinetuneTask;
 import org.nezha.core.task.TaskOptions;
 import org.nezha.core.task.Tasks;
+import org.nezha.core.task.classification.ClassificationTask;
+import org.nezha.core.task.classification.DecisionThreshold;
 import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
@@ -57,7 +60,7 @@ public final class FinetuneJob {
     static final String TRICKS = "tricks";
 
     /** What to fine-tune and how; defaults follow BERT's GLUE recipe. */
-    public static final class Settings {
+    public static final class Settings implements Cloneable {
         /** A name {@link Tasks#create} knows: pair, single, … */
         public String task = "pair";
         public TaskOptions taskOptions = TaskOptions.DEFAULTS;
@@ -92,6 +95,17 @@ public final class FinetuneJob {
         public boolean overwrite;
         /** A checkpoint-N directory of an earlier run to continue from (same data, config and settings), or null. */
         public Path resume;
+        /** Binary classification: the best model's dev predictions pick its decision threshold, stored in its config.json. */
+        public boolean thresholdSearch;
+
+        /** Another run's settings, starting as these (cross-validation's folds). */
+        public Settings copy() {
+            try {
+                return (Settings) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /**
@@ -148,6 +162,7 @@ public final class FinetuneJob {
         List<String> labels = task.labels(train);
         NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
         task.checkTraining(train, config);
+        if (s.thresholdSearch) requireThresholdTask(task, labels);
         if (resumeFrom != null) resumeFrom.requireLabels(config.labels());
         // every bad label or answer in either file stops the run here, before any training
         List<Feature<M>> trainFeatures = task.encode(train, labels, tokenizer, seqLen, true);
@@ -248,6 +263,7 @@ public final class FinetuneJob {
                     return new Result(task.name(), task.selectionMetrics(), null, 0, null, metric, null, null, null, maxSteps, seconds, train.size(), dev.size(), labels);
                 }
                 Path curve = writeCurve(log, metric);
+                if (s.thresholdSearch) storeThreshold((ClassificationTask) task, bestDir, dev, seqLen);
                 dp.awaitOthers();
                 return new Result(task.name(), task.selectionMetrics(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve, maxSteps, seconds,
                         train.size(), dev.size(), labels);
@@ -272,7 +288,8 @@ public final class FinetuneJob {
         return curve;
     }
 
-    private static void validateOptions(Settings s) {
+    /** The checks of the options alone, before any file is read. */
+    public static void validateOptions(Settings s) {
         if ((s.init == null) == (s.modelConfig == null)) {
             throw new InputException("give either --init MODEL_DIR (fine-tune a pretrained model) or --model-config and --vocab (train from scratch)");
         }
@@ -293,6 +310,23 @@ public final class FinetuneJob {
         OptionChecks.atLeast("--eval-every", s.evalEvery, 0);
         OptionChecks.atLeast("--checkpoint-every", s.checkpointEvery, 0);
         OptionChecks.atLeast("--keep-checkpoints", s.keepCheckpoints, 0);
+    }
+
+    private static void requireThresholdTask(FinetuneTask<?, ?, ?> task, List<String> labels) {
+        if (!(task instanceof ClassificationTask)) throw new InputException("--threshold-search is for pair and single classification, not " + task.name());
+        DecisionThreshold.requireBinary(labels, "--threshold-search");
+    }
+
+    /** {@code --threshold-search}: the best model's own dev predictions pick its threshold, stored with it. */
+    @SuppressWarnings("unchecked") // a ClassificationTask's examples are TaskExamples
+    private void storeThreshold(ClassificationTask task, Path bestDir, List<?> dev, int seqLen) {
+        List<TaskExample> examples = (List<TaskExample>) dev;
+        FineTunedModel<TaskExample, Void, ClassificationTask.Prediction> best = FineTunedModel.load(task, bestDir, execution);
+        var predictions = best.predict(examples, true, seqLen, settings.evalBatchSize, true, "threshold search", progress).predictions();
+        DecisionThreshold.Choice choice = DecisionThreshold.search(examples, predictions, best.labels());
+        DecisionThreshold.store(bestDir, choice.threshold());
+        progress.info(String.format(Locale.ROOT, "threshold %.4f on P(%s) (stored in %s): dev positive_f1 %.4f",
+                choice.threshold(), best.labels().get(1), bestDir.resolve(ModelDirectory.CONFIG), choice.positiveF1()));
     }
 
     /**

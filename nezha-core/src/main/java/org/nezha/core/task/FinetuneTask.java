@@ -90,6 +90,14 @@ public interface FinetuneTask<X, M, P> {
     /** The metrics a run may pick its best model by, the default first. */
     List<String> selectionMetrics();
 
+    /**
+     * This task as a saved model's config sets it up for prediction (e.g. a stored decision threshold);
+     * errors name {@code configFile}. Tasks without such settings return themselves.
+     */
+    default FinetuneTask<X, M, P> configuredBy(NezhaConfig saved, Path configFile) {
+        return this;
+    }
+
     /** Writer: the predictions to {@code out} in the format the task's users expect, whole or not at all. */
     void write(Path out, List<X> examples, List<P> predictions, List<String> labels);
 }

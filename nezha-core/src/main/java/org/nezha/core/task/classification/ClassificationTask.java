@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.LabelSet;
 import org.nezha.core.data.TaskDataReader;
@@ -26,13 +27,56 @@ import org.nezha.core.tokenizer.Encoding;
  * longest-first truncation), HF's NezhaForSequenceClassification, accuracy and F1, CSV out.
  */
 public final class ClassificationTask implements FinetuneTask<TaskExample, Void, ClassificationTask.Prediction> {
+    /** The field of a binary model's config.json holding its decision threshold on P(label index 1) ({@code --threshold-search}). */
+    public static final String THRESHOLD_FIELD = "nezha_threshold";
+
     /** The predicted label index and the class probabilities of one example. */
     public record Prediction(int label, float[] probabilities) {}
 
     private final TaskKind kind;
+    /** Binary tasks: label index 1 iff its probability is at least this; null: the most probable label. */
+    private final Double threshold;
 
     public ClassificationTask(TaskKind kind) {
+        this(kind, null);
+    }
+
+    private ClassificationTask(TaskKind kind, Double threshold) {
         this.kind = kind;
+        this.threshold = threshold;
+    }
+
+    /** This task deciding binary labels by {@code threshold} on P(label index 1). */
+    public ClassificationTask withThreshold(double threshold) {
+        return new ClassificationTask(kind, threshold);
+    }
+
+    /** The decision threshold in use, or null (the most probable label). */
+    public Double threshold() {
+        return threshold;
+    }
+
+    /** A model's stored {@link #THRESHOLD_FIELD}, if any, decides its binary labels. */
+    @Override
+    public ClassificationTask configuredBy(NezhaConfig saved, Path configFile) {
+        String stored = saved.text(THRESHOLD_FIELD);
+        if (stored == null) return this;
+        double value;
+        try {
+            value = Double.parseDouble(stored);
+        } catch (NumberFormatException e) {
+            throw InputException.in(configFile, THRESHOLD_FIELD + " \"" + stored + "\" is not a number");
+        }
+        if (!(value >= 0 && value <= 1)) throw InputException.in(configFile, THRESHOLD_FIELD + " " + stored + " is not a probability in [0, 1]");
+        if (saved.labels().size() != 2) {
+            throw InputException.in(configFile, "has " + THRESHOLD_FIELD + " but " + saved.labels().size() + " labels: a threshold is for two labels");
+        }
+        return withThreshold(value);
+    }
+
+    /** The label index these class probabilities give: by the threshold when one is set, else the most probable. */
+    public int decide(float[] probabilities) {
+        return threshold != null && probabilities.length == 2 ? (probabilities[1] >= threshold ? 1 : 0) : argmax(probabilities);
     }
 
     public TaskKind kind() {
@@ -91,7 +135,7 @@ public final class ClassificationTask implements FinetuneTask<TaskExample, Void,
         List<Prediction> out = new ArrayList<>(examples.size());
         for (float[] row : logits) {
             float[] probabilities = softmax(row);
-            out.add(new Prediction(argmax(probabilities), probabilities));
+            out.add(new Prediction(decide(probabilities), probabilities));
         }
         return out;
     }
@@ -105,7 +149,9 @@ public final class ClassificationTask implements FinetuneTask<TaskExample, Void,
             gold[i] = labelSet.index(e.label(), e.file(), e.line());
             predicted[i] = predictions.get(i).label();
         }
-        return ClassificationMetrics.compute(gold, predicted, labels.size()).toMap(labels);
+        Map<String, Object> metrics = ClassificationMetrics.compute(gold, predicted, labels.size()).toMap(labels);
+        if (threshold != null) metrics.put("threshold", threshold); // which decision rule these scores are of
+        return metrics;
     }
 
     @Override

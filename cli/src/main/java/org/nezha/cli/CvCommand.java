@@ -1,0 +1,103 @@
+package org.nezha.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import org.nezha.core.InputException;
+import org.nezha.core.cv.CrossValidationJob;
+
+/** {@code nezha cv}: k-fold cross-validation of a classification fine-tuning. */
+@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "nezha cv --folds K --output DIR [--group-by COLUMN] [--stratify] [--seed S] [--threshold-search] [--overwrite] "
+                + "-- FINETUNE_OPTIONS...",
+        description = {"K-fold cross-validation of a pair/single classification fine-tuning: K fine-tunings, each holding one fold "
+                + "of --train out as its dev set (which picks its best model).",
+                "After --: the options of nezha finetune (--task, --init or --model-config/--vocab, --train, --epochs, --lr, tricks, "
+                        + "--device, --threads, …) without --dev and --output, which cv sets per fold.",
+                "Writes DIR/fold-N/ (N = 1..K: the fold's train and dev files, in --train's format with its header, and the whole "
+                        + "finetune output, the model in DIR/fold-N/best/), DIR/oof.csv (every training example predicted by the "
+                        + "model that did not train on it: id,fold,gold,label,prob_<label>…, in --train's order), "
+                        + "DIR/cv_summary.json (the selection metric — finetune's --metric, default accuracy — per fold on its "
+                        + "held-out examples, their mean and population std, and all metrics of the out-of-fold predictions; "
+                        + "with --threshold-search, at the threshold) and "
+                        + "DIR/folds.png (each fold's dev metric per evaluation step).",
+                "Folds: a seeded random split with sizes within one example (groups: as even as whole groups allow). "
+                        + "--stratify keeps every label's count per fold within one of the others; --group-by keeps the rows "
+                        + "that share a column's value in one fold; both together keep groups whole and spread the labels "
+                        + "as evenly as whole groups allow (greedy, as scikit-learn's StratifiedGroupKFold)."})
+final class CvCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--folds", required = true, paramLabel = "K", description = "Number of folds, at least 2 and at most the examples (or groups).")
+    int folds;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
+    Path output;
+
+    @Option(names = "--group-by", paramLabel = "COLUMN",
+            description = "Keep the examples sharing this column's value in one fold: a column of the TSV header, or a JSON Lines field.")
+    String groupBy;
+
+    @Option(names = "--stratify", description = "Keep each label's share of every fold as in the whole file.")
+    boolean stratify;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the split into folds. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threshold-search",
+            description = "Binary tasks: pick the threshold on P(second label) that maximises its F1 on the out-of-fold predictions, "
+                    + "store it in every fold's best/config.json (nezha_threshold) and apply it to oof.csv and the scores "
+                    + "(also taken from the finetune options).")
+    boolean thresholdSearch;
+
+    @Option(names = "--overwrite", description = "Write into a non-empty output directory: the fold directories, oof.csv, "
+            + "cv_summary.json and folds.png are written over.")
+    boolean overwrite;
+
+    @Parameters(paramLabel = "FINETUNE_OPTIONS", description = "After --: nezha finetune's options without --dev and --output.")
+    List<String> finetuneArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        for (String arg : finetuneArgs) {
+            String name = arg.split("=", 2)[0];
+            if (name.equals("--dev") || name.equals("--output")) {
+                throw new InputException("cv: " + name + " is set per fold (DIR/fold-N/); leave it out of the finetune options");
+            }
+        }
+        List<String> args = new ArrayList<>(finetuneArgs);
+        args.addAll(List.of("--dev", "set-per-fold", "--output", "set-per-fold"));
+        FinetuneCommand finetune;
+        try {
+            finetune = FinetuneCommand.parse(args);
+        } catch (ParameterException e) {
+            throw new InputException("cv: the finetune options after --: " + e.getMessage());
+        }
+        finetune.runtime.apply();
+        CrossValidationJob.Settings s = new CrossValidationJob.Settings();
+        s.folds = folds;
+        s.output = output;
+        s.groupBy = groupBy;
+        s.stratify = stratify;
+        s.seed = seed;
+        s.overwrite = overwrite;
+        s.finetune = finetune.settings();
+        s.thresholdSearch = thresholdSearch || s.finetune.thresholdSearch;
+        CrossValidationJob.Result r;
+        try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
+            r = new CrossValidationJob(s, finetune.runtime.execution(), progress).run();
+        }
+        spec.commandLine().getOut().println(Summary.crossValidation(r));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
