@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The competition tricks compared on cross-validation (docs/TRICKS.md): ChnSentiCorp's first ROWS training
+# reviews, a tiny model from scratch (data/configs/nezha-tiny.json), `nezha cv --folds 5 --stratify`, the same
+# seed and schedule for every row; one trick per row (and the usual combination). Per row: the CV accuracy
+# (mean ± std over the folds, each fold's best dev accuracy) and the cost of a training step relative to the
+# baseline, from the folds' metrics.jsonl (mean seconds per logged step, measured in this run).
+# Usage: scripts/bench-tricks.sh [ROWS] [EPOCHS] [NAME...]   (defaults: 800 2, every row)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rows="${1:-800}"
+epochs="${2:-2}"
+shift $(( $# > 2 ? 2 : $# ))
+data="$root/data"
+work="$root/target/bench-tricks"
+"$root/nezha" --version >/dev/null   # builds the application if needed
+mkdir -p "$work"
+head -n $((rows + 1)) "$data/chnsenticorp/train.tsv" > "$work/train.tsv"
+
+declare -A tricks=(
+  [baseline]=""
+  [focal]="--loss focal"
+  [label-smoothing]="--loss label-smoothing"
+  [dice]="--loss dice"
+  [class-weights]="--class-weights balanced"
+  [layerwise-decay]="--layerwise-lr-decay 0.8 --head-lr 2e-3"
+  [freeze-embeddings]="--freeze-embeddings"
+  [cosine]="--scheduler cosine"
+  [fgm]="--adversarial fgm --adv-epsilon 1.0"
+  [pgd]="--adversarial pgd --adv-epsilon 1.0 --pgd-steps 3 --pgd-alpha 0.3"
+  [ema]="--ema 0.99"
+  [multi-sample-dropout]="--multi-sample-dropout 5"
+  [rdrop]="--rdrop 1.0"
+  [fgm+ema+layerwise]="--adversarial fgm --adv-epsilon 1.0 --ema 0.99 --layerwise-lr-decay 0.8 --head-lr 2e-3"
+)
+order=(baseline focal label-smoothing dice class-weights layerwise-decay freeze-embeddings cosine fgm pgd ema
+       multi-sample-dropout rdrop fgm+ema+layerwise)
+[ $# -gt 0 ] && order=("$@")
+
+seconds_per_step() {  # mean over the folds' logged steps after the first two of each (warm-up)
+  python3 - "$1" <<'PY'
+import glob, json, sys
+gaps = []
+for path in glob.glob(sys.argv[1] + "/fold-*/metrics.jsonl"):
+    steps = [json.loads(l) for l in open(path) if '"elapsed_s"' in l]
+    for a, b in zip(steps[2:], steps[3:]):
+        gaps.append((b["elapsed_s"] - a["elapsed_s"]) / (b["step"] - a["step"]))
+print("%.4f" % (sum(gaps) / len(gaps)))
+PY
+}
+
+printf '| trick | options | CV accuracy (mean ± std) | s/step | step cost |\n|---|---|---|---:|---:|\n'
+base_sps=""
+for name in "${order[@]}"; do
+  out="$work/$name"
+  # shellcheck disable=SC2086  # the options are words
+  "$root/nezha" cv --folds 5 --stratify --seed 7 --output "$out" --overwrite -- --task single \
+      --model-config "$data/configs/nezha-tiny.json" --vocab "$data/vocab/vocab.txt" --train "$work/train.tsv" \
+      --epochs "$epochs" --batch-size 32 --seq-len 64 --lr 1e-3 --log-every 1 --seed 7 ${tricks[$name]} \
+      > "$out.txt" 2>&1 || { echo "| $name | ${tricks[$name]} | failed: see $out.txt | | |"; continue; }
+  sps=$(seconds_per_step "$out")
+  [ -z "$base_sps" ] && [ "$name" = baseline ] && base_sps="$sps"
+  python3 - "$out/cv_summary.json" "$name" "${tricks[$name]}" "$sps" "${base_sps:-$sps}" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+name, options, sps, base = sys.argv[2], sys.argv[3] or "(none)", float(sys.argv[4]), float(sys.argv[5])
+print("| %s | `%s` | %.4f ± %.4f | %.3f | %.2f× |" % (name, options, s["mean"], s["std"], sps, sps / base))
+PY
+done
