@@ -85,6 +85,95 @@ class TricksEndToEndTest {
         }
     }
 
+    /** FGM and the weights' moving average resume to the same raw weights and average as the run that never stopped. */
+    @Test
+    void adversarialTrainingAndMovingAverageResume(@TempDir Path dir) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 160, dir.resolve("train.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 40, dir.resolve("dev.tsv"));
+        Path config = Fixtures.tinyConfig(dir);
+        Path out = dir.resolve("run");
+        List<String> wrappers = List.of("--adversarial", "fgm", "--adv-epsilon", "0.5", "--ema", "0.9");
+        Cli straight = finetune(config, train, dev, out, wrappers);
+        assertEquals(0, straight.exitCode(), straight.toString());
+        JsonNode tricks = JSON.readTree(out.resolve("training_args.json").toFile()).get("tricks");
+        assertEquals("fgm", tricks.get("adversarial").asText());
+        assertEquals(0.5, tricks.get("adv_epsilon").asDouble());
+        assertTrue(tricks.get("pgd_steps").isNull());
+        assertEquals(0.9, tricks.get("ema").asDouble());
+        assertFiniteLosses(out);
+
+        Path stopped = dir.resolve("stopped");
+        copyTree(out, stopped);
+        deleteTree(stopped.resolve("checkpoint-6"));
+        List<String> resume = new ArrayList<>(wrappers);
+        resume.addAll(List.of("--resume", stopped.resolve("checkpoint-3").toString()));
+        Cli resumed = finetune(config, train, dev, stopped, resume);
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        for (String file : List.of("model.safetensors", "ema.safetensors")) {
+            assertEquals(-1L, Files.mismatch(out.resolve("checkpoint-6").resolve(file), stopped.resolve("checkpoint-6").resolve(file)), file);
+        }
+        assertEquals(-1L, Files.mismatch(out.resolve("best/model.safetensors"), stopped.resolve("best/model.safetensors")));
+
+        Cli withoutEma = finetune(config, train, dev, stopped, withoutOption(resume, "--ema"));
+        assertEquals(2, withoutEma.exitCode(), withoutEma.toString());
+        assertTrue(withoutEma.errorLine().contains("--ema: 0.9 in the checkpoint, null in this run"), withoutEma.errorLine());
+    }
+
+    @Test
+    void pgdRunsWithAFiniteLoss(@TempDir Path dir) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 64, dir.resolve("train.tsv"));
+        Path out = dir.resolve("run");
+        Cli run = finetune(Fixtures.tinyConfig(dir), train, train, out,
+                List.of("--adversarial", "pgd", "--pgd-steps", "2", "--pgd-alpha", "0.4"));
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode tricks = JSON.readTree(out.resolve("training_args.json").toFile()).get("tricks");
+        assertEquals(2, tricks.get("pgd_steps").asInt());
+        assertEquals(0.4, tricks.get("pgd_alpha").asDouble());
+        assertEquals(1.0, tricks.get("adv_epsilon").asDouble());
+        assertFiniteLosses(out);
+    }
+
+    @Test
+    void wrapperOptionsAreCheckedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 20, dir.resolve("train.tsv"));
+        Path config = Fixtures.tinyConfig(dir);
+        List<List<String>> options = List.of(
+                List.of("--adversarial", "awp"), List.of("--pgd-steps", "2"), List.of("--adversarial", "fgm", "--pgd-alpha", "0.1"),
+                List.of("--adv-epsilon", "1"), List.of("--adversarial", "pgd", "--pgd-steps", "0"),
+                List.of("--adversarial", "fgm", "--freeze-embeddings"), List.of("--ema", "1"));
+        List<String> errors = List.of("--adversarial awp: choose one of fgm, pgd", "--pgd-steps applies only with --adversarial pgd",
+                "--pgd-alpha applies only with --adversarial pgd", "--adv-epsilon applies only with --adversarial",
+                "--pgd-steps must be at least 1, got 0",
+                "--adversarial perturbs the word embeddings along their gradient: not with --freeze-embeddings",
+                "--ema must be in (0, 1), got 1.0");
+        for (int i = 0; i < options.size(); i++) {
+            Path out = dir.resolve("out-" + i);
+            Cli run = finetune(config, train, train, out, options.get(i));
+            assertEquals(2, run.exitCode(), run.toString());
+            assertEquals("nezha: error: " + errors.get(i), run.errorLine());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
+
+    private static void assertFiniteLosses(Path run) throws Exception {
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        int losses = 0;
+        for (String line : lines) {
+            JsonNode record = JSON.readTree(line);
+            if (!record.has("loss")) continue;
+            assertTrue(Double.isFinite(record.get("loss").asDouble()) && record.get("loss").isNumber(), line);
+            losses++;
+        }
+        assertTrue(losses > 0, "logged a loss");
+    }
+
+    private static List<String> withoutOption(List<String> args, String option) {
+        List<String> kept = new ArrayList<>(args);
+        int at = kept.indexOf(option);
+        kept.subList(at, at + 2).clear();
+        return kept;
+    }
+
     private static Cli finetune(Path config, Path train, Path dev, Path out, List<String> extra) {
         List<String> args = new ArrayList<>(List.of("finetune", "--task", "pair", "--model-config", config.toString(), "--vocab",
                 Fixtures.VOCAB.toString(), "--train", train.toString(), "--dev", dev.toString(), "--output", out.toString(),

@@ -36,10 +36,13 @@ import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
+import org.nezha.core.train.AdversarialTraining;
+import org.nezha.core.train.ExponentialMovingAverage;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.ParameterGroups;
+import org.nezha.core.train.Precision;
 import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
@@ -183,15 +186,23 @@ public final class FinetuneJob {
                             s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
-            if (model instanceof GlobalBatchLoss global) global.gatherRowsWith(dp::gatherRows);
+            if (model instanceof GlobalBatchLoss global) {
+                // a rank that skips its adversarial pass (a zero or overflowing gradient) would leave the others waiting in the gather
+                if (s.tricks.adversarial() != null && dp.worldSize() > 1) {
+                    throw new InputException("--adversarial: " + task.name() + "'s in-batch loss gathers rows across processes; "
+                            + "train it in one process");
+                }
+                global.gatherRowsWith(dp::gatherRows);
+            }
             // the saved model records its input length: eval and predict truncate as training did
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(seqLen);
             Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);
+            ExponentialMovingAverage ema = s.tricks.ema() == null ? null : new ExponentialMovingAverage(s.tricks.ema(), trainable(model));
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape, trainingArgs);
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape, trainingArgs, ema);
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches, dataShape);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), ema, execution.device(), batches, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
@@ -214,19 +225,24 @@ public final class FinetuneJob {
                 try {
                     TaskLoss loss = classificationLoss == null ? model::loss
                             : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
-                    trainer.run(new FinetuneStep(model, loss, prefetched, execution.device()), log.listener(step -> {
+                    trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining()), log.listener(step -> {
+                        if (ema != null) ema.update();
                         if (step % evalEvery == 0 || step == maxSteps) {
-                            // every rank predicts its share of dev (no rank idles past the collective timeout)
-                            List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
-                                    execution, "dev", progress.nested(step, "dev evaluation", log.status()));
-                            List<float[]> logits = dp.gather(mine, devFeatures.size());
-                            if (dp.isMain()) {
-                                Map<String, Object> scores = task.metrics(dev, task.decode(model, dev, devFeatures, logits, labels), labels);
-                                log.onEvaluation(step, scores);
-                                boolean better = best.offer(step, scores);
-                                progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())
-                                        + (better ? " (best so far)" : ""));
-                            }
+                            Runnable evaluate = () -> {
+                                // every rank predicts its share of dev (no rank idles past the collective timeout)
+                                List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
+                                        execution, "dev", progress.nested(step, "dev evaluation", log.status()));
+                                List<float[]> logits = dp.gather(mine, devFeatures.size());
+                                if (dp.isMain()) {
+                                    Map<String, Object> scores = task.metrics(dev, task.decode(model, dev, devFeatures, logits, labels), labels);
+                                    log.onEvaluation(step, scores);
+                                    boolean better = best.offer(step, scores);
+                                    progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())
+                                            + (better ? " (best so far)" : ""));
+                                }
+                            };
+                            if (ema != null) ema.withAverageWeights(evaluate); // dev scores and best/ are the average's
+                            else evaluate.run();
                         }
                         if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
                             checkpoints.write(step, prefetched.position());
@@ -307,6 +323,15 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
+    /** The parameters that train (frozen ones take no gradient), by name. */
+    private static Map<String, Tensor> trainable(TaskModel model) {
+        Map<String, Tensor> trainable = new LinkedHashMap<>();
+        model.parameters().asMap().forEach((name, p) -> {
+            if (p.requires_grad()) trainable.put(name, p);
+        });
+        return trainable;
+    }
+
     private static double epsilon(Settings s) {
         return s.epsilon != null ? s.epsilon : Optimizers.defaultEpsilon(s.optimizer);
     }
@@ -380,21 +405,71 @@ public final class FinetuneJob {
         }
     }
 
-    /** One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's device. */
-    private record FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Device device)
-            implements Trainer.Task {
+    /**
+     * One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's
+     * device; with {@code adversarial} (null: none), its backward adds the adversarial passes on the same batch.
+     */
+    private static final class FinetuneStep implements Trainer.Task {
+        private final TaskModel model;
+        private final TaskLoss loss;
+        private final ResumableBatches<TaskBatch, HostBatch> batches;
+        private final Execution execution;
+        private final Trainer trainer;
+        private final AdversarialTraining adversarial;
+        private BatchTensors inputs;
+        private Tensor targets;
+        private double lossWeight;
+
+        FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Execution execution, Trainer trainer,
+                AdversarialTraining adversarial) {
+            this.model = model;
+            this.loss = loss;
+            this.batches = batches;
+            this.execution = execution;
+            this.trainer = trainer;
+            this.adversarial = adversarial;
+        }
+
         @Override
         public Trainer.Forward forward() {
             HostBatch batch = batches.next();
-            BatchTensors inputs = batch.inputs().to(device);
-            Tensor targets = Tensors.onDevice(batch.targets(), device);
+            inputs = batch.inputs().to(execution.device());
+            targets = Tensors.onDevice(batch.targets(), execution.device());
+            lossWeight = batch.lossWeight();
+            return new Trainer.Forward(currentLoss(), inputs.realTokens());
+        }
+
+        private Tensor currentLoss() {
             Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return new Trainer.Forward(loss.loss(logits, targets, inputs.attentionMask(), batch.lossWeight()), inputs.realTokens());
+            return loss.loss(logits, targets, inputs.attentionMask(), lossWeight);
         }
 
         @Override
         public void backward(Tensor scaledLoss) {
-            model.backward(scaledLoss);
+            if (adversarial == null) {
+                model.backward(scaledLoss);
+                return;
+            }
+            adversarial.backward(model.encoder().wordEmbeddings(), model.parameters().asMap().values(), new AdversarialTraining.Passes() {
+                @Override
+                public void cleanBackward() {
+                    model.backward(scaledLoss);
+                }
+
+                @Override
+                public void perturbedPass() {
+                    Tensor perturbed;
+                    try (Precision.Region autocast = execution.precision().autocast(execution.device())) {
+                        perturbed = currentLoss();
+                    }
+                    model.backward(perturbed.mul(Tensors.scalar(trainer.lossFactor())));
+                }
+
+                @Override
+                public void holdingHandover(Runnable backward) {
+                    trainer.holdingGradientHandover(backward);
+                }
+            });
         }
     }
 
