@@ -164,6 +164,18 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "weights; checkpoints hold both. Default: none.")
     Double ema;
 
+    @Option(names = "--multi-sample-dropout", defaultValue = "1", paramLabel = "N",
+            description = "pair/single/ner: in training, pass the classifier's input through N dropout masks and the shared "
+                    + "classifier, the loss the mean of the N losses (evaluation unchanged). Default: ${DEFAULT-VALUE} (off).")
+    int multiSampleDropout;
+
+    @Option(names = "--rdrop", paramLabel = "ALPHA",
+            description = "R-Drop (Liang et al. 2021): each batch runs twice with its own dropout masks (as one forward over the "
+                    + "batch's rows twice), loss = the mean of the two losses + ALPHA × ½(KL(P‖Q) + KL(Q‖P)) between their "
+                    + "predictions (pair/single: the classes; ner: each scored token's tags; span: the start and end "
+                    + "positions). Not with --multi-sample-dropout. Default: none.")
+    Double rdrop;
+
     @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update. Default: ${DEFAULT-VALUE}.")
     int gradAccum;
 
@@ -234,7 +246,8 @@ final class FinetuneCommand implements Callable<Integer> {
         s.warmupRatio = warmupRatio;
         s.optimizer = optimizer;
         s.tricks = new TrainingTricks(loss, focalGamma, focalAlpha, labelSmoothing, classWeights, scheduler, polyPower,
-                layerwiseLrDecay, headLr, freezeEmbeddings, adversarial, advEpsilon, pgdSteps, pgdAlpha, ema);
+                layerwiseLrDecay, headLr, freezeEmbeddings, adversarial, advEpsilon, pgdSteps, pgdAlpha, ema,
+                multiSampleDropout, rdrop);
         s.epsilon = epsilon;
         s.weightDecay = weightDecay;
         s.gradientAccumulation = gradAccum;

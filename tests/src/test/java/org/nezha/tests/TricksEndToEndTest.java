@@ -133,6 +133,28 @@ class TricksEndToEndTest {
         assertFiniteLosses(out);
     }
 
+    /** Without dropout, R-Drop with α = 0 is the plain loss (both passes alike); several dropout samples train too. */
+    @Test
+    void rdropWithoutDropoutIsThePlainLossAndSamplesTrain(@TempDir Path dir) throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 64, dir.resolve("train.tsv"));
+        Path config = dir.resolve("no-dropout.json");
+        Files.writeString(config, Files.readString(Fixtures.tinyConfig(dir)).replace("0.1", "0.0"));
+        List<String> everyStep = List.of("--log-every", "1");
+        Cli plain = finetune(config, train, train, dir.resolve("plain"), everyStep);
+        assertEquals(0, plain.exitCode(), plain.toString());
+        Cli rdrop = finetune(config, train, train, dir.resolve("rdrop"), List.of("--log-every", "1", "--rdrop", "0"));
+        assertEquals(0, rdrop.exitCode(), rdrop.toString());
+        List<Double> expected = losses(dir.resolve("plain")), got = losses(dir.resolve("rdrop"));
+        assertEquals(6, got.size());
+        for (int i = 0; i < got.size(); i++) assertEquals(expected.get(i), got.get(i), 1e-4 * expected.get(i), "step " + (i + 1));
+
+        Path samples = dir.resolve("samples");
+        Cli msd = finetune(Fixtures.tinyConfig(dir), train, train, samples, List.of("--multi-sample-dropout", "4"));
+        assertEquals(0, msd.exitCode(), msd.toString());
+        assertEquals(4, JSON.readTree(samples.resolve("training_args.json").toFile()).get("tricks").get("multi_sample_dropout").asInt());
+        assertFiniteLosses(samples);
+    }
+
     @Test
     void wrapperOptionsAreCheckedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 20, dir.resolve("train.tsv"));
@@ -140,12 +162,14 @@ class TricksEndToEndTest {
         List<List<String>> options = List.of(
                 List.of("--adversarial", "awp"), List.of("--pgd-steps", "2"), List.of("--adversarial", "fgm", "--pgd-alpha", "0.1"),
                 List.of("--adv-epsilon", "1"), List.of("--adversarial", "pgd", "--pgd-steps", "0"),
-                List.of("--adversarial", "fgm", "--freeze-embeddings"), List.of("--ema", "1"));
+                List.of("--adversarial", "fgm", "--freeze-embeddings"), List.of("--ema", "1"), List.of("--multi-sample-dropout", "0"),
+                List.of("--rdrop", "-1"), List.of("--rdrop", "1", "--multi-sample-dropout", "2"));
         List<String> errors = List.of("--adversarial awp: choose one of fgm, pgd", "--pgd-steps applies only with --adversarial pgd",
                 "--pgd-alpha applies only with --adversarial pgd", "--adv-epsilon applies only with --adversarial",
                 "--pgd-steps must be at least 1, got 0",
                 "--adversarial perturbs the word embeddings along their gradient: not with --freeze-embeddings",
-                "--ema must be in (0, 1), got 1.0");
+                "--ema must be in (0, 1), got 1.0", "--multi-sample-dropout must be at least 1, got 0",
+                "--rdrop must be a number >= 0, got -1.0", "--rdrop and --multi-sample-dropout: choose one");
         for (int i = 0; i < options.size(); i++) {
             Path out = dir.resolve("out-" + i);
             Cli run = finetune(config, train, train, out, options.get(i));
@@ -156,15 +180,19 @@ class TricksEndToEndTest {
     }
 
     private static void assertFiniteLosses(Path run) throws Exception {
-        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-        int losses = 0;
-        for (String line : lines) {
+        List<Double> losses = losses(run);
+        assertFalse(losses.isEmpty(), "logged a loss");
+        assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
+    }
+
+    /** The logged losses in order (NaN where one was logged as null). */
+    private static List<Double> losses(Path run) throws Exception {
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonNode record = JSON.readTree(line);
-            if (!record.has("loss")) continue;
-            assertTrue(Double.isFinite(record.get("loss").asDouble()) && record.get("loss").isNumber(), line);
-            losses++;
+            if (record.has("loss")) losses.add(record.get("loss").isNumber() ? record.get("loss").asDouble() : Double.NaN);
         }
-        assertTrue(losses > 0, "logged a loss");
+        return losses;
     }
 
     private static List<String> withoutOption(List<String> args, String option) {

@@ -22,10 +22,12 @@ import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ClassificationLoss;
+import org.nezha.core.model.DistributionHead;
 import org.nezha.core.model.GlobalBatchLoss;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.ModelSize;
+import org.nezha.core.model.MultiSampleDropoutHead;
 import org.nezha.core.model.ParameterStore;
 import org.nezha.core.model.TaskModel;
 import org.nezha.core.task.Feature;
@@ -165,6 +167,7 @@ public final class FinetuneJob {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
             torch.manual_seed(s.seed);
             TaskModel model = task.model(config, AttentionBackends.select(execution.attention(), config));
+            configureHead(model, task.name(), s.tricks);
             if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, config, model);
             model.parameters().moveTo(execution.device());
             progress.info(String.format(Locale.ROOT, "train: %,d examples (%,d rows), dev: %,d (%,d rows)%s, model %,d parameters",
@@ -225,7 +228,8 @@ public final class FinetuneJob {
                 try {
                     TaskLoss loss = classificationLoss == null ? model::loss
                             : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
-                    trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining()), log.listener(step -> {
+                    trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining(),
+                            s.tricks.rdrop()), log.listener(step -> {
                         if (ema != null) ema.update();
                         if (step % evalEvery == 0 || step == maxSteps) {
                             Runnable evaluate = () -> {
@@ -323,6 +327,19 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
+    /** Switches on the head's tricks, refusing those the task's head has no place for. */
+    private static void configureHead(TaskModel model, String task, TrainingTricks tricks) {
+        if (tricks.multiSampleDropout() > 1) {
+            if (!(model instanceof MultiSampleDropoutHead head)) {
+                throw new InputException("--multi-sample-dropout: " + task + "'s head has no dropout before its output layer");
+            }
+            head.dropoutSamples(tricks.multiSampleDropout());
+        }
+        if (tricks.rdrop() != null && !(model instanceof DistributionHead)) {
+            throw new InputException("--rdrop: " + task + "'s head predicts no distributions to compare");
+        }
+    }
+
     /** The parameters that train (frozen ones take no gradient), by name. */
     private static Map<String, Tensor> trainable(TaskModel model) {
         Map<String, Tensor> trainable = new LinkedHashMap<>();
@@ -407,7 +424,11 @@ public final class FinetuneJob {
 
     /**
      * One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's
-     * device; with {@code adversarial} (null: none), its backward adds the adversarial passes on the same batch.
+     * device. Logits that stack several samples of the batch's rows (multi-sample dropout, R-Drop's two passes) take
+     * the mean of the samples' losses; with {@code rdrop} (null: none) the batch's rows run twice in one forward (each
+     * row draws its own dropout masks; the fused attention's segmented graph allows one backward per forward), adding
+     * α × the passes' symmetric KL; with {@code adversarial} (null: none), its backward adds the adversarial passes on
+     * the same batch.
      */
     private static final class FinetuneStep implements Trainer.Task {
         private final TaskModel model;
@@ -416,18 +437,20 @@ public final class FinetuneJob {
         private final Execution execution;
         private final Trainer trainer;
         private final AdversarialTraining adversarial;
+        private final Double rdrop;
         private BatchTensors inputs;
         private Tensor targets;
         private double lossWeight;
 
         FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Execution execution, Trainer trainer,
-                AdversarialTraining adversarial) {
+                AdversarialTraining adversarial, Double rdrop) {
             this.model = model;
             this.loss = loss;
             this.batches = batches;
             this.execution = execution;
             this.trainer = trainer;
             this.adversarial = adversarial;
+            this.rdrop = rdrop;
         }
 
         @Override
@@ -440,8 +463,19 @@ public final class FinetuneJob {
         }
 
         private Tensor currentLoss() {
-            Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return loss.loss(logits, targets, inputs.attentionMask(), lossWeight);
+            Tensor logits = model.logits(eachPass(inputs.inputIds()), eachPass(inputs.tokenTypeIds()), eachPass(inputs.attentionMask()),
+                    true);
+            long rows = targets.size(0), samples = logits.size(0) / rows;
+            Tensor mean = samples == 1 ? loss.loss(logits, targets, inputs.attentionMask(), lossWeight)
+                    : loss.loss(logits, targets.repeat(samples, 1), inputs.attentionMask().repeat(samples, 1), lossWeight / samples);
+            if (rdrop == null) return mean;
+            Tensor kl = ((DistributionHead) model).symmetricKl(logits.narrow(0, 0, rows), logits.narrow(0, rows, rows), targets, lossWeight);
+            return mean.add(kl.mul(Tensors.scalar(rdrop)));
+        }
+
+        /** The batch's rows once, or twice for R-Drop. */
+        private Tensor eachPass(Tensor rows) {
+            return rdrop == null ? rows : rows.repeat(2, 1);
         }
 
         @Override

@@ -27,13 +27,15 @@ import org.nezha.core.train.LearningRateSchedule;
  * @param adversarial one of {@link AdversarialTraining#METHODS} or null; {@code advEpsilon}, {@code pgdSteps},
  *     {@code pgdAlpha}: its ε (default 1), PGD's K (default 3) and α (default 0.3)
  * @param ema the decay of an exponential moving average of the weights that evaluation and the best model use, or null
+ * @param multiSampleDropout dropout masks drawn before the classifier in training, their losses averaged (1: the usual one)
+ * @param rdrop R-Drop's α: two passes with their own dropout, the mean of their losses + α × their symmetric KL; or null
  */
 public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, Double labelSmoothing, String classWeights,
         String scheduler, Double polyPower, double layerwiseLrDecay, Double headLr, boolean freezeEmbeddings,
-        String adversarial, Double advEpsilon, Integer pgdSteps, Double pgdAlpha, Double ema) {
+        String adversarial, Double advEpsilon, Integer pgdSteps, Double pgdAlpha, Double ema, int multiSampleDropout, Double rdrop) {
 
     public static final TrainingTricks DEFAULTS = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
-            null, null, null, null, null);
+            null, null, null, null, null, 1, null);
     private static final List<String> CLASSIFICATION_TASKS = List.of("pair", "single");
 
     /** Refuses unknown names, values out of range, options without their loss or scheduler, and losses the task has none of. */
@@ -65,6 +67,9 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         }
         adversarialTraining(); // checks its names and ranges
         if (ema != null) OptionChecks.openFraction("--ema", ema);
+        OptionChecks.atLeast("--multi-sample-dropout", multiSampleDropout, 1);
+        if (rdrop != null) OptionChecks.nonNegative("--rdrop", rdrop);
+        if (rdrop != null && multiSampleDropout > 1) throw new InputException("--rdrop and --multi-sample-dropout: choose one");
         if (scheduler.equals("poly") && !(learningRate > LearningRateSchedule.POLY_END_RATE)) {
             throw new InputException("--scheduler poly decays to " + LearningRateSchedule.POLY_END_RATE + ": --lr must be above it, got "
                     + learningRate);
@@ -137,6 +142,8 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         map.put("pgd_steps", pgd ? adv.pgdSteps() : null);
         map.put("pgd_alpha", pgd ? adv.pgdAlpha() : null);
         map.put("ema", ema);
+        map.put("multi_sample_dropout", multiSampleDropout > 1 ? multiSampleDropout : null); // null: as runs saved before it
+        map.put("rdrop", rdrop);
         return map;
     }
 
