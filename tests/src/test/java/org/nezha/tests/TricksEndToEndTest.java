@@ -155,6 +155,21 @@ class TricksEndToEndTest {
         assertFiniteLosses(samples);
     }
 
+    /** Sentence embeddings (in-batch loss, one process) train with FGM; they have no distributions for R-Drop. */
+    @Test
+    void sentenceEmbeddingsTakeFgmButNotRdrop(@TempDir Path dir) throws Exception {
+        Path pairs = Fixtures.head(Fixtures.AFQMC_TRAIN, 32, dir.resolve("pairs.tsv"));
+        Path out = dir.resolve("fgm");
+        Cli fgm = finetune(Fixtures.tinyConfig(dir), pairs, pairs, out, List.of("--task", "embedding", "--adversarial", "fgm"));
+        assertEquals(0, fgm.exitCode(), fgm.toString());
+        assertFiniteLosses(out);
+        Path refused = dir.resolve("rdrop");
+        Cli rdrop = finetune(Fixtures.tinyConfig(dir), pairs, pairs, refused, List.of("--task", "embedding", "--rdrop", "1"));
+        assertEquals(2, rdrop.exitCode(), rdrop.toString());
+        assertEquals("nezha: error: --rdrop: embedding's head predicts no distributions to compare", rdrop.errorLine());
+        assertFalse(Files.exists(refused), "nothing written");
+    }
+
     @Test
     void wrapperOptionsAreCheckedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 20, dir.resolve("train.tsv"));
@@ -203,10 +218,11 @@ class TricksEndToEndTest {
     }
 
     private static Cli finetune(Path config, Path train, Path dev, Path out, List<String> extra) {
-        List<String> args = new ArrayList<>(List.of("finetune", "--task", "pair", "--model-config", config.toString(), "--vocab",
+        List<String> args = new ArrayList<>(List.of("finetune", "--model-config", config.toString(), "--vocab",
                 Fixtures.VOCAB.toString(), "--train", train.toString(), "--dev", dev.toString(), "--output", out.toString(),
                 "--max-steps", "6", "--checkpoint-every", "3", "--keep-checkpoints", "0", "--batch-size", "16", "--seq-len", "48",
                 "--lr", "1e-4", "--threads", "2"));
+        if (!extra.contains("--task")) args.addAll(List.of("--task", "pair"));
         args.addAll(extra);
         return Cli.run(args.toArray(String[]::new));
     }

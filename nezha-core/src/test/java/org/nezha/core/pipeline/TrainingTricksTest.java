@@ -33,6 +33,11 @@ import org.nezha.core.train.Precision;
 class TrainingTricksTest {
     private static final TrainingTricks COMPETITION = new TrainingTricks("focal", null, 0.4, null, "balanced", "cosine", null, 0.9,
             5e-3, true, null, null, null, null, null, 1, null);
+    /** The training wrappers: FGM, a moving average and R-Drop together; PGD with multi-sample dropout. */
+    private static final TrainingTricks FGM_EMA_RDROP = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
+            "fgm", 0.5, null, null, 0.9, 1, 1.0);
+    private static final TrainingTricks PGD_SAMPLES = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
+            "pgd", 1.0, 2, 0.5, null, 3, null);
 
     @Test
     void frozenEmbeddingsStayBitIdenticalWhileTheRestTrains(@TempDir Path dir) throws Exception {
@@ -88,20 +93,32 @@ class TrainingTricksTest {
     @ParameterizedTest
     @ValueSource(strings = {"bf16", "fp16"})
     void tricksTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
-        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32);
-        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision));
+        assertHalfPrecisionTracksFp32(COMPETITION, precision, dir);
+    }
+
+    /** The wrappers' extra passes run under the same autocast, their losses scaled as the first (fp16). */
+    @ParameterizedTest
+    @ValueSource(strings = {"bf16", "fp16"})
+    void wrappersTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
+        assertHalfPrecisionTracksFp32(FGM_EMA_RDROP, precision, dir.resolve("fgm"));
+        assertHalfPrecisionTracksFp32(PGD_SAMPLES, precision, dir.resolve("pgd"));
+    }
+
+    private static void assertHalfPrecisionTracksFp32(TrainingTricks tricks, String precision, Path dir) throws Exception {
+        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32, tricks);
+        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision), tricks);
         assertEquals(6, fp32.length, "one logged loss per update");
         assertEquals(fp32.length, half.length);
         for (int i = 0; i < fp32.length; i++) assertEquals(fp32[i], half[i], 0.05, precision + " loss " + i);
     }
 
-    private static double[] trainingLosses(Path dir, Precision precision) throws Exception {
+    private static double[] trainingLosses(Path dir, Precision precision, TrainingTricks tricks) throws Exception {
         Files.createDirectories(dir);
         FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
         s.maxSteps = 6;
         s.logEvery = 1;
         s.optimizer = "adam";
-        s.tricks = COMPETITION;
+        s.tricks = tricks;
         Path metrics = new FinetuneJob(s, new Execution("fused", new Device("cpu"), precision), Progress.SILENT).run().metricsFile();
         ObjectMapper json = new ObjectMapper();
         List<Double> losses = new ArrayList<>();
