@@ -171,6 +171,16 @@ class TricksEndToEndTest {
     }
 
     @Test
+    void helpDocumentsTheWrappers() {
+        Cli help = Cli.run("finetune", "--help");
+        assertEquals(0, help.exitCode(), help.toString());
+        for (String option : List.of("--adversarial=fgm|pgd", "--adv-epsilon=E", "--pgd-steps=K", "--pgd-alpha=A", "--ema=D",
+                "--multi-sample-dropout=N", "--rdrop=ALPHA")) {
+            assertTrue(help.out().contains(option), option);
+        }
+    }
+
+    @Test
     void wrapperOptionsAreCheckedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 20, dir.resolve("train.tsv"));
         Path config = Fixtures.tinyConfig(dir);
