@@ -229,7 +229,7 @@ public final class FinetuneJob {
                             : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
                     trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining(),
                             s.tricks.rdrop()), log.listener(step -> {
-                        if (ema != null) ema.update();
+                        if (ema != null) ema.update(); // every step, as HF's EMA callbacks: an fp16-skipped one too
                         if (step % evalEvery == 0 || step == maxSteps) {
                             Runnable evaluate = () -> {
                                 // every rank predicts its share of dev (no rank idles past the collective timeout)
@@ -427,7 +427,7 @@ public final class FinetuneJob {
      * the mean of the samples' losses; with {@code rdrop} (null: none) the batch's rows run twice in one forward (each
      * row draws its own dropout masks; the fused attention's segmented graph allows one backward per forward), adding
      * α × the passes' symmetric KL; with {@code adversarial} (null: none), its backward adds the adversarial passes on
-     * the same batch.
+     * the same batch, each with the same loss (R-Drop's or multi-sample dropout's included).
      */
     private static final class FinetuneStep implements Trainer.Task {
         private final TaskModel model;
