@@ -143,6 +143,41 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "The batch loss stays the mean over examples (not divided by the weights' sum).")
     String classWeights;
 
+    @Option(names = "--adversarial", paramLabel = "fgm|pgd",
+            description = "Adversarial training on the word embeddings E, after each micro-batch's backward: fgm (one more pass "
+                    + "at E + ε·g/‖g‖, g its gradient, ‖·‖ the whole matrix's L2 norm) or pgd (--pgd-steps steps of "
+                    + "α·g/‖g‖, each kept within ‖δ‖ ≤ ε; only the last step's gradients are added). The perturbed loss's "
+                    + "gradients add to the clean ones and E is restored exactly. Every task; not with --freeze-embeddings. "
+                    + "Default: none.")
+    String adversarial;
+
+    @Option(names = "--adv-epsilon", paramLabel = "E", description = "ε of --adversarial. Default: 1.0.")
+    Double advEpsilon;
+
+    @Option(names = "--pgd-steps", paramLabel = "K", description = "Steps of --adversarial pgd. Default: 3.")
+    Integer pgdSteps;
+
+    @Option(names = "--pgd-alpha", paramLabel = "A", description = "Each step's size α of --adversarial pgd. Default: 0.3.")
+    Double pgdAlpha;
+
+    @Option(names = "--ema", paramLabel = "D",
+            description = "Keep an exponential moving average of the weights, shadow = D·shadow + (1 − D)·θ after every update "
+                    + "(D in (0, 1), e.g. 0.999): dev evaluation and best/ use the average, training goes on with the raw "
+                    + "weights; checkpoints hold both. Default: none.")
+    Double ema;
+
+    @Option(names = "--multi-sample-dropout", defaultValue = "1", paramLabel = "N",
+            description = "pair/single/ner: in training, pass the classifier's input through N dropout masks and the shared "
+                    + "classifier, the loss the mean of the N losses (evaluation unchanged). Default: ${DEFAULT-VALUE} (off).")
+    int multiSampleDropout;
+
+    @Option(names = "--rdrop", paramLabel = "ALPHA",
+            description = "R-Drop (Liang et al. 2021): each batch runs twice with its own dropout masks (as one forward over the "
+                    + "batch's rows twice), loss = the mean of the two losses + ALPHA × ½(KL(P‖Q) + KL(Q‖P)) between their "
+                    + "predictions (pair/single: the classes; ner: each scored token's tags; span: the start and end "
+                    + "positions). Not with --multi-sample-dropout. Default: none.")
+    Double rdrop;
+
     @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Micro-batches per update. Default: ${DEFAULT-VALUE}.")
     int gradAccum;
 
@@ -226,7 +261,8 @@ final class FinetuneCommand implements Callable<Integer> {
         s.warmupRatio = warmupRatio;
         s.optimizer = optimizer;
         s.tricks = new TrainingTricks(loss, focalGamma, focalAlpha, labelSmoothing, classWeights, scheduler, polyPower,
-                layerwiseLrDecay, headLr, freezeEmbeddings);
+                layerwiseLrDecay, headLr, freezeEmbeddings, adversarial, advEpsilon, pgdSteps, pgdAlpha, ema,
+                multiSampleDropout, rdrop);
         s.epsilon = epsilon;
         s.weightDecay = weightDecay;
         s.gradientAccumulation = gradAccum;

@@ -99,6 +99,27 @@ class DataParallelEquivalenceTest {
         assertTrue(one.stream().anyMatch(loss -> loss > 0), "some micro-batches hold positive pairs: " + one);
     }
 
+    /**
+     * FGM perturbs along each micro-batch's own gradient, under data parallel each process's own (not the
+     * all-reduced one), so two processes of one row each train as one process accumulating the same two rows as
+     * two micro-batches (rank r takes position r of each global batch of 2, the one process's micro-batch r).
+     * The moving average follows the same weights: best/ (the average, evaluated at the end) is the same.
+     */
+    @Test
+    void adversarialTrainingAndMovingAverageOnTwoProcessesAreAccumulatedMicroBatchesOnOne() throws Exception {
+        Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, 12, dir.resolve("train.tsv"));
+        Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("dev.tsv"));
+        List<String> common = commonArgs(List.of("--task", "pair", "--adversarial", "fgm", "--adv-epsilon", "0.5", "--ema", "0.8"),
+                train, dev, 2);
+        Cli one = Cli.run(args(List.of("finetune"), common, "--output", dir.resolve("one").toString(), "--batch-size", "1",
+                "--grad-accum", "2"));
+        assertEquals(0, one.exitCode(), one.toString());
+        Cli two = Cli.run(args(launch("finetune"), common, "--output", dir.resolve("two").toString(), "--batch-size", "1",
+                "--grad-accum", "1"));
+        assertEquals(0, two.exitCode(), two.toString());
+        assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", 12, WEIGHT_TOLERANCE);
+    }
+
     private void assertFinetuningEquivalent(int examples, int batchPerProcess, int accumulation, int epochs) throws Exception {
         Path train = Fixtures.head(Fixtures.AFQMC_TRAIN, examples, dir.resolve("train.tsv"));
         Path dev = Fixtures.head(Fixtures.AFQMC_DEV, 6, dir.resolve("dev.tsv"));
@@ -110,24 +131,29 @@ class DataParallelEquivalenceTest {
     /** {@code steps}: the updates both runs must log (0: as many as the one-process run logs); returns its losses. */
     private List<Double> assertFinetuningEquivalent(List<String> task, Path train, Path dev, int steps, int batchPerProcess, int accumulation,
             int epochs, double weightTolerance) throws Exception {
-        Path config = withoutDropout(Fixtures.tinyConfig(dir));
-        List<String> common = Stream.concat(task.stream(), Stream.of("--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
-                "--train", train.toString(), "--dev", dev.toString(), "--epochs", Integer.toString(epochs), "--seq-len", "32",
-                "--lr", "1e-3", "--grad-accum", Integer.toString(accumulation), "--log-every", "1",
-                "--eval-every", "1000", // evaluated once, at the end: best/ is the final model
-                // Adam's default ε 1e-8 magnifies float rounding in gradients that are 0 in exact arithmetic (the
-                // attention's key bias) into updates: 2e-4 apart then, as far as 1 process is from itself on 2 threads
-                "--epsilon", "1e-6", "--threads", "1")).toList();
-
+        List<String> common = commonArgs(task, train, dev, epochs);
+        String accumulate = Integer.toString(accumulation);
         Cli one = Cli.run(args(List.of("finetune"), common, "--output", dir.resolve("one").toString(),
-                "--batch-size", Integer.toString(2 * batchPerProcess)));
+                "--batch-size", Integer.toString(2 * batchPerProcess), "--grad-accum", accumulate));
         assertEquals(0, one.exitCode(), one.toString());
         Cli two = Cli.run(args(launch("finetune"), common, "--output", dir.resolve("two").toString(),
-                "--batch-size", Integer.toString(batchPerProcess)));
+                "--batch-size", Integer.toString(batchPerProcess), "--grad-accum", accumulate));
         assertEquals(0, two.exitCode(), two.toString());
 
         assertSameRun(dir.resolve("one"), dir.resolve("two"), "best", steps > 0 ? steps : losses(dir.resolve("one")).size(), weightTolerance);
         return losses(dir.resolve("one"));
+    }
+
+    /** The options both runs share: dropout off, evaluated once at the end (best/ is the final model). */
+    private List<String> commonArgs(List<String> task, Path train, Path dev, int epochs) throws IOException {
+        Path config = withoutDropout(Fixtures.tinyConfig(dir));
+        return Stream.concat(task.stream(), Stream.of("--model-config", config.toString(), "--vocab", Fixtures.VOCAB.toString(),
+                "--train", train.toString(), "--dev", dev.toString(), "--epochs", Integer.toString(epochs), "--seq-len", "32",
+                "--lr", "1e-3", "--log-every", "1",
+                "--eval-every", "1000", // evaluated once, at the end: best/ is the final model
+                // Adam's default ε 1e-8 magnifies float rounding in gradients that are 0 in exact arithmetic (the
+                // attention's key bias) into updates: 2e-4 apart then, as far as 1 process is from itself on 2 threads
+                "--epsilon", "1e-6", "--threads", "1")).toList();
     }
 
     /**

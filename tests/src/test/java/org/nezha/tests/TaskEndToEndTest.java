@@ -141,6 +141,44 @@ class TaskEndToEndTest {
         assertTrue(losses.getLast() < losses.getFirst(), losses.toString());
     }
 
+    /** R-Drop compares each scored token's tags (CRF tagger) and the span's start and end distributions; both train. */
+    @Test
+    void rdropTrainsTaggingAndSpans() throws Exception {
+        Cli ner = Cli.run("finetune", "--task", "ner", "--crf", "--rdrop", "1", "--model-config", config.toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", nerTrain.toString(), "--dev", nerDev.toString(), "--output",
+                dir.resolve("ner-rdrop").toString(), "--max-steps", "3", "--log-every", "1", "--batch-size", "16", "--seq-len", "48",
+                "--threads", "2");
+        assertEquals(0, ner.exitCode(), ner.toString());
+        Cli span = Cli.run("finetune", "--task", "span", "--rdrop", "1", "--model-config", config.toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", spanTrain.toString(), "--dev", spanDev.toString(), "--output",
+                dir.resolve("span-rdrop").toString(), "--max-steps", "2", "--log-every", "1", "--batch-size", "8", "--seq-len", "112",
+                "--doc-stride", "32", "--max-query-length", "24", "--threads", "2");
+        assertEquals(0, span.exitCode(), span.toString());
+        for (String run : List.of("ner-rdrop", "span-rdrop")) {
+            for (String line : Files.readAllLines(dir.resolve(run).resolve("metrics.jsonl"))) {
+                JsonNode record = JSON.readTree(line);
+                if (record.has("loss")) assertTrue(record.get("loss").isNumber() && Double.isFinite(record.get("loss").asDouble()), line);
+            }
+        }
+    }
+
+    /** A tagger takes several dropout samples; the span head has no dropout before qa_outputs and refuses them. */
+    @Test
+    void multiSampleDropoutWhereTheHeadHasADropout() {
+        Cli ner = Cli.run("finetune", "--task", "ner", "--multi-sample-dropout", "3", "--model-config", config.toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", nerTrain.toString(), "--dev", nerDev.toString(), "--output",
+                dir.resolve("ner-msd").toString(), "--max-steps", "2", "--batch-size", "16", "--seq-len", "48", "--threads", "2");
+        assertEquals(0, ner.exitCode(), ner.toString());
+        Path out = dir.resolve("span-msd");
+        Cli span = Cli.run("finetune", "--task", "span", "--multi-sample-dropout", "2", "--model-config", config.toString(), "--vocab",
+                Fixtures.VOCAB.toString(), "--train", spanTrain.toString(), "--dev", spanDev.toString(), "--output", out.toString(),
+                "--max-steps", "2", "--batch-size", "8", "--seq-len", "112", "--doc-stride", "32", "--max-query-length", "24",
+                "--threads", "2");
+        assertEquals(2, span.exitCode(), span.toString());
+        assertEquals("nezha: error: --multi-sample-dropout: span's head has no dropout before its output layer", span.errorLine());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     /** A span run (whose config holds HF's two placeholder labels, not the data's) resumes from its checkpoint. */
     @Test
     void aSpanRunResumes() {

@@ -62,6 +62,11 @@ public final class NezhaEncoder {
         return layout;
     }
 
+    /** The word-embedding matrix [vocab, width] (the parameter itself), which adversarial training perturbs. */
+    public Tensor wordEmbeddings() {
+        return params.get(layout.wordEmbeddings());
+    }
+
     /** The relative-position table, or null for an absolute-position (BERT, ALBERT) model. */
     public RelativePositionTable relativePositions() {
         return relative;

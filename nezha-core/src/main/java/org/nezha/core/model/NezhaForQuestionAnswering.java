@@ -3,13 +3,14 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.tensor.Tensors;
 
 /**
  * Encoder (no pooler) + a linear layer giving each token a start and an end score ({@code qa_outputs.*},
  * [2, hidden]), as HF's NezhaForQuestionAnswering (BertForQuestionAnswering, AlbertForQuestionAnswering):
  * no dropout before it, and padding not masked out of the loss's softmax, as HF trains.
  */
-public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel {
+public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead {
 
     public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
@@ -31,5 +32,13 @@ public final class NezhaForQuestionAnswering extends HeadedModel implements Task
         Tensor start = CrossEntropy.weightedSum(logits.select(2, 0), targets.select(1, 0), weight / 2);
         Tensor end = CrossEntropy.weightedSum(logits.select(2, 1), targets.select(1, 1), weight / 2);
         return start.add(end);
+    }
+
+    /** Over the positions of the start and of the end distribution (padding included, as the loss), averaged as the loss. */
+    @Override
+    public Tensor symmetricKl(Tensor a, Tensor b, Tensor targets, double weight) {
+        Tensor start = SymmetricKl.over(a.select(2, 0), b.select(2, 0), 1);
+        Tensor end = SymmetricKl.over(a.select(2, 1), b.select(2, 1), 1);
+        return start.add(end).sum().mul(Tensors.scalar(weight / 2));
     }
 }

@@ -3,16 +3,19 @@ package org.nezha.core.model;
 import org.bytedeco.pytorch.Tensor;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.tensor.Tensors;
 
 /**
  * Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's
  * NezhaForSequenceClassification (BertForSequenceClassification, AlbertForSequenceClassification).
  */
-public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel {
+public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead {
+    private final SampledClassifier classifier;
 
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
         super(withTwoLabelsAtLeast(config), attention, true);
         params.create(encoder.layout().classifier());
+        classifier = new SampledClassifier(encoder, config.classifierDropoutProb());
     }
 
     private static NezhaConfig withTwoLabelsAtLeast(NezhaConfig config) {
@@ -20,11 +23,21 @@ public final class NezhaForSequenceClassification extends HeadedModel implements
         return config;
     }
 
-    /** Class logits [B, numLabels]. */
+    /** Class logits [B, numLabels] ({@link #dropoutSamples} stacked in training). */
     @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
-        Tensor pooled = encoder.pool(encoder.forward(inputIds, tokenTypeIds, attentionMask, training));
-        return encoder.linear(NezhaEncoder.dropout(pooled, config().classifierDropoutProb(), training), ModelLayout.CLASSIFIER);
+        return classifier.logits(encoder.pool(encoder.forward(inputIds, tokenTypeIds, attentionMask, training)), training);
+    }
+
+    @Override
+    public void dropoutSamples(int samples) {
+        classifier.samples(samples);
+    }
+
+    /** Over the classes of each row. */
+    @Override
+    public Tensor symmetricKl(Tensor a, Tensor b, Tensor targets, double weight) {
+        return SymmetricKl.over(a, b, -1).sum().mul(Tensors.scalar(weight));
     }
 
     /** {@code weight} × the rows' summed cross-entropy against int64 label indices [B, 1] (weight 1 / B: the mean). */

@@ -18,27 +18,41 @@ import org.nezha.core.tensor.Tensors;
  * HF's class ignores those weights. The logits are the per-token tag scores either way (the CRF's
  * emissions); decoding, which applies the transitions, is the task's.
  */
-public final class NezhaForTokenClassification extends HeadedModel implements TaskModel {
+public final class NezhaForTokenClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead {
     private static final String START = ModelLayout.CRF + ".start_transitions";
     private static final String END = ModelLayout.CRF + ".end_transitions";
     private static final String TRANSITIONS = ModelLayout.CRF + ".transitions";
-
+    private final SampledClassifier classifier;
 
     public NezhaForTokenClassification(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
         params.create(encoder.layout().classifier());
         if (config.useCrf()) params.create(encoder.layout().crf());
+        classifier = new SampledClassifier(encoder, config.classifierDropoutProb());
     }
 
     public boolean hasCrf() {
         return config().useCrf();
     }
 
-    /** Tag scores [B, L, num_labels]. */
+    /** Tag scores [B, L, num_labels] ({@link #dropoutSamples} stacked in training). */
     @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
-        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
-        return encoder.linear(NezhaEncoder.dropout(hidden, config().classifierDropoutProb(), training), ModelLayout.CLASSIFIER);
+        return classifier.logits(encoder.forward(inputIds, tokenTypeIds, attentionMask, training), training);
+    }
+
+    @Override
+    public void dropoutSamples(int samples) {
+        classifier.samples(samples);
+    }
+
+    /** Over the tags of each scored token (a row's mean, as its loss); with a CRF, of its emission scores. */
+    @Override
+    public Tensor symmetricKl(Tensor a, Tensor b, Tensor targets, double weight) {
+        long width = targets.size(1);
+        Tensor perToken = SymmetricKl.over(a.narrow(1, 0, width), b.narrow(1, 0, width), -1);
+        Tensor scored = targets.ne(Tensors.integer(IGNORED)).to(ScalarType.Float);
+        return CrossEntropy.weightedMeans(perToken.mul(scored).sum(1), CrossEntropy.scoredCounts(targets), weight);
     }
 
     /**

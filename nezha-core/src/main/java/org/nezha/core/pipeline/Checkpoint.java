@@ -26,6 +26,7 @@ import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.train.DynamicLossScaler;
+import org.nezha.core.train.ExponentialMovingAverage;
 import org.nezha.core.train.Optimizer;
 
 /**
@@ -140,7 +141,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
     }
 
     /**
-     * Puts the model, optimizer, loss scaler (null without fp16), generators and batcher back where the
+     * Puts the model, optimizer, loss scaler (null without fp16), moving average (null without one), generators and batcher back where the
      * checkpoint left them; returns the step to continue from. {@code dataShape} is this run's, as given
      * to the {@link CheckpointWriter}: the checkpoint's must be the same.
      */
@@ -159,8 +160,8 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
         return renamed;
     }
 
-    long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, Device device, EpochBatcher<?> batcher,
-            Map<String, Object> dataShape) {
+    long restore(NezhaModel model, Optimizer optimizer, DynamicLossScaler scaler, ExponentialMovingAverage ema, Device device,
+            EpochBatcher<?> batcher, Map<String, Object> dataShape) {
         requireSameDataShape(dataShape);
         var report = ModelDirectory.loadWeights(dir, model);
         if (!report.missing().isEmpty()) {
@@ -178,6 +179,7 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
             throw InputException.in(optimizerFile, e.getMessage());
         }
         if (scaler != null && lossScaler != null) scaler.load(lossScaler);
+        if (ema != null) restoreMovingAverage(ema);
         restoreRandomState(dir.resolve(RNG), device);
         try {
             batcher.seek(next.epoch(), next.batchIndex());
@@ -186,6 +188,17 @@ record Checkpoint(Path dir, long step, BatchPosition next, long optimizerSteps, 
                     + "data (" + e.getMessage() + "): resume with the same data, --batch-size, --grad-accum and processes");
         }
         return step;
+    }
+
+    /** The moving average a run with {@code --ema} saved (the tricks were compared already: this checkpoint has one). */
+    private void restoreMovingAverage(ExponentialMovingAverage ema) {
+        Path file = dir.resolve(CheckpointWriter.EMA);
+        if (!Files.isRegularFile(file)) throw InputException.in(dir, "has no " + CheckpointWriter.EMA + " (--ema)");
+        try {
+            ema.loadState(SafeTensors.read(file));
+        } catch (IllegalArgumentException e) {
+            throw InputException.in(file, e.getMessage());
+        }
     }
 
     private void requireSameDataShape(Map<String, Object> current) {

@@ -24,19 +24,22 @@ import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.NezhaModel;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.train.DynamicLossScaler;
+import org.nezha.core.train.ExponentialMovingAverage;
 import org.nezha.core.train.Optimizer;
 
 /**
  * Writes {@code checkpoint-STEP/}: a complete model directory plus {@code optimizer.safetensors}
  * (optimizer state), {@code trainer_state.json} (step, data position and the data shape it refers to, fp16
  * loss scale), a fine-tuning run's {@code training_args.json} and
- * {@code rng.safetensors} (the CPU and GPU generators), swapped in atomically; keeps only the newest few.
+ * {@code rng.safetensors} (the CPU and GPU generators), with {@code --ema} {@code ema.safetensors} (the weights' moving
+ * average; the model's weights are the raw ones), swapped in atomically; keeps only the newest few.
  * {@link Checkpoint} reads one back.
  */
 final class CheckpointWriter {
     static final String PREFIX = "checkpoint-";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String TRAINER_STATE = "trainer_state.json";
+    static final String EMA = "ema.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path outputDir;
@@ -49,17 +52,19 @@ final class CheckpointWriter {
     private final Device device;
     private final Map<String, Object> dataShape;
     private final Map<String, Object> trainingArgs;
+    private final ExponentialMovingAverage ema;
     /** Steps of the checkpoints this writer wrote that are still on disk. */
     private final TreeSet<Long> written = new TreeSet<>();
 
     /**
      * {@code scaler}: fp16's loss scaler, or null; {@code device}: where training runs (its generator is
      * saved too); {@code dataShape}: {@link Checkpoint#dataShape}, which a resumed run must match;
-     * {@code trainingArgs}: the run's settings, saved as {@link FinetuneJob#TRAINING_ARGS} (null: none, pretraining).
+     * {@code trainingArgs}: the run's settings, saved as {@link FinetuneJob#TRAINING_ARGS} (null: none, pretraining);
+     * {@code ema}: the weights' moving average, or null.
      */
     CheckpointWriter(Path outputDir, int keep, NezhaModel model, Path vocab, TokenizerOptions tokenizerOptions,
             Optimizer optimizer, DynamicLossScaler scaler, Device device, Map<String, Object> dataShape,
-            Map<String, Object> trainingArgs) {
+            Map<String, Object> trainingArgs, ExponentialMovingAverage ema) {
         this.outputDir = outputDir;
         this.keep = keep;
         this.model = model;
@@ -70,6 +75,7 @@ final class CheckpointWriter {
         this.device = device;
         this.dataShape = dataShape;
         this.trainingArgs = trainingArgs;
+        this.ema = ema;
     }
 
     /**
@@ -95,6 +101,7 @@ final class CheckpointWriter {
             if (scaler != null) state.put("loss_scaler", scaler.state());
             SafeTensors.write(staging.resolve(Checkpoint.RNG), Checkpoint.randomState(device), Map.of());
             JSON.writeValue(staging.resolve(TRAINER_STATE).toFile(), state);
+            if (ema != null) SafeTensors.write(staging.resolve(EMA), ema.state(), Map.of());
             if (trainingArgs != null) JSON.writeValue(staging.resolve(FinetuneJob.TRAINING_ARGS).toFile(), trainingArgs);
         });
         written.add(step);

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -23,10 +22,12 @@ import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
 import org.nezha.core.model.ClassificationLoss;
+import org.nezha.core.model.DistributionHead;
 import org.nezha.core.model.GlobalBatchLoss;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.model.ModelFamily;
 import org.nezha.core.model.ModelSize;
+import org.nezha.core.model.MultiSampleDropoutHead;
 import org.nezha.core.model.ParameterStore;
 import org.nezha.core.model.TaskModel;
 import org.nezha.core.task.Feature;
@@ -39,10 +40,13 @@ import org.nezha.core.tensor.Tensors;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.TokenizerOptions;
 import org.nezha.core.tokenizer.Vocab;
+import org.nezha.core.train.AdversarialTraining;
+import org.nezha.core.train.ExponentialMovingAverage;
 import org.nezha.core.train.LearningRateSchedule;
 import org.nezha.core.train.Optimizer;
 import org.nezha.core.train.Optimizers;
 import org.nezha.core.train.ParameterGroups;
+import org.nezha.core.train.Precision;
 import org.nezha.core.train.Trainer;
 import org.nezha.core.train.TrainingDivergedException;
 
@@ -177,6 +181,7 @@ public final class FinetuneJob {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
             torch.manual_seed(s.seed);
             TaskModel model = task.model(config, AttentionBackends.select(execution.attention(), config));
+            configureHead(model, task.name(), s.tricks);
             if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, config, model);
             model.parameters().moveTo(execution.device());
             progress.info(String.format(Locale.ROOT, "train: %,d examples (%,d rows), dev: %,d (%,d rows)%s, model %,d parameters",
@@ -198,15 +203,23 @@ public final class FinetuneJob {
                             s.checkpointEvery > 0 ? (int) gcd(evalEvery, s.checkpointEvery) : evalEvery),
                     execution.precision(), execution.device());
             dp.attach(model, trainer);
-            if (model instanceof GlobalBatchLoss global) global.gatherRowsWith(dp::gatherRows);
+            if (model instanceof GlobalBatchLoss global) {
+                // a rank that skips its adversarial pass (a zero or overflowing gradient) would leave the others waiting in the gather
+                if (s.tricks.adversarial() != null && dp.worldSize() > 1) {
+                    throw new InputException("--adversarial: " + task.name() + "'s in-batch loss gathers rows across processes; "
+                            + "train it in one process");
+                }
+                global.gatherRowsWith(dp::gatherRows);
+            }
             // the saved model records its input length: eval and predict truncate as training did
             TokenizerOptions savedTokenizer = tokenizer.options().withModelMaxLength(seqLen);
             Map<String, Object> dataShape = Checkpoint.dataShape(batches, s.gradientAccumulation);
+            ExponentialMovingAverage ema = s.tricks.ema() == null ? null : new ExponentialMovingAverage(s.tricks.ema(), trainable(model));
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, vocabFile,
-                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape, trainingArgs);
+                    savedTokenizer, optimizer, trainer.lossScaler(), execution.device(), dataShape, trainingArgs, ema);
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batches, dataShape);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), ema, execution.device(), batches, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 
@@ -229,19 +242,25 @@ public final class FinetuneJob {
                 try {
                     TaskLoss loss = classificationLoss == null ? model::loss
                             : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
-                    trainer.run(new FinetuneStep(model, loss, prefetched, execution.device()), log.listener(step -> {
+                    trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining(),
+                            s.tricks.rdrop()), log.listener(step -> {
+                        if (ema != null) ema.update(); // every step, as HF's EMA callbacks: an fp16-skipped one too
                         if (step % evalEvery == 0 || step == maxSteps) {
-                            // every rank predicts its share of dev (no rank idles past the collective timeout)
-                            List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
-                                    execution, "dev", progress.nested(step, "dev evaluation", log.status()));
-                            List<float[]> logits = dp.gather(mine, devFeatures.size());
-                            if (dp.isMain()) {
-                                Map<String, Object> scores = task.metrics(dev, task.decode(model, dev, devFeatures, logits, labels), labels);
-                                log.onEvaluation(step, scores);
-                                boolean better = best.offer(step, scores);
-                                progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())
-                                        + (better ? " (best so far)" : ""));
-                            }
+                            Runnable evaluate = () -> {
+                                // every rank predicts its share of dev (no rank idles past the collective timeout)
+                                List<float[]> mine = TaskInference.logits(model, myDev, tokenizer.vocab().padId(), s.evalBatchSize,
+                                        execution, "dev", progress.nested(step, "dev evaluation", log.status()));
+                                List<float[]> logits = dp.gather(mine, devFeatures.size());
+                                if (dp.isMain()) {
+                                    Map<String, Object> scores = task.metrics(dev, task.decode(model, dev, devFeatures, logits, labels), labels);
+                                    log.onEvaluation(step, scores);
+                                    boolean better = best.offer(step, scores);
+                                    progress.info("step " + step + ": dev " + headline(scores, task.selectionMetrics())
+                                            + (better ? " (best so far)" : ""));
+                                }
+                            };
+                            if (ema != null) ema.withAverageWeights(evaluate); // dev scores and best/ are the average's
+                            else evaluate.run();
                         }
                         if (dp.isMain() && s.checkpointEvery > 0 && step % s.checkpointEvery == 0) {
                             checkpoints.write(step, prefetched.position());
@@ -341,6 +360,28 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
+    /** Switches on the head's tricks, refusing those the task's head has no place for. */
+    private static void configureHead(TaskModel model, String task, TrainingTricks tricks) {
+        if (tricks.multiSampleDropout() > 1) {
+            if (!(model instanceof MultiSampleDropoutHead head)) {
+                throw new InputException("--multi-sample-dropout: " + task + "'s head has no dropout before its output layer");
+            }
+            head.dropoutSamples(tricks.multiSampleDropout());
+        }
+        if (tricks.rdrop() != null && !(model instanceof DistributionHead)) {
+            throw new InputException("--rdrop: " + task + "'s head predicts no distributions to compare");
+        }
+    }
+
+    /** The parameters that train (frozen ones take no gradient), by name. */
+    private static Map<String, Tensor> trainable(TaskModel model) {
+        Map<String, Tensor> trainable = new LinkedHashMap<>();
+        model.parameters().asMap().forEach((name, p) -> {
+            if (p.requires_grad()) trainable.put(name, p);
+        });
+        return trainable;
+    }
+
     private static double epsilon(Settings s) {
         return s.epsilon != null ? s.epsilon : Optimizers.defaultEpsilon(s.optimizer);
     }
@@ -414,21 +455,88 @@ public final class FinetuneJob {
         }
     }
 
-    /** One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's device. */
-    private record FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Device device)
-            implements Trainer.Task {
+    /**
+     * One training micro-batch of any task: the head's logits and loss against the batch's targets, on the model's
+     * device. Logits that stack several samples of the batch's rows (multi-sample dropout, R-Drop's two passes) take
+     * the mean of the samples' losses; with {@code rdrop} (null: none) the batch's rows run twice in one forward (each
+     * row draws its own dropout masks; the fused attention's segmented graph allows one backward per forward), adding
+     * α × the passes' symmetric KL; with {@code adversarial} (null: none), its backward adds the adversarial passes on
+     * the same batch, each with the same loss (R-Drop's or multi-sample dropout's included).
+     */
+    private static final class FinetuneStep implements Trainer.Task {
+        private final TaskModel model;
+        private final TaskLoss loss;
+        private final ResumableBatches<TaskBatch, HostBatch> batches;
+        private final Execution execution;
+        private final Trainer trainer;
+        private final AdversarialTraining adversarial;
+        private final Double rdrop;
+        private BatchTensors inputs;
+        private Tensor targets;
+        private double lossWeight;
+
+        FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Execution execution, Trainer trainer,
+                AdversarialTraining adversarial, Double rdrop) {
+            this.model = model;
+            this.loss = loss;
+            this.batches = batches;
+            this.execution = execution;
+            this.trainer = trainer;
+            this.adversarial = adversarial;
+            this.rdrop = rdrop;
+        }
+
         @Override
         public Trainer.Forward forward() {
             HostBatch batch = batches.next();
-            BatchTensors inputs = batch.inputs().to(device);
-            Tensor targets = Tensors.onDevice(batch.targets(), device);
-            Tensor logits = model.logits(inputs.inputIds(), inputs.tokenTypeIds(), inputs.attentionMask(), true);
-            return new Trainer.Forward(loss.loss(logits, targets, inputs.attentionMask(), batch.lossWeight()), inputs.realTokens());
+            inputs = batch.inputs().to(execution.device());
+            targets = Tensors.onDevice(batch.targets(), execution.device());
+            lossWeight = batch.lossWeight();
+            return new Trainer.Forward(currentLoss(), inputs.realTokens());
+        }
+
+        private Tensor currentLoss() {
+            Tensor logits = model.logits(eachPass(inputs.inputIds()), eachPass(inputs.tokenTypeIds()), eachPass(inputs.attentionMask()),
+                    true);
+            long rows = targets.size(0), samples = logits.size(0) / rows;
+            Tensor mean = samples == 1 ? loss.loss(logits, targets, inputs.attentionMask(), lossWeight)
+                    : loss.loss(logits, targets.repeat(samples, 1), inputs.attentionMask().repeat(samples, 1), lossWeight / samples);
+            if (rdrop == null) return mean;
+            Tensor kl = ((DistributionHead) model).symmetricKl(logits.narrow(0, 0, rows), logits.narrow(0, rows, rows), targets, lossWeight);
+            return mean.add(kl.mul(Tensors.scalar(rdrop)));
+        }
+
+        /** The batch's rows once, or twice for R-Drop. */
+        private Tensor eachPass(Tensor rows) {
+            return rdrop == null ? rows : rows.repeat(2, 1);
         }
 
         @Override
         public void backward(Tensor scaledLoss) {
-            model.backward(scaledLoss);
+            if (adversarial == null) {
+                model.backward(scaledLoss);
+                return;
+            }
+            adversarial.backward(model.encoder().wordEmbeddings(), model.parameters().asMap().values(), new AdversarialTraining.Passes() {
+                @Override
+                public void cleanBackward() {
+                    model.backward(scaledLoss);
+                }
+
+                @Override
+                public void perturbedPass() {
+                    Tensor perturbed;
+                    try (Precision.Region autocast = execution.precision().autocast(execution.device())) {
+                        perturbed = currentLoss();
+                    }
+                    model.backward(perturbed.mul(Tensors.scalar(trainer.lossFactor())));
+                }
+
+                @Override
+                public void holdingHandover(Runnable backward) {
+                    trainer.holdingGradientHandover(backward);
+                }
+            });
         }
     }
 

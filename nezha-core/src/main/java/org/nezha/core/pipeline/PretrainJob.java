@@ -182,10 +182,10 @@ public final class PretrainJob {
             dp.attach(model, trainer);
             Map<String, Object> dataShape = dataShape(batcher, data);
             CheckpointWriter checkpoints = new CheckpointWriter(s.output, s.keepCheckpoints, model, s.vocab, tokenizerOptions,
-                    optimizer, trainer.lossScaler(), execution.device(), dataShape, null);
+                    optimizer, trainer.lossScaler(), execution.device(), dataShape, null, null);
             long startStep = 0;
             if (resumeFrom != null) {
-                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), execution.device(), batcher, dataShape);
+                startStep = resumeFrom.restore(model, optimizer, trainer.lossScaler(), null, execution.device(), batcher, dataShape);
                 progress.info("resuming from " + s.resume + " at step " + startStep);
             }
 

@@ -10,6 +10,7 @@ import org.nezha.core.InputException;
 import org.nezha.core.OptionChecks;
 import org.nezha.core.model.ClassificationLoss;
 import org.nezha.core.task.classification.ClassWeights;
+import org.nezha.core.train.AdversarialTraining;
 import org.nezha.core.train.LearningRateSchedule;
 
 /**
@@ -23,11 +24,18 @@ import org.nezha.core.train.LearningRateSchedule;
  * @param classWeights {@link ClassWeights#BALANCED} or a file of {@code label<TAB>weight} lines (pair/single)
  * @param scheduler one of {@link LearningRateSchedule#SCHEDULERS}; {@code polyPower}: {@code poly}'s power (default 1)
  * @param layerwiseLrDecay R in (0, 1] (1: none); {@code headLr}: the task head's own peak rate
+ * @param adversarial one of {@link AdversarialTraining#METHODS} or null; {@code advEpsilon}, {@code pgdSteps},
+ *     {@code pgdAlpha}: its ε (default 1), PGD's K (default 3) and α (default 0.3)
+ * @param ema the decay of an exponential moving average of the weights that evaluation and the best model use, or null
+ * @param multiSampleDropout dropout masks drawn before the classifier in training, their losses averaged (1: the usual one)
+ * @param rdrop R-Drop's α: two passes with their own dropout, the mean of their losses + α × their symmetric KL; or null
  */
 public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, Double labelSmoothing, String classWeights,
-        String scheduler, Double polyPower, double layerwiseLrDecay, Double headLr, boolean freezeEmbeddings) {
+        String scheduler, Double polyPower, double layerwiseLrDecay, Double headLr, boolean freezeEmbeddings,
+        String adversarial, Double advEpsilon, Integer pgdSteps, Double pgdAlpha, Double ema, int multiSampleDropout, Double rdrop) {
 
-    public static final TrainingTricks DEFAULTS = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false);
+    public static final TrainingTricks DEFAULTS = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
+            null, null, null, null, null, 1, null);
     private static final List<String> CLASSIFICATION_TASKS = List.of("pair", "single");
 
     /** Refuses unknown names, values out of range, options without their loss or scheduler, and losses the task has none of. */
@@ -51,13 +59,24 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
             throw new InputException("--layerwise-lr-decay must be in (0, 1], got " + layerwiseLrDecay);
         }
         if (headLr != null) OptionChecks.positive("--head-lr", headLr);
+        requireOnlyWith("--adv-epsilon", advEpsilon, "--adversarial", adversarial != null);
+        requireOnlyWith("--pgd-steps", pgdSteps, "--adversarial pgd", "pgd".equals(adversarial));
+        requireOnlyWith("--pgd-alpha", pgdAlpha, "--adversarial pgd", "pgd".equals(adversarial));
+        if (adversarial != null && freezeEmbeddings) {
+            throw new InputException("--adversarial perturbs the word embeddings along their gradient: not with --freeze-embeddings");
+        }
+        adversarialTraining(); // checks its names and ranges
+        if (ema != null) OptionChecks.openFraction("--ema", ema);
+        OptionChecks.atLeast("--multi-sample-dropout", multiSampleDropout, 1);
+        if (rdrop != null) OptionChecks.nonNegative("--rdrop", rdrop);
+        if (rdrop != null && multiSampleDropout > 1) throw new InputException("--rdrop and --multi-sample-dropout: choose one");
         if (scheduler.equals("poly") && !(learningRate > LearningRateSchedule.POLY_END_RATE)) {
             throw new InputException("--scheduler poly decays to " + LearningRateSchedule.POLY_END_RATE + ": --lr must be above it, got "
                     + learningRate);
         }
     }
 
-    private static void requireOnlyWith(String option, Double value, String needed, boolean present) {
+    private static void requireOnlyWith(String option, Object value, String needed, boolean present) {
         if (value != null && !present) throw new InputException(option + " applies only with " + needed);
     }
 
@@ -79,6 +98,13 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
     /** The class weights by label ({@code counts}: training examples per label), or null without {@code --class-weights}. */
     Map<String, Double> classWeights(List<String> labels, long[] counts) {
         return classWeights == null ? null : ClassWeights.resolve(classWeights, labels, counts);
+    }
+
+    /** The adversarial training asked for, or null. */
+    AdversarialTraining adversarialTraining() {
+        if (adversarial == null) return null;
+        return new AdversarialTraining(adversarial, advEpsilon != null ? advEpsilon : 1.0,
+                pgdSteps != null ? pgdSteps : AdversarialTraining.DEFAULT_PGD_STEPS, pgdAlpha != null ? pgdAlpha : AdversarialTraining.DEFAULT_PGD_ALPHA);
     }
 
     private double effectiveFocalGamma() {
@@ -109,6 +135,15 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         map.put("layerwise_lr_decay", layerwiseLrDecay);
         map.put("head_lr", headLr);
         map.put("freeze_embeddings", freezeEmbeddings);
+        AdversarialTraining adv = adversarialTraining();
+        boolean pgd = adv != null && adv.method().equals("pgd");
+        map.put("adversarial", adversarial);
+        map.put("adv_epsilon", adv == null ? null : adv.epsilon());
+        map.put("pgd_steps", pgd ? adv.pgdSteps() : null);
+        map.put("pgd_alpha", pgd ? adv.pgdAlpha() : null);
+        map.put("ema", ema);
+        map.put("multi_sample_dropout", multiSampleDropout > 1 ? multiSampleDropout : null); // null: as runs saved before it
+        map.put("rdrop", rdrop);
         return map;
     }
 

@@ -98,6 +98,10 @@ public final class Trainer {
     private PhaseClock clock = PhaseClock.NONE;
     /** Gradients are handed to {@link #sync} only in an update's last micro-step (accumulation adds up locally first). */
     private boolean lastMicroStep;
+    /** Set while a task runs a backward that a later one of the same micro-batch adds to: nothing is handed over yet. */
+    private boolean handoverHeld;
+    /** What the current micro-batch's loss is multiplied by for its backward. */
+    private double lossFactor = 1.0;
     /** The last update whose loss was read and finite (0: none yet), for a divergence's message. */
     private long lastFiniteStep;
     private double lastFiniteLoss = Double.NaN;
@@ -126,7 +130,29 @@ public final class Trainer {
 
     /** The model's hook: these parameters' gradients are complete for this backward. */
     public void gradientsReady(Collection<Tensor> finished) {
-        if (lastMicroStep) sync.gradientsReady(finished);
+        if (lastMicroStep && !handoverHeld) sync.gradientsReady(finished);
+    }
+
+    /**
+     * Runs {@code backward} without handing finished gradients to the data-parallel sync: for a backward that
+     * another backward of the same micro-batch adds to (adversarial training). The last backward hands
+     * them over, or {@link GradientSync#finish} covers what none handed over.
+     */
+    public void holdingGradientHandover(Runnable backward) {
+        handoverHeld = true;
+        try {
+            backward.run();
+        } finally {
+            handoverHeld = false;
+        }
+    }
+
+    /**
+     * What the current micro-batch's loss is multiplied by for its backward (fp16's loss scale / accumulation):
+     * a task that adds another loss's gradients in its backward scales that loss alike.
+     */
+    public double lossFactor() {
+        return lossFactor;
     }
 
     /** The fp16 loss scaler (null for fp32 and bf16), for checkpoints. */
@@ -164,7 +190,8 @@ public final class Trainer {
                         f = task.forward();
                     }
                     clock.phaseEnded(PhaseClock.Phase.FORWARD);
-                    task.backward(f.loss().mul(Tensors.scalar(scale / options.accumulation())));
+                    lossFactor = scale / options.accumulation();
+                    task.backward(f.loss().mul(Tensors.scalar(lossFactor)));
                     clock.phaseEnded(PhaseClock.Phase.BACKWARD);
                     Tensor part = f.loss().detach().to(ScalarType.Float).div(Tensors.scalar(options.accumulation()));
                     loss = loss == null ? part : loss.add(part);

@@ -32,7 +32,12 @@ import org.nezha.core.train.Precision;
 /** The tricks in a fine-tuning run: frozen embeddings, saved settings, half precision, resume checks and up-front validation. */
 class TrainingTricksTest {
     private static final TrainingTricks COMPETITION = new TrainingTricks("focal", null, 0.4, null, "balanced", "cosine", null, 0.9,
-            5e-3, true);
+            5e-3, true, null, null, null, null, null, 1, null);
+    /** The training wrappers: FGM, a moving average and R-Drop together; PGD with multi-sample dropout. */
+    private static final TrainingTricks FGM_EMA_RDROP = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
+            "fgm", 0.5, null, null, 0.9, 1, 1.0);
+    private static final TrainingTricks PGD_SAMPLES = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
+            "pgd", 1.0, 2, 0.5, null, 3, null);
 
     @Test
     void frozenEmbeddingsStayBitIdenticalWhileTheRestTrains(@TempDir Path dir) throws Exception {
@@ -88,20 +93,32 @@ class TrainingTricksTest {
     @ParameterizedTest
     @ValueSource(strings = {"bf16", "fp16"})
     void tricksTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
-        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32);
-        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision));
+        assertHalfPrecisionTracksFp32(COMPETITION, precision, dir);
+    }
+
+    /** The wrappers' extra passes run under the same autocast, their losses scaled as the first (fp16). */
+    @ParameterizedTest
+    @ValueSource(strings = {"bf16", "fp16"})
+    void wrappersTrainUnderHalfPrecision(String precision, @TempDir Path dir) throws Exception {
+        assertHalfPrecisionTracksFp32(FGM_EMA_RDROP, precision, dir.resolve("fgm"));
+        assertHalfPrecisionTracksFp32(PGD_SAMPLES, precision, dir.resolve("pgd"));
+    }
+
+    private static void assertHalfPrecisionTracksFp32(TrainingTricks tricks, String precision, Path dir) throws Exception {
+        double[] fp32 = trainingLosses(dir.resolve("fp32"), Precision.FP32, tricks);
+        double[] half = trainingLosses(dir.resolve(precision), Precision.parse(precision), tricks);
         assertEquals(6, fp32.length, "one logged loss per update");
         assertEquals(fp32.length, half.length);
         for (int i = 0; i < fp32.length; i++) assertEquals(fp32[i], half[i], 0.05, precision + " loss " + i);
     }
 
-    private static double[] trainingLosses(Path dir, Precision precision) throws Exception {
+    private static double[] trainingLosses(Path dir, Precision precision, TrainingTricks tricks) throws Exception {
         Files.createDirectories(dir);
         FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
         s.maxSteps = 6;
         s.logEvery = 1;
         s.optimizer = "adam";
-        s.tricks = COMPETITION;
+        s.tricks = tricks;
         Path metrics = new FinetuneJob(s, new Execution("fused", new Device("cpu"), precision), Progress.SILENT).run().metricsFile();
         ObjectMapper json = new ObjectMapper();
         List<Double> losses = new ArrayList<>();
@@ -117,19 +134,19 @@ class TrainingTricksTest {
         FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
         s.maxSteps = 4;
         s.checkpointEvery = 2;
-        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false);
+        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null);
         new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run();
         Path written = s.output.resolve("checkpoint-4");
         assertTrue(Files.isDirectory(written));
 
         s.resume = s.output.resolve("checkpoint-2");
-        s.tricks = new TrainingTricks("ce", null, null, null, null, "cosine", null, 1.0, null, false);
+        s.tricks = new TrainingTricks("ce", null, null, null, null, "cosine", null, 1.0, null, false, null, null, null, null, null, 1, null);
         InputException e = assertThrows(InputException.class, () -> new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run());
         assertTrue(e.getMessage().contains("was trained with other tricks (--loss: focal in the checkpoint, ce in this run; "
                 + "--focal-gamma: 1.0 in the checkpoint, null in this run; --scheduler: linear in the checkpoint, cosine in this run)"),
                 e.getMessage());
 
-        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false);
+        s.tricks = new TrainingTricks("focal", 1.0, null, null, null, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null);
         new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run(); // the same tricks continue
     }
 
@@ -142,19 +159,19 @@ class TrainingTricksTest {
         assertBad(dir, "single", tricks("focal", null, 0.1, null), "--label-smoothing applies only with --loss label-smoothing");
         assertBad(dir, "single", tricks("label-smoothing", null, 1.0, null), "--label-smoothing must be in [0, 1), got 1.0");
         assertBad(dir, "single", tricks("focal", -1.0, null, null), "--focal-gamma must be a number >= 0, got -1.0");
-        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "step", null, 1, null, false),
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "step", null, 1, null, false, null, null, null, null, null, 1, null),
                 "--scheduler step: choose one of linear, cosine, constant, poly");
-        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", 2.0, 1, null, false),
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", 2.0, 1, null, false, null, null, null, null, null, 1, null),
                 "--poly-power applies only with --scheduler poly");
-        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 0, null, false),
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 0, null, false, null, null, null, null, null, 1, null),
                 "--layerwise-lr-decay must be in (0, 1], got 0.0");
-        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 1, -1.0, false),
+        assertBad(dir, "single", new TrainingTricks("ce", null, null, null, null, "linear", null, 1, -1.0, false, null, null, null, null, null, 1, null),
                 "--head-lr must be a positive number, got -1.0");
         Path weights = Files.writeString(dir.resolve("weights.tsv"), "warm\t1\n");
         assertBad(dir, "single", tricks("ce", null, null, weights.toString()), "has no weight for training label \"cold\"");
         FinetuneJob.Settings threeLabels = FinetuneJobTest.settings(dir);
         threeLabels.train = Files.writeString(dir.resolve("three.tsv"), "text\tlabel\n春花\twarm\n铁石\tcold\n云月\tmild\n");
-        threeLabels.tricks = new TrainingTricks("focal", null, 0.25, null, null, "linear", null, 1.0, null, false);
+        threeLabels.tricks = new TrainingTricks("focal", null, 0.25, null, null, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null);
         InputException e = assertThrows(InputException.class,
                 () -> new FinetuneJob(threeLabels, Execution.cpu("eager"), Progress.SILENT).run());
         assertEquals("--focal-alpha weighs the two classes of a binary task; this one has 3 labels (use --class-weights)", e.getMessage());
@@ -162,7 +179,7 @@ class TrainingTricksTest {
     }
 
     private static TrainingTricks tricks(String loss, Double focalGamma, Double labelSmoothing, String classWeights) {
-        return new TrainingTricks(loss, focalGamma, null, labelSmoothing, classWeights, "linear", null, 1.0, null, false);
+        return new TrainingTricks(loss, focalGamma, null, labelSmoothing, classWeights, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null);
     }
 
     private static void assertBad(Path dir, String task, TrainingTricks tricks, String expected) throws Exception {
