@@ -26,13 +26,15 @@ declare -A tricks=(
   [freeze-embeddings]="--freeze-embeddings"
   [cosine]="--scheduler cosine"
   [fgm]="--adversarial fgm --adv-epsilon 1.0"
+  [fgm-eps0.1]="--adversarial fgm --adv-epsilon 0.1"
   [pgd]="--adversarial pgd --adv-epsilon 1.0 --pgd-steps 3 --pgd-alpha 0.3"
   [ema]="--ema 0.99"
+  [ema-0.9]="--ema 0.9"
   [multi-sample-dropout]="--multi-sample-dropout 5"
   [rdrop]="--rdrop 1.0"
   [fgm+ema+layerwise]="--adversarial fgm --adv-epsilon 1.0 --ema 0.99 --layerwise-lr-decay 0.8 --head-lr 1e-3"
 )
-order=(baseline fgm ema rdrop multi-sample-dropout label-smoothing focal layerwise-decay fgm+ema+layerwise cosine
+order=(baseline fgm fgm-eps0.1 ema ema-0.9 rdrop multi-sample-dropout label-smoothing focal layerwise-decay fgm+ema+layerwise cosine
        class-weights dice freeze-embeddings pgd)
 [ $# -gt 0 ] && order=("$@")
 
