@@ -8,17 +8,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
-import org.nezha.core.io.AtomicFiles;
+import org.nezha.core.data.JsonLines;
 import org.nezha.core.io.IoErrors;
 
 /**
@@ -28,8 +26,6 @@ import org.nezha.core.io.IoErrors;
  * @param texts null when the index has no texts; otherwise one per id, null for a document without one
  */
 record IndexDocs(List<String> ids, List<String> texts) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Checks that ids are present and unique and that texts, when given, pair with them. */
     IndexDocs {
         if (texts != null && texts.size() != ids.size()) {
@@ -48,17 +44,11 @@ record IndexDocs(List<String> ids, List<String> texts) {
     }
 
     void write(Path file) {
-        AtomicFiles.writeStream(file, out -> {
-            try (JsonGenerator json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-                json.setRootValueSeparator(null);
-                for (int row = 0; row < ids.size(); row++) {
-                    json.writeStartObject();
-                    json.writeStringField("id", ids.get(row));
-                    if (text(row) != null) json.writeStringField("text", text(row));
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-            }
+        JsonLines.write(file, ids.size(), row -> {
+            Map<String, String> doc = new LinkedHashMap<>();
+            doc.put("id", ids.get(row));
+            if (text(row) != null) doc.put("text", text(row));
+            return doc;
         });
     }
 
@@ -70,7 +60,7 @@ record IndexDocs(List<String> ids, List<String> texts) {
             long lineNumber = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 lineNumber++;
-                JsonNode doc = parse(file, lineNumber, line);
+                JsonNode doc = JsonLines.object(line, file, lineNumber);
                 if (!doc.path("id").isTextual()) throw InputException.at(file, lineNumber, "no string \"id\"");
                 JsonNode text = doc.path("text");
                 if (!text.isMissingNode() && !text.isTextual()) throw InputException.at(file, lineNumber, "\"text\" is not a string");
@@ -88,16 +78,6 @@ record IndexDocs(List<String> ids, List<String> texts) {
             return new IndexDocs(ids, anyText ? texts : null);
         } catch (InputException e) {
             throw InputException.in(file, e.getMessage());
-        }
-    }
-
-    private static JsonNode parse(Path file, long lineNumber, String line) {
-        try {
-            JsonNode doc = JSON.readTree(line);
-            if (doc == null || !doc.isObject()) throw InputException.at(file, lineNumber, "not a JSON object");
-            return doc;
-        } catch (JsonProcessingException e) {
-            throw InputException.at(file, lineNumber, "not valid JSON: " + e.getOriginalMessage());
         }
     }
 }
