@@ -92,6 +92,11 @@ public final class FineTunedModel<X, M, P> {
         return labels;
     }
 
+    /** The config the model was built with (the directory's, with the task's options applied). */
+    public NezhaConfig config() {
+        return model.config();
+    }
+
     /**
      * The tokenizer's {@code model_max_length} (nezha finetune records its --seq-len there; a directory
      * from elsewhere may give its model's capacity, HF's truncation length), else the task's default;

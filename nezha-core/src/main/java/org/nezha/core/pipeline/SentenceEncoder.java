@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import org.nezha.core.InputException;
-import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.io.IoErrors;
 import org.nezha.core.model.ModelDirectory;
@@ -23,47 +22,39 @@ import org.nezha.core.task.embedding.EmbeddingTask;
 /**
  * A model directory as a text → unit vector function, for {@code embed}, {@code index}, {@code search} and
  * retrieval evaluation: a model fine-tuned with {@code --task embedding} (its pooling as recorded) or any
- * encoder (pooling as asked, default cls: an untrained baseline).
+ * encoder (pooling as asked, default mean: an untrained baseline).
  */
 public final class SentenceEncoder {
     private final Path dir;
     private final FineTunedModel<TaskExample, Void, Embedded> model;
-    private final String pooling;
 
-    private SentenceEncoder(Path dir, FineTunedModel<TaskExample, Void, Embedded> model, String pooling) {
+    private SentenceEncoder(Path dir, FineTunedModel<TaskExample, Void, Embedded> model) {
         this.dir = dir;
         this.model = model;
-        this.pooling = pooling;
     }
 
     /** {@code pooling}: null for the model's recorded one (else mean); one that contradicts the record is an error. */
     public static SentenceEncoder load(Path dir, Execution execution, SentencePooling pooling) {
         EmbeddingTask task = new EmbeddingTask(pooling, null, null);
-        FineTunedModel<TaskExample, Void, Embedded> model = FineTunedModel.load(task, dir, execution);
-        String recorded = ModelDirectory.readConfig(dir).text(SentencePooling.CONFIG_FIELD);
-        String used = pooling != null ? pooling.optionName() : recorded != null ? recorded : SentencePooling.DEFAULT.optionName();
-        return new SentenceEncoder(dir, model, used);
+        return new SentenceEncoder(dir, FineTunedModel.load(task, dir, execution));
     }
 
     public Path directory() {
         return dir;
     }
 
+    /** The pooling the model runs with: the task put the asked, recorded or default one in its config. */
     public String pooling() {
-        return pooling;
+        return model.config().text(SentencePooling.CONFIG_FIELD);
     }
 
     /** What an index built with this encoder records of it. */
     public ModelIdentity identity() {
-        return new ModelIdentity(fingerprint(), dir.toAbsolutePath().normalize().toString(), pooling);
+        return new ModelIdentity(fingerprint(), dir.toAbsolutePath().normalize().toString(), pooling());
     }
 
     public int dimension() {
-        return config().hiddenSize();
-    }
-
-    private NezhaConfig config() {
-        return ModelDirectory.readConfig(dir);
+        return model.config().hiddenSize();
     }
 
     /** The tokens per text when the user gives none: what the model was fine-tuned with, else 128. */
