@@ -121,8 +121,10 @@ final class FinetuneCommand implements Callable<Integer> {
     boolean freezeEmbeddings;
 
     @Option(names = "--loss", defaultValue = "ce", paramLabel = "NAME",
-            description = "pair/single: ce (cross-entropy), focal (Lin et al.: −α_t(1 − p)^γ log p), dice (Li et al. 2020's "
-                    + "soft dice of each example's gold class, 1 − (2p + 1)/(p + 2)) or label-smoothing (torch's). "
+            description = "ce (cross-entropy), focal (Lin et al.: −α_t(1 − p)^γ log p), dice (Li et al. 2020's "
+                    + "soft dice of each example's gold class, 1 − (2p + 1)/(p + 2)) or label-smoothing (torch's): over the labels "
+                    + "of pair/single, each scored token's tags for ner (averaged per sentence as its cross-entropy; not with "
+                    + "--crf, whose loss is the tag chain's likelihood), the start and the end positions for span. "
                     + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
@@ -130,17 +132,19 @@ final class FinetuneCommand implements Callable<Integer> {
     Double focalGamma;
 
     @Option(names = "--focal-alpha", paramLabel = "A",
-            description = "α of --loss focal for a binary task: the second label (index 1, the positive class) weighs α, the "
-                    + "first 1 − α. Default: none (both 1).")
+            description = "α of --loss focal for a binary pair/single task: the second label (index 1, the positive class) "
+                    + "weighs α, the first 1 − α. Default: none (both 1).")
     Double focalAlpha;
 
     @Option(names = "--label-smoothing", paramLabel = "E", description = "ε of --loss label-smoothing, in [0, 1). Default: 0.1.")
     Double labelSmoothing;
 
     @Option(names = "--class-weights", paramLabel = "FILE|balanced",
-            description = "pair/single: weigh each example's loss by its label's weight: balanced (n_samples / (n_classes × "
-                    + "count), scikit-learn's rule) or a file of label<TAB>weight lines naming every training label once. "
-                    + "The batch loss stays the mean over examples (not divided by the weights' sum).")
+            description = "pair/single: weigh each example's loss by its label's weight; ner: each scored token's by its "
+                    + "tag's (O, B-PER, …): balanced (n_samples / (n_classes × count), scikit-learn's rule, counting examples or "
+                    + "scored tokens; a tag no training token has weighs 1) or a file of label<TAB>weight lines naming every "
+                    + "training label (tag) once. The batch loss stays the mean over examples (tokens per sentence), not "
+                    + "divided by the weights' sum. Not with --crf.")
     String classWeights;
 
     @Option(names = "--adversarial", paramLabel = "fgm|pgd",

@@ -155,6 +155,40 @@ class TricksEndToEndTest {
         assertFiniteLosses(samples);
     }
 
+    /**
+     * A tagger takes focal loss with balanced weights per tag (counted over scored tokens, so the frequent O weighs
+     * least), a span extractor label smoothing over positions; a CRF tagger refuses a per-token loss.
+     */
+    @Test
+    void taggersAndSpanExtractorsTakeTheLosses(@TempDir Path dir) throws Exception {
+        Path nerTrain = TaskEndToEndTest.sentences(Fixtures.DATA.resolve("ner_resume/train.bmes"), 40, dir.resolve("ner.bmes"));
+        Path config = Fixtures.tinyConfig(dir);
+        Path ner = dir.resolve("ner");
+        Cli tagger = finetune(config, nerTrain, nerTrain, ner, List.of("--task", "ner", "--loss", "focal", "--class-weights", "balanced"));
+        assertEquals(0, tagger.exitCode(), tagger.toString());
+        assertFiniteLosses(ner);
+        JsonNode weights = JSON.readTree(ner.resolve("training_args.json").toFile()).get("tricks").get("class_weights");
+        assertEquals(JSON.readTree(ner.resolve("best/config.json").toFile()).get("label2id").size(), weights.size());
+        double outside = weights.get("O").asDouble();
+        assertTrue(outside < 1, "O is the most frequent tag: " + weights);
+        weights.fields().forEachRemaining(e -> assertTrue(e.getKey().equals("O") || e.getValue().asDouble() > outside, weights.toString()));
+
+        Path spanTrain = TaskEndToEndTest.articles(Fixtures.DATA.resolve("cmrc2018/train.json"), 3, dir.resolve("span.json"));
+        Path span = dir.resolve("span");
+        Cli reader = finetune(config, spanTrain, spanTrain, span, List.of("--task", "span", "--seq-len", "112", "--doc-stride", "32",
+                "--max-query-length", "24", "--loss", "label-smoothing"));
+        assertEquals(0, reader.exitCode(), reader.toString());
+        assertFiniteLosses(span);
+        assertEquals(0.1, JSON.readTree(span.resolve("training_args.json").toFile()).get("tricks").get("label_smoothing").asDouble());
+
+        Path refused = dir.resolve("crf");
+        Cli crf = finetune(config, nerTrain, nerTrain, refused, List.of("--task", "ner", "--crf", "--loss", "dice"));
+        assertEquals(2, crf.exitCode(), crf.toString());
+        assertEquals("nezha: error: --loss dice: with --crf the tagger trains by its tag chain's likelihood, not a per-token softmax; "
+                + "leave out one of them", crf.errorLine());
+        assertFalse(Files.exists(refused), "nothing written");
+    }
+
     /** Sentence embeddings (in-batch loss, one process) train with FGM; they have no distributions for R-Drop. */
     @Test
     void sentenceEmbeddingsTakeFgmButNotRdrop(@TempDir Path dir) throws Exception {
@@ -230,9 +264,10 @@ class TricksEndToEndTest {
     private static Cli finetune(Path config, Path train, Path dev, Path out, List<String> extra) {
         List<String> args = new ArrayList<>(List.of("finetune", "--model-config", config.toString(), "--vocab",
                 Fixtures.VOCAB.toString(), "--train", train.toString(), "--dev", dev.toString(), "--output", out.toString(),
-                "--max-steps", "6", "--checkpoint-every", "3", "--keep-checkpoints", "0", "--batch-size", "16", "--seq-len", "48",
+                "--max-steps", "6", "--checkpoint-every", "3", "--keep-checkpoints", "0", "--batch-size", "16",
                 "--lr", "1e-4", "--threads", "2"));
         if (!extra.contains("--task")) args.addAll(List.of("--task", "pair"));
+        if (!extra.contains("--seq-len")) args.addAll(List.of("--seq-len", "48"));
         args.addAll(extra);
         return Cli.run(args.toArray(String[]::new));
     }

@@ -10,7 +10,9 @@ import org.nezha.core.tensor.Tensors;
  * [2, hidden]), as HF's NezhaForQuestionAnswering (BertForQuestionAnswering, AlbertForQuestionAnswering):
  * no dropout before it, and padding not masked out of the loss's softmax, as HF trains.
  */
-public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead {
+public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead, ChoosableLoss {
+    /** {@code --loss} over the positions of the start and of the end, or null for cross-entropy. */
+    private ClassificationLoss chosenLoss;
 
     public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
@@ -23,15 +25,24 @@ public final class NezhaForQuestionAnswering extends HeadedModel implements Task
         return encoder.linear(encoder.forward(inputIds, tokenTypeIds, attentionMask, training), ModelLayout.QA_OUTPUTS);
     }
 
+    /** Over positions, which are not classes: class weights and focal's binary α do not apply here (the options refuse them). */
+    @Override
+    public void useLoss(ClassificationLoss loss) {
+        chosenLoss = loss;
+    }
+
     /**
      * {@code weight} × Σ rows (CE(start) + CE(end)) / 2 against int64 targets [B, 2] of start and end
-     * positions, as HF's (start_loss + end_loss) / 2 with weight 1 / B.
+     * positions, as HF's (start_loss + end_loss) / 2 with weight 1 / B; a chosen loss in CE's place.
      */
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
-        Tensor start = CrossEntropy.weightedSum(logits.select(2, 0), targets.select(1, 0), weight / 2);
-        Tensor end = CrossEntropy.weightedSum(logits.select(2, 1), targets.select(1, 1), weight / 2);
-        return start.add(end);
+        return sideLoss(logits, targets, 0, weight / 2).add(sideLoss(logits, targets, 1, weight / 2));
+    }
+
+    private Tensor sideLoss(Tensor logits, Tensor targets, int side, double weight) {
+        Tensor scores = logits.select(2, side), positions = targets.select(1, side);
+        return chosenLoss == null ? CrossEntropy.weightedSum(scores, positions, weight) : chosenLoss.weightedSum(scores, positions, weight);
     }
 
     /** Over the positions of the start and of the end distribution (padding included, as the loss), averaged as the loss. */

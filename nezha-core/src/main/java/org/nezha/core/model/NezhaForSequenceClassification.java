@@ -9,8 +9,11 @@ import org.nezha.core.tensor.Tensors;
  * Encoder + pooler + dropout + linear classifier ({@code classifier.*}), as HF's
  * NezhaForSequenceClassification (BertForSequenceClassification, AlbertForSequenceClassification).
  */
-public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead {
+public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead,
+        ChoosableLoss {
     private final SampledClassifier classifier;
+    /** {@code --loss}, or null for cross-entropy. */
+    private ClassificationLoss chosenLoss;
 
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
         super(withTwoLabelsAtLeast(config), attention, true);
@@ -40,9 +43,15 @@ public final class NezhaForSequenceClassification extends HeadedModel implements
         return SymmetricKl.over(a, b, -1).sum().mul(Tensors.scalar(weight));
     }
 
-    /** {@code weight} × the rows' summed cross-entropy against int64 label indices [B, 1] (weight 1 / B: the mean). */
+    @Override
+    public void useLoss(ClassificationLoss loss) {
+        chosenLoss = loss;
+    }
+
+    /** {@code weight} × the rows' summed cross-entropy (or chosen loss) against int64 label indices [B, 1] (weight 1 / B: the mean). */
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
+        if (chosenLoss != null) return chosenLoss.weightedSum(logits, targets, weight);
         return CrossEntropy.weightedSum(logits, targets.reshape(-1), weight);
     }
 }

@@ -18,11 +18,14 @@ import org.nezha.core.tensor.Tensors;
  * HF's class ignores those weights. The logits are the per-token tag scores either way (the CRF's
  * emissions); decoding, which applies the transitions, is the task's.
  */
-public final class NezhaForTokenClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead {
+public final class NezhaForTokenClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead,
+        ChoosableLoss {
     private static final String START = ModelLayout.CRF + ".start_transitions";
     private static final String END = ModelLayout.CRF + ".end_transitions";
     private static final String TRANSITIONS = ModelLayout.CRF + ".transitions";
     private final SampledClassifier classifier;
+    /** {@code --loss} over each token's tags, or null for cross-entropy. */
+    private ClassificationLoss chosenLoss;
 
     public NezhaForTokenClassification(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
@@ -55,14 +58,22 @@ public final class NezhaForTokenClassification extends HeadedModel implements Ta
         return CrossEntropy.weightedMeans(perToken.mul(scored).sum(1), CrossEntropy.scoredCounts(targets), weight);
     }
 
+    /** Without a CRF only: a CRF's loss is its chain's likelihood, not a softmax over each token's tags. */
+    @Override
+    public void useLoss(ClassificationLoss loss) {
+        if (hasCrf()) throw new IllegalArgumentException("a CRF head trains by its tag chain's likelihood, not a per-token softmax");
+        chosenLoss = loss;
+    }
+
     /**
-     * {@code weight} × Σ over rows of the row's loss per scored token: without a CRF its mean cross-entropy,
+     * {@code weight} × Σ over rows of the row's loss per scored token: without a CRF its mean cross-entropy (or chosen loss),
      * with one its chain's negative log-likelihood divided by the chain's length (so a row weighs the same
      * under both heads, and long rows do not dominate a batch). Targets [B, K ≤ L]; in float32.
      */
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
         Tensor scores = logits.narrow(1, 0, targets.size(1)).to(ScalarType.Float);
+        if (chosenLoss != null) return chosenLoss.weightedPositionMeans(scores, targets, weight);
         if (!hasCrf()) return CrossEntropy.weightedRowMeans(scores, targets, weight);
         Tensor perRow = LinearChainCrf.negativeLogLikelihood(scores, targets, params.get(START), params.get(END),
                 params.get(TRANSITIONS));

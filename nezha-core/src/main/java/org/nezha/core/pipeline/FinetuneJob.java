@@ -21,6 +21,7 @@ import org.nezha.core.distributed.DataParallelTraining;
 import org.nezha.core.distributed.DistributedEnvironment;
 import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.AttentionBackends;
+import org.nezha.core.model.ChoosableLoss;
 import org.nezha.core.model.ClassificationLoss;
 import org.nezha.core.model.DistributionHead;
 import org.nezha.core.model.GlobalBatchLoss;
@@ -181,7 +182,7 @@ public final class FinetuneJob {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
             torch.manual_seed(s.seed);
             TaskModel model = task.model(config, AttentionBackends.select(execution.attention(), config));
-            configureHead(model, task.name(), s.tricks);
+            configureHead(model, task.name(), s.tricks, classificationLoss);
             if (s.init != null && resumeFrom == null) loadPretrained(s.init, base, config, model);
             model.parameters().moveTo(execution.device());
             progress.info(String.format(Locale.ROOT, "train: %,d examples (%,d rows), dev: %,d (%,d rows)%s, model %,d parameters",
@@ -240,9 +241,7 @@ public final class FinetuneJob {
                         () -> ModelDirectory.save(bestDir, model, vocabFile, savedTokenizer));
                 progress.begin("finetune", maxSteps);
                 try {
-                    TaskLoss loss = classificationLoss == null ? model::loss
-                            : (logits, targets, mask, weight) -> classificationLoss.weightedSum(logits, targets, weight);
-                    trainer.run(new FinetuneStep(model, loss, prefetched, execution, trainer, s.tricks.adversarialTraining(),
+                    trainer.run(new FinetuneStep(model, prefetched, execution, trainer, s.tricks.adversarialTraining(),
                             s.tricks.rdrop()), log.listener(step -> {
                         if (ema != null) ema.update(); // every step, as HF's EMA callbacks: an fp16-skipped one too
                         if (step % evalEvery == 0 || step == maxSteps) {
@@ -322,7 +321,7 @@ public final class FinetuneJob {
         OptionChecks.positive("--lr", s.learningRate);
         OptionChecks.fractionBelowOne("--warmup-ratio", s.warmupRatio);
         Optimizers.check(s.optimizer, s.weightDecay, epsilon(s));
-        s.tricks.validate(s.task, s.learningRate);
+        s.tricks.validate(s.task, Boolean.TRUE.equals(s.taskOptions.crf()), s.learningRate);
         OptionChecks.atLeast("--grad-accum", s.gradientAccumulation, 1);
         OptionChecks.nonNegative("--max-grad-norm", s.maxGradNorm);
         OptionChecks.atLeast("--log-every", s.logEvery, 1);
@@ -361,7 +360,16 @@ public final class FinetuneJob {
     }
 
     /** Switches on the head's tricks, refusing those the task's head has no place for. */
-    private static void configureHead(TaskModel model, String task, TrainingTricks tricks) {
+    /** The tricks that change the head: multi-sample dropout, R-Drop's check and the chosen loss ({@code loss}: null for the head's own). */
+    private static void configureHead(TaskModel model, String task, TrainingTricks tricks, ClassificationLoss loss) {
+        if (loss != null) {
+            if (!(model instanceof ChoosableLoss head)) throw new InputException("--loss: " + task + "'s head has no softmax loss to replace");
+            try {
+                head.useLoss(loss);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--loss " + tricks.loss() + ": " + e.getMessage());
+            }
+        }
         if (tricks.multiSampleDropout() > 1) {
             if (!(model instanceof MultiSampleDropoutHead head)) {
                 throw new InputException("--multi-sample-dropout: " + task + "'s head has no dropout before its output layer");
@@ -404,14 +412,14 @@ public final class FinetuneJob {
     }
 
     /**
-     * Training rows per label where a row's one target is a label's index (pair/single, one row per example);
-     * other tasks' counts stay 0 (their targets are tags, positions or pair markers, and they take no class weights).
+     * The training targets per label, for the tasks whose targets are label indices ({@code --class-weights}):
+     * rows of pair/single, scored tokens of ner (ignored positions are negative). Span extraction has no labels.
      */
     private static long[] labelCounts(List<? extends Feature<?>> features, List<String> labels) {
         long[] counts = new long[labels.size()];
         for (Feature<?> f : features) {
-            long[] targets = f.targets();
-            if (targets != null && targets.length == 1 && targets[0] >= 0 && targets[0] < counts.length) counts[(int) targets[0]]++;
+            if (f.targets() == null) continue;
+            for (long target : f.targets()) if (target >= 0 && target < counts.length) counts[(int) target]++;
         }
         return counts;
     }
@@ -441,12 +449,6 @@ public final class FinetuneJob {
         return args;
     }
 
-    /** A micro-batch's loss as {@link TaskModel#loss} computes it: the model's own, or a classification trick's. */
-    @FunctionalInterface
-    interface TaskLoss {
-        Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight);
-    }
-
     /** A batch with its targets prepared ahead in host memory (pinned for a GPU). */
     private record HostBatch(BatchTensors inputs, Tensor targets, double lossWeight) {
         static HostBatch prepare(TaskBatch batch, boolean pinned) {
@@ -465,7 +467,6 @@ public final class FinetuneJob {
      */
     private static final class FinetuneStep implements Trainer.Task {
         private final TaskModel model;
-        private final TaskLoss loss;
         private final ResumableBatches<TaskBatch, HostBatch> batches;
         private final Execution execution;
         private final Trainer trainer;
@@ -475,10 +476,9 @@ public final class FinetuneJob {
         private Tensor targets;
         private double lossWeight;
 
-        FinetuneStep(TaskModel model, TaskLoss loss, ResumableBatches<TaskBatch, HostBatch> batches, Execution execution, Trainer trainer,
+        FinetuneStep(TaskModel model, ResumableBatches<TaskBatch, HostBatch> batches, Execution execution, Trainer trainer,
                 AdversarialTraining adversarial, Double rdrop) {
             this.model = model;
-            this.loss = loss;
             this.batches = batches;
             this.execution = execution;
             this.trainer = trainer;
@@ -499,8 +499,8 @@ public final class FinetuneJob {
             Tensor logits = model.logits(eachPass(inputs.inputIds()), eachPass(inputs.tokenTypeIds()), eachPass(inputs.attentionMask()),
                     true);
             long rows = targets.size(0), samples = logits.size(0) / rows;
-            Tensor mean = samples == 1 ? loss.loss(logits, targets, inputs.attentionMask(), lossWeight)
-                    : loss.loss(logits, targets.repeat(samples, 1), inputs.attentionMask().repeat(samples, 1), lossWeight / samples);
+            Tensor mean = samples == 1 ? model.loss(logits, targets, inputs.attentionMask(), lossWeight)
+                    : model.loss(logits, targets.repeat(samples, 1), inputs.attentionMask().repeat(samples, 1), lossWeight / samples);
             if (rdrop == null) return mean;
             Tensor kl = ((DistributionHead) model).symmetricKl(logits.narrow(0, 0, rows), logits.narrow(0, rows, rows), targets, lossWeight);
             return mean.add(kl.mul(Tensors.scalar(rdrop)));

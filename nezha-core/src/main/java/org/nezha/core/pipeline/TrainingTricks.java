@@ -18,10 +18,10 @@ import org.nezha.core.train.LearningRateSchedule;
  * up front, saved with the run's settings and in every checkpoint, and compared on {@code --resume}:
  * a checkpoint continues only with the tricks it was trained with. Null fields were not given.
  *
- * @param loss one of {@link ClassificationLoss#NAMES} (pair/single only unless {@code ce})
- * @param focalGamma γ of {@code focal} (default 2); {@code focalAlpha}: its α, or none
+ * @param loss one of {@link ClassificationLoss#NAMES}: pair, single, ner (without a CRF) and span unless {@code ce}
+ * @param focalGamma γ of {@code focal} (default 2); {@code focalAlpha}: its α for a binary task, or none
  * @param labelSmoothing ε of {@code label-smoothing} (default 0.1)
- * @param classWeights {@link ClassWeights#BALANCED} or a file of {@code label<TAB>weight} lines (pair/single)
+ * @param classWeights {@link ClassWeights#BALANCED} or a file of {@code label<TAB>weight} lines (pair, single, ner's tags)
  * @param scheduler one of {@link LearningRateSchedule#SCHEDULERS}; {@code polyPower}: {@code poly}'s power (default 1)
  * @param layerwiseLrDecay R in (0, 1] (1: none); {@code headLr}: the task head's own peak rate
  * @param adversarial one of {@link AdversarialTraining#METHODS} or null; {@code advEpsilon}, {@code pgdSteps},
@@ -36,17 +36,33 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
 
     public static final TrainingTricks DEFAULTS = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
             null, null, null, null, null, 1, null);
-    private static final List<String> CLASSIFICATION_TASKS = List.of("pair", "single");
+    /** The tasks whose head is a softmax over classes, tags or positions ({@link org.nezha.core.model.ChoosableLoss}). */
+    private static final List<String> SOFTMAX_TASKS = List.of("pair", "single", "ner", "span");
+    /** Those of them whose softmax is over labels, which class weights can weigh (span's is over positions). */
+    private static final List<String> LABELLED_TASKS = List.of("pair", "single", "ner");
 
-    /** Refuses unknown names, values out of range, options without their loss or scheduler, and losses the task has none of. */
-    void validate(String task, double learningRate) {
+    /**
+     * Refuses unknown names, values out of range, options without their loss or scheduler, and losses the task's
+     * head has none of ({@code crf}: a tagger with a CRF, whose loss is its tag chain's likelihood).
+     */
+    void validate(String task, boolean crf, double learningRate) {
         if (!ClassificationLoss.NAMES.contains(loss)) {
             throw new InputException("--loss " + loss + ": choose one of " + String.join(", ", ClassificationLoss.NAMES));
         }
         LearningRateSchedule.decayOf(scheduler);
-        boolean classification = CLASSIFICATION_TASKS.contains(task);
-        if (!loss.equals("ce") && !classification) throw new InputException("--loss " + loss + " applies to pair/single, not " + task);
-        if (classWeights != null && !classification) throw new InputException("--class-weights applies to pair/single, not " + task);
+        if (!loss.equals("ce") && !SOFTMAX_TASKS.contains(task)) {
+            throw new InputException("--loss " + loss + " applies to " + String.join(", ", SOFTMAX_TASKS) + ", not " + task);
+        }
+        if (classWeights != null && !LABELLED_TASKS.contains(task)) {
+            throw new InputException("--class-weights applies to " + String.join(", ", LABELLED_TASKS) + ", not " + task);
+        }
+        if (focalAlpha != null && !LABELLED_TASKS.contains(task)) {
+            throw new InputException("--focal-alpha weighs the two labels of a binary task, not " + task + "'s positions");
+        }
+        if (crf && (!loss.equals("ce") || classWeights != null)) {
+            throw new InputException((classWeights != null ? "--class-weights" : "--loss " + loss)
+                    + ": with --crf the tagger trains by its tag chain's likelihood, not a per-token softmax; leave out one of them");
+        }
         requireOnlyWith("--focal-gamma", focalGamma, "--loss focal", loss.equals("focal"));
         requireOnlyWith("--focal-alpha", focalAlpha, "--loss focal", loss.equals("focal"));
         requireOnlyWith("--label-smoothing", labelSmoothing, "--loss label-smoothing", loss.equals("label-smoothing"));
@@ -95,7 +111,7 @@ public record TrainingTricks(String loss, Double focalGamma, Double focalAlpha, 
         return new ClassificationLoss(loss, effectiveFocalGamma(), focalAlpha, effectiveLabelSmoothing(), perLabel);
     }
 
-    /** The class weights by label ({@code counts}: training examples per label), or null without {@code --class-weights}. */
+    /** The class weights by label ({@code counts}: training rows per label, tokens for tags), or null without {@code --class-weights}. */
     Map<String, Double> classWeights(List<String> labels, long[] counts) {
         return classWeights == null ? null : ClassWeights.resolve(classWeights, labels, counts);
     }

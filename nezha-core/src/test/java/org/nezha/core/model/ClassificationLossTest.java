@@ -1,6 +1,7 @@
 package org.nezha.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -97,6 +98,31 @@ class ClassificationLossTest {
                 double halves = loss.weightedSum(logits.narrow(0, 0, 2), labels.narrow(0, 0, 2), 0.25).item_double()
                         + loss.weightedSum(logits.narrow(0, 2, 2), labels.narrow(0, 2, 2), 0.25).item_double();
                 assertEquals(whole, halves, 1e-6, name);
+            }
+        }
+    }
+
+    /**
+     * Rows with an ignored gold (a tagger's padding) add nothing and get no gradient, finite even where focal's
+     * (1 − p)^γ with γ < 1 has an infinite slope (p rounds to 1); weighted and smoothed losses too.
+     */
+    @Test
+    void ignoredRowsAddNothingAndKeepGradientsFinite() {
+        float[] weights = {1, 3, 0.5f};
+        float[] logits = {1.5f, -0.3f, 0.2f, 60f, 0f, 0f, -1.0f, 2.0f, 0.5f};
+        long[] gold = {0, TaskModel.IGNORED, 2};
+        for (String name : ClassificationLoss.NAMES) {
+            try (PointerScope scope = new PointerScope()) {
+                ClassificationLoss loss = new ClassificationLoss(name, 0.5, null, 0.1, weights);
+                Tensor all = Tensors.floats(logits, 3, CLASSES).requires_grad_(true);
+                Tensor rows = loss.perRow(all, Tensors.longs(gold, null, 3));
+                assertEquals(0.0, rows.select(0, 1).item_double(), 0.0, name);
+                Tensor kept = loss.perRow(Tensors.floats(new float[] {1.5f, -0.3f, 0.2f, -1.0f, 2.0f, 0.5f}, 2, CLASSES),
+                        Tensors.longs(new long[] {0, 2}, null, 2));
+                assertEquals(kept.sum().item_double(), rows.sum().item_double(), 1e-6, name);
+                rows.sum().backward();
+                for (double g : Tensors.toDoubles(all.grad())) assertTrue(Double.isFinite(g), name);
+                for (double g : Tensors.toDoubles(all.grad().select(0, 1))) assertEquals(0.0, g, 0.0, name);
             }
         }
     }

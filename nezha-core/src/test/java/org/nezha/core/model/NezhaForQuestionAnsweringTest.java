@@ -66,6 +66,34 @@ class NezhaForQuestionAnsweringTest {
         }
     }
 
+    /** A chosen loss takes cross-entropy's place on each side: focal γ = 1 by hand, and "ce" equals the default. */
+    @Test
+    void aChosenLossReplacesEachSidesCrossEntropy() {
+        try (PointerScope scope = new PointerScope()) {
+            NezhaForQuestionAnswering model = model(TinyModels.nezha(2), 2);
+            Tensor[] in = TinyModels.batch(4);
+            long[][] targets = {{3, 5}, {0, 0}};
+            Tensor targetTensor = Tensors.longs(new long[] {3, 5, 0, 0}, TinyModels.CPU, 2, 2);
+            Tensor logits = model.logits(in[0], in[1], in[2], false);
+            double crossEntropy = model.loss(logits, targetTensor, in[2], 0.5).item_double();
+            model.useLoss(new ClassificationLoss("ce", 2, null, 0, null));
+            assertEquals(crossEntropy, model.loss(logits, targetTensor, in[2], 0.5).item_double(), 1e-6 * crossEntropy);
+
+            model.useLoss(new ClassificationLoss("focal", 1, null, 0, null));
+            double[] values = Tensors.toDoubles(logits.to(ScalarType.Double));
+            double expected = 0;
+            for (int row = 0; row < 2; row++) {
+                for (int side = 0; side < 2; side++) {
+                    double[] scores = new double[9];
+                    for (int t = 0; t < 9; t++) scores[t] = values[(row * 9 + t) * 2 + side];
+                    double ce = crossEntropy(scores, (int) targets[row][side]);
+                    expected += 0.5 * (1 - Math.exp(-ce)) * ce / 2;
+                }
+            }
+            assertEquals(expected, model.loss(logits, targetTensor, in[2], 0.5).item_double(), 1e-5 * expected);
+        }
+    }
+
     private static double crossEntropy(double[] scores, int target) {
         double max = Arrays.stream(scores).max().orElseThrow();
         double sum = Arrays.stream(scores).map(s -> Math.exp(s - max)).sum();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -88,6 +89,47 @@ class NezhaForTokenClassificationTest {
             }
             double got = model.loss(logits, targets(), null, 0.25).item_double();
             assertEquals(0.25 * expected, got, 1e-5 * got);
+        }
+    }
+
+    /**
+     * A chosen loss replaces each scored token's cross-entropy, still averaged per row: "ce" equals the default,
+     * label smoothing ε matches its formula over the tags; a CRF head refuses one.
+     */
+    @Test
+    void aChosenLossIsAveragedOverEachRowsScoredTokens() {
+        try (PointerScope scope = new PointerScope()) {
+            NezhaForTokenClassification model = model(false, 2);
+            Tensor logits = logits(model);
+            double crossEntropy = model.loss(logits, targets(), null, 0.25).item_double();
+            model.useLoss(new ClassificationLoss("ce", 2, null, 0, null));
+            assertEquals(crossEntropy, model.loss(logits, targets(), null, 0.25).item_double(), 1e-6 * crossEntropy);
+
+            double eps = 0.2;
+            double[] values = Tensors.toDoubles(logits);
+            double expected = 0;
+            for (int r = 0; r < 2; r++) {
+                double sum = 0;
+                int count = 0;
+                for (int i = 0; i < L; i++) {
+                    long target = TARGETS[r * L + i];
+                    if (target == TaskModel.IGNORED) continue;
+                    double max = Double.NEGATIVE_INFINITY, exp = 0, uniform = 0;
+                    for (int t = 0; t < 5; t++) max = Math.max(max, values[(r * L + i) * 5 + t]);
+                    for (int t = 0; t < 5; t++) exp += Math.exp(values[(r * L + i) * 5 + t] - max);
+                    double logZ = max + Math.log(exp);
+                    for (int t = 0; t < 5; t++) uniform += (logZ - values[(r * L + i) * 5 + t]) / 5;
+                    sum += (1 - eps) * (logZ - values[(r * L + i) * 5 + (int) target]) + eps * uniform;
+                    count++;
+                }
+                expected += sum / count;
+            }
+            model.useLoss(new ClassificationLoss("label-smoothing", 2, null, eps, null));
+            double got = model.loss(logits, targets(), null, 0.25).item_double();
+            assertEquals(0.25 * expected, got, 1e-5 * got);
+
+            ClassificationLoss focal = new ClassificationLoss("focal", 2, null, 0, null);
+            assertThrows(IllegalArgumentException.class, () -> model(true, 3).useLoss(focal));
         }
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nezha.core.InputException;
 import org.nezha.core.io.SafeTensors;
 import org.nezha.core.model.ModelDirectory;
+import org.nezha.core.task.TaskOptions;
 import org.nezha.core.tensor.Tensors;
 import org.nezha.core.train.Precision;
 
@@ -153,8 +154,13 @@ class TrainingTricksTest {
     @Test
     void badTricksStopBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
         assertBad(dir, "pair", tricks("hinge", null, null, null), "--loss hinge: choose one of ce, focal, dice, label-smoothing");
-        assertBad(dir, "ner", tricks("focal", null, null, null), "--loss focal applies to pair/single, not ner");
-        assertBad(dir, "span", tricks("ce", null, null, "balanced"), "--class-weights applies to pair/single, not span");
+        assertBad(dir, "embedding", tricks("focal", null, null, null), "--loss focal applies to pair, single, ner, span, not embedding");
+        assertBad(dir, "span", tricks("ce", null, null, "balanced"), "--class-weights applies to pair, single, ner, not span");
+        assertBad(dir, "span", new TrainingTricks("focal", null, 0.25, null, null, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null),
+                "--focal-alpha weighs the two labels of a binary task, not span's positions");
+        assertBad(dir, "ner", CRF, tricks("focal", null, null, null),
+                "--loss focal: with --crf the tagger trains by its tag chain's likelihood, not a per-token softmax; leave out one of them");
+        assertBad(dir, "ner", CRF, tricks("ce", null, null, "balanced"), "--class-weights: with --crf the tagger trains");
         assertBad(dir, "single", tricks("ce", 2.0, null, null), "--focal-gamma applies only with --loss focal");
         assertBad(dir, "single", tricks("focal", null, 0.1, null), "--label-smoothing applies only with --loss label-smoothing");
         assertBad(dir, "single", tricks("label-smoothing", null, 1.0, null), "--label-smoothing must be in [0, 1), got 1.0");
@@ -178,13 +184,20 @@ class TrainingTricksTest {
         assertFalse(Files.exists(threeLabels.output), "nothing written");
     }
 
+    private static final TaskOptions CRF = new TaskOptions(true, null, null, null, null, null, null, null, null);
+
     private static TrainingTricks tricks(String loss, Double focalGamma, Double labelSmoothing, String classWeights) {
         return new TrainingTricks(loss, focalGamma, null, labelSmoothing, classWeights, "linear", null, 1.0, null, false, null, null, null, null, null, 1, null);
     }
 
     private static void assertBad(Path dir, String task, TrainingTricks tricks, String expected) throws Exception {
+        assertBad(dir, task, TaskOptions.DEFAULTS, tricks, expected);
+    }
+
+    private static void assertBad(Path dir, String task, TaskOptions options, TrainingTricks tricks, String expected) throws Exception {
         FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
         s.task = task;
+        s.taskOptions = options;
         s.tricks = tricks;
         InputException e = assertThrows(InputException.class, () -> new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run());
         assertTrue(e.getMessage().contains(expected), e.getMessage());

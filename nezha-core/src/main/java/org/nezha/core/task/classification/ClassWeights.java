@@ -12,8 +12,8 @@ import org.nezha.core.InputException;
 import org.nezha.core.io.IoErrors;
 
 /**
- * {@code --class-weights}: one weight per training label, either {@code balanced} (scikit-learn's rule,
- * {@code n_samples / (n_classes × count of the label)}) or read from a file with one {@code label<TAB>weight}
+ * {@code --class-weights}: one weight per training label (a tagger's tags), either {@code balanced} (scikit-learn's rule,
+ * {@code n_samples / (n_classes × count of the label)}, counting rows, or a tagger's scored tokens) or read from a file with one {@code label<TAB>weight}
  * line per training label (each exactly once, each weight a positive number; blank lines are skipped).
  */
 public final class ClassWeights {
@@ -22,7 +22,7 @@ public final class ClassWeights {
     private ClassWeights() {}
 
     /**
-     * The weights by label, in {@code labels} order. {@code counts[i]}: training examples of label i.
+     * The weights by label, in {@code labels} order. {@code counts[i]}: training rows (tokens) of label i.
      *
      * @param spec {@link #BALANCED} or a file's path
      */
@@ -30,11 +30,20 @@ public final class ClassWeights {
         return spec.equals(BALANCED) ? balanced(labels, counts) : read(Path.of(spec), labels);
     }
 
+    /**
+     * scikit-learn's rule over the labels that have training rows. A label with none (a tag of the scheme that no
+     * training token carries) takes 1: it is never a gold target, so only label smoothing's spread reaches it.
+     */
     static Map<String, Double> balanced(List<String> labels, long[] counts) {
-        long samples = 0;
-        for (long c : counts) samples += c;
+        long samples = 0, present = 0;
+        for (long c : counts) {
+            samples += c;
+            if (c > 0) present++;
+        }
         Map<String, Double> weights = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) weights.put(labels.get(i), (double) samples / ((double) labels.size() * counts[i]));
+        for (int i = 0; i < labels.size(); i++) {
+            weights.put(labels.get(i), counts[i] == 0 ? 1.0 : (double) samples / ((double) present * counts[i]));
+        }
         return weights;
     }
 

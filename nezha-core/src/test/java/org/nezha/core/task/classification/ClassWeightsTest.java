@@ -27,6 +27,13 @@ class ClassWeightsTest {
         assertEquals(10.0 / 15, weights.get("pos"), 1e-12);
     }
 
+    /** A tag no training token carries is never a target: weight 1, and the rule runs over the others (8 / (2 × count)). */
+    @Test
+    void aLabelWithoutTrainingRowsWeighsOne() {
+        Map<String, Double> weights = ClassWeights.resolve(ClassWeights.BALANCED, LABELS, new long[] {2, 0, 6});
+        assertEquals(Map.of("neg", 2.0, "neu", 1.0, "pos", 8.0 / 12), weights);
+    }
+
     @Test
     void readsAFileInLabelOrder(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("w.tsv"), "pos\t2\n\nneg\t0.5\nneu\t1\n");
