@@ -137,6 +137,7 @@ class CrossValidationEndToEndTest {
         assertEquals(0, run.exitCode(), run.toString());
         double threshold = JSON.readTree(out.resolve("best/config.json").toFile()).get("nezha_threshold").asDouble();
         assertTrue(run.err().contains("threshold "), run.err());
+        assertTrue(JSON.readTree(out.resolve("training_args.json").toFile()).get("threshold_search").asBoolean(), "the run's settings say so");
 
         Path csv = dir.resolve("dev.csv");
         assertEquals(0, Cli.run("predict", "--model", out.resolve("best").toString(), "--input", dev.toString(), "--output", csv.toString(),

@@ -445,6 +445,7 @@ public final class FinetuneJob {
         args.put("max_grad_norm", s.maxGradNorm);
         args.put("seed", s.seed);
         args.put("metric", s.metric);
+        args.put("threshold_search", s.thresholdSearch);
         args.put(TRICKS, tricks);
         return args;
     }
