@@ -1,20 +1,44 @@
 #!/usr/bin/env bash
-# The competition tricks compared on cross-validation (docs/TRICKS.md): ChnSentiCorp's first ROWS training
-# reviews, a tiny model from scratch (data/configs/nezha-tiny.json), `nezha cv --folds 5 --stratify`, the same
-# seed and schedule for every row; one trick per row (and the usual combination). Per row: the CV accuracy
-# (mean ± std over the folds, each fold's best dev accuracy) and the cost of a training step relative to the
-# baseline, from the folds' metrics.jsonl (mean seconds per logged step, measured in this run).
-# Usage: scripts/bench-tricks.sh [ROWS] [EPOCHS] [NAME...]   (defaults: 1500 3, every row, cheapest-to-learn-from first)
+# The competition tricks compared on cross-validation (docs/TRICKS.md), a tiny model from scratch
+# (data/configs/nezha-tiny.json), `nezha cv --folds 5`, the same seed and schedule for every row; one trick per
+# row (and the usual combination). TASK picks the data:
+#   single (default): ChnSentiCorp's first ROWS training reviews (default 1500), stratified folds, CV accuracy;
+#   ner: Resume NER's first ROWS training sentences (default 1000), CV entity F1 (seqeval's micro F1).
+# Per row: the CV metric (mean ± std over the folds, each fold's best dev score) and the cost of a training step
+# relative to the baseline, from the folds' metrics.jsonl (mean seconds per logged step, measured in this run).
+# Usage: [TASK=single|ner] scripts/bench-tricks.sh [ROWS] [EPOCHS] [NAME...]   (EPOCHS default 3; every row of the task)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rows="${1:-1500}"
+task="${TASK:-single}"
 epochs="${2:-3}"
-shift $(( $# > 2 ? 2 : $# ))
 data="$root/data"
-work="$root/target/bench-tricks"
 "$root/nezha" --version >/dev/null   # builds the application if needed
-mkdir -p "$work"
-head -n $((rows + 1)) "$data/chnsenticorp/train.tsv" > "$work/train.tsv"
+case "$task" in
+  single)
+    rows="${1:-1500}"
+    work="$root/target/bench-tricks"
+    mkdir -p "$work"
+    train="$work/train.tsv"
+    head -n $((rows + 1)) "$data/chnsenticorp/train.tsv" > "$train"
+    task_options=(--task single --seq-len 64)
+    cv_options=(--stratify)
+    metric=accuracy
+    order=(baseline fgm fgm-eps0.1 ema ema-0.9 rdrop multi-sample-dropout label-smoothing focal layerwise-decay fgm+ema+layerwise
+           cosine class-weights dice freeze-embeddings pgd) ;;
+  ner)
+    rows="${1:-1000}"
+    work="$root/target/bench-tricks-ner"
+    mkdir -p "$work"
+    train="$work/train.bmes"
+    awk -v n="$rows" 'BEGIN { RS = ""; ORS = "\n\n" } NR <= n' "$data/ner_resume/train.bmes" > "$train"
+    task_options=(--task ner --seq-len 128)
+    cv_options=()
+    metric=f1
+    order=(baseline label-smoothing focal dice class-weights focal+class-weights rdrop multi-sample-dropout fgm-eps0.1 ema-0.9
+           cosine) ;;
+  *) echo "bench-tricks: TASK must be single or ner, got $task" >&2; exit 2 ;;
+esac
+shift $(( $# > 2 ? 2 : $# ))
 
 declare -A tricks=(
   [baseline]=""
@@ -22,6 +46,7 @@ declare -A tricks=(
   [label-smoothing]="--loss label-smoothing"
   [dice]="--loss dice"
   [class-weights]="--class-weights balanced"
+  [focal+class-weights]="--loss focal --class-weights balanced"
   [layerwise-decay]="--layerwise-lr-decay 0.8 --head-lr 1e-3"
   [freeze-embeddings]="--freeze-embeddings"
   [cosine]="--scheduler cosine"
@@ -34,8 +59,6 @@ declare -A tricks=(
   [rdrop]="--rdrop 1.0"
   [fgm+ema+layerwise]="--adversarial fgm --adv-epsilon 1.0 --ema 0.99 --layerwise-lr-decay 0.8 --head-lr 1e-3"
 )
-order=(baseline fgm fgm-eps0.1 ema ema-0.9 rdrop multi-sample-dropout label-smoothing focal layerwise-decay fgm+ema+layerwise cosine
-       class-weights dice freeze-embeddings pgd)
 [ $# -gt 0 ] && order=("$@")
 
 seconds_per_step() {  # mean over the folds' logged steps after the first two of each (warm-up)
@@ -50,14 +73,14 @@ print("%.4f" % (sum(gaps) / len(gaps)))
 PY
 }
 
-printf '| trick | options | CV accuracy (mean ± std) | s/step | step cost |\n|---|---|---|---:|---:|\n'
+printf '| trick | options | CV %s (mean ± std) | s/step | step cost |\n|---|---|---|---:|---:|\n' "$metric"
 base_sps=""
 for name in "${order[@]}"; do
   out="$work/$name"
   # shellcheck disable=SC2086  # the options are words
-  "$root/nezha" cv --folds 5 --stratify --seed 7 --output "$out" --overwrite -- --task single \
-      --model-config "$data/configs/nezha-tiny.json" --vocab "$data/vocab/vocab.txt" --train "$work/train.tsv" \
-      --epochs "$epochs" --batch-size 32 --seq-len 64 --lr 5e-4 --log-every 1 --seed 7 ${tricks[$name]} \
+  "$root/nezha" cv --folds 5 "${cv_options[@]}" --seed 7 --output "$out" --overwrite -- "${task_options[@]}" \
+      --model-config "$data/configs/nezha-tiny.json" --vocab "$data/vocab/vocab.txt" --train "$train" \
+      --epochs "$epochs" --batch-size 32 --lr 5e-4 --log-every 1 --seed 7 ${tricks[$name]} \
       > "$out.txt" 2>&1 || { echo "| $name | ${tricks[$name]} | failed: see $out.txt | | |"; continue; }
   sps=$(seconds_per_step "$out")
   [ -z "$base_sps" ] && [ "$name" = baseline ] && base_sps="$sps"
