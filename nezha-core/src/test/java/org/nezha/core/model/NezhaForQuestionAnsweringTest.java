@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -53,15 +54,7 @@ class NezhaForQuestionAnsweringTest {
             Tensor logits = model.logits(in[0], in[1], in[2], false);
             double weight = 0.25;
             double loss = model.loss(logits, Tensors.longs(new long[] {3, 5, 0, 0}, TinyModels.CPU, 2, 2), in[2], weight).item_double();
-            double[] values = Tensors.toDoubles(logits.to(ScalarType.Double));
-            double expected = 0;
-            for (int row = 0; row < 2; row++) {
-                for (int side = 0; side < 2; side++) {
-                    double[] scores = new double[9];
-                    for (int t = 0; t < 9; t++) scores[t] = values[(row * 9 + t) * 2 + side];
-                    expected += weight * crossEntropy(scores, (int) targets[row][side]) / 2;
-                }
-            }
+            double expected = weight * sides(logits, targets, ce -> ce) / 2;
             assertEquals(expected, loss, 1e-5 * expected);
         }
     }
@@ -80,18 +73,23 @@ class NezhaForQuestionAnsweringTest {
             assertEquals(crossEntropy, model.loss(logits, targetTensor, in[2], 0.5).item_double(), 1e-6 * crossEntropy);
 
             model.useLoss(new ClassificationLoss("focal", 1, null, 0, null));
-            double[] values = Tensors.toDoubles(logits.to(ScalarType.Double));
-            double expected = 0;
-            for (int row = 0; row < 2; row++) {
-                for (int side = 0; side < 2; side++) {
-                    double[] scores = new double[9];
-                    for (int t = 0; t < 9; t++) scores[t] = values[(row * 9 + t) * 2 + side];
-                    double ce = crossEntropy(scores, (int) targets[row][side]);
-                    expected += 0.5 * (1 - Math.exp(-ce)) * ce / 2;
-                }
-            }
+            double expected = 0.5 * sides(logits, targets, ce -> (1 - Math.exp(-ce)) * ce) / 2; // (1 − p)·(−log p), p = e^−ce
             assertEquals(expected, model.loss(logits, targetTensor, in[2], 0.5).item_double(), 1e-5 * expected);
         }
+    }
+
+    /** Σ over the rows and their two sides of {@code loss} of the side's cross-entropy ({@code logits} [rows, 9, 2]). */
+    private static double sides(Tensor logits, long[][] targets, DoubleUnaryOperator loss) {
+        double[] values = Tensors.toDoubles(logits.to(ScalarType.Double));
+        double total = 0;
+        for (int row = 0; row < targets.length; row++) {
+            for (int side = 0; side < 2; side++) {
+                double[] scores = new double[9];
+                for (int t = 0; t < 9; t++) scores[t] = values[(row * 9 + t) * 2 + side];
+                total += loss.applyAsDouble(crossEntropy(scores, (int) targets[row][side]));
+            }
+        }
+        return total;
     }
 
     private static double crossEntropy(double[] scores, int target) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -71,22 +72,7 @@ class NezhaForTokenClassificationTest {
         try (PointerScope scope = new PointerScope()) {
             NezhaForTokenClassification model = model(false, 2);
             Tensor logits = logits(model);
-            double[] values = Tensors.toDoubles(logits);
-            double expected = 0;
-            for (int r = 0; r < 2; r++) {
-                double sum = 0;
-                int count = 0;
-                for (int i = 0; i < L; i++) {
-                    long target = TARGETS[r * L + i];
-                    if (target == TaskModel.IGNORED) continue;
-                    double max = Double.NEGATIVE_INFINITY, exp = 0;
-                    for (int t = 0; t < 5; t++) max = Math.max(max, values[(r * L + i) * 5 + t]);
-                    for (int t = 0; t < 5; t++) exp += Math.exp(values[(r * L + i) * 5 + t] - max);
-                    sum += max + Math.log(exp) - values[(r * L + i) * 5 + (int) target];
-                    count++;
-                }
-                expected += sum / count;
-            }
+            double expected = rowMeans(Tensors.toDoubles(logits), (logProbabilities, target) -> -logProbabilities[target]);
             double got = model.loss(logits, targets(), null, 0.25).item_double();
             assertEquals(0.25 * expected, got, 1e-5 * got);
         }
@@ -106,24 +92,8 @@ class NezhaForTokenClassificationTest {
             assertEquals(crossEntropy, model.loss(logits, targets(), null, 0.25).item_double(), 1e-6 * crossEntropy);
 
             double eps = 0.2;
-            double[] values = Tensors.toDoubles(logits);
-            double expected = 0;
-            for (int r = 0; r < 2; r++) {
-                double sum = 0;
-                int count = 0;
-                for (int i = 0; i < L; i++) {
-                    long target = TARGETS[r * L + i];
-                    if (target == TaskModel.IGNORED) continue;
-                    double max = Double.NEGATIVE_INFINITY, exp = 0, uniform = 0;
-                    for (int t = 0; t < 5; t++) max = Math.max(max, values[(r * L + i) * 5 + t]);
-                    for (int t = 0; t < 5; t++) exp += Math.exp(values[(r * L + i) * 5 + t] - max);
-                    double logZ = max + Math.log(exp);
-                    for (int t = 0; t < 5; t++) uniform += (logZ - values[(r * L + i) * 5 + t]) / 5;
-                    sum += (1 - eps) * (logZ - values[(r * L + i) * 5 + (int) target]) + eps * uniform;
-                    count++;
-                }
-                expected += sum / count;
-            }
+            double expected = rowMeans(Tensors.toDoubles(logits),
+                    (logProbabilities, target) -> -(1 - eps) * logProbabilities[target] - eps * Arrays.stream(logProbabilities).average().orElseThrow());
             model.useLoss(new ClassificationLoss("label-smoothing", 2, null, eps, null));
             double got = model.loss(logits, targets(), null, 0.25).item_double();
             assertEquals(0.25 * expected, got, 1e-5 * got);
@@ -131,6 +101,31 @@ class NezhaForTokenClassificationTest {
             ClassificationLoss focal = new ClassificationLoss("focal", 2, null, 0, null);
             assertThrows(IllegalArgumentException.class, () -> model(true, 3).useLoss(focal));
         }
+    }
+
+    /** A token's loss from its log-probabilities over the tags and its gold tag. */
+    private interface TokenLoss {
+        double of(double[] logProbabilities, int target);
+    }
+
+    /** Σ over the two rows of the mean of {@code loss} over the row's scored tokens ({@code logits}: [2, L, 5] flattened). */
+    private static double rowMeans(double[] logits, TokenLoss loss) {
+        double total = 0;
+        for (int r = 0; r < 2; r++) {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < L; i++) {
+                long target = TARGETS[r * L + i];
+                if (target == TaskModel.IGNORED) continue;
+                double[] scores = Arrays.copyOfRange(logits, (r * L + i) * 5, (r * L + i + 1) * 5);
+                double max = Arrays.stream(scores).max().orElseThrow();
+                double logZ = max + Math.log(Arrays.stream(scores).map(v -> Math.exp(v - max)).sum());
+                sum += loss.of(Arrays.stream(scores).map(v -> v - logZ).toArray(), (int) target);
+                count++;
+            }
+            total += sum / count;
+        }
+        return total;
     }
 
     /** weight × Σ over rows of the chain's negative log-likelihood divided by its length. */
