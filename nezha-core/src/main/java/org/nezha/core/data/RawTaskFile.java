@@ -112,9 +112,7 @@ public final class RawTaskFile implements SplittableFile {
 
     @Override
     public String extension() {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot);
+        return SplittableFile.extensionOf(file);
     }
 
     /** The first example's first line; just past the file when there are none. */

@@ -12,6 +12,13 @@ public interface SplittableFile {
     /** The file name's extension with its dot ({@code .tsv}; empty if none): the fold files keep it, so they are read as the file is. */
     String extension();
 
+    /** {@code file}'s name's extension with its dot, empty if none. */
+    static String extensionOf(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot);
+    }
+
     /**
      * Writes the examples at {@code chosen} (indices into the examples read, in this order) to {@code target}
      * in the file's format, so that the task's reader reads them back as the same examples in this order.

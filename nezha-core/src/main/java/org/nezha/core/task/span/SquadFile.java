@@ -74,9 +74,7 @@ final class SquadFile implements SplittableFile {
 
     @Override
     public String extension() {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot);
+        return SplittableFile.extensionOf(file);
     }
 
     /** The chosen questions; consecutive ones of one paragraph (article) share one copy of it, so the file's order is the chosen order. */
