@@ -15,24 +15,29 @@ import picocli.CommandLine.Model.CommandSpec;
 import org.nezha.core.InputException;
 import org.nezha.core.cv.CrossValidationJob;
 
-/** {@code nezha cv}: k-fold cross-validation of a classification fine-tuning. */
+/** {@code nezha cv}: k-fold cross-validation of a fine-tuning, for every task. */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
-        customSynopsis = "nezha cv --folds K --output DIR [--group-by COLUMN] [--stratify] [--seed S] [--threshold-search] [--overwrite] "
+        customSynopsis = "nezha cv --folds K --output DIR [--group-by KEY] [--stratify] [--seed S] [--threshold-search] [--overwrite] "
                 + "-- FINETUNE_OPTIONS...",
-        description = {"K-fold cross-validation of a pair/single classification fine-tuning: K fine-tunings, each holding one fold "
-                + "of --train out as its dev set (which picks its best model).",
+        description = {"K-fold cross-validation of a fine-tuning (any --task: pair, single, ner, span, embedding): K fine-tunings, "
+                + "each holding one fold of --train out as its dev set (which picks its best model).",
                 "After --: the options of nezha finetune (--task, --init or --model-config/--vocab, --train, --epochs, --lr, tricks, "
                         + "--device, --threads, …) without --dev and --output, which cv sets per fold.",
-                "Writes DIR/fold-N/ (N = 1..K: the fold's train and dev files, in --train's format with its header, and the whole "
-                        + "finetune output, the model in DIR/fold-N/best/), DIR/oof.csv (every training example predicted by the "
-                        + "model that did not train on it: id,fold,gold,label,prob_<label>…, in --train's order), "
-                        + "DIR/cv_summary.json (the selection metric — finetune's --metric, default accuracy — per fold on its "
-                        + "held-out examples, their mean and population std, and all metrics of the out-of-fold predictions; "
-                        + "with --threshold-search, at the threshold) and "
-                        + "DIR/folds.png (each fold's dev metric per evaluation step).",
+                "Writes DIR/fold-N/ (N = 1..K: the fold's train and dev files in --train's format and extension — TSV and JSON "
+                        + "Lines rows with the header, a column file's sentences as blocks of lines, a SQuAD file's questions in "
+                        + "their paragraphs and articles — and the whole finetune output, the model in DIR/fold-N/best/); "
+                        + "DIR/oof.EXT: every training example predicted by the model that did not train on it, in --train's "
+                        + "order, as nezha predict writes that task's predictions: pair/single oof.csv (id,fold,gold,label,"
+                        + "prob_<label>…), ner oof.jsonl (one line per sentence: text, entities, tags), span oof.json "
+                        + "({\"question id\": \"answer\", …}), embedding oof.jsonl (id and similarity, or embedding); "
+                        + "DIR/folds.tsv (example<TAB>fold: each training example, numbered from 1 in --train's order as oof's "
+                        + "rows, and the fold that held it out); DIR/cv_summary.json (the selection metric — finetune's "
+                        + "--metric, default the task's first — per fold on its held-out examples, their mean and population "
+                        + "std, each fold's dev file and model, and all metrics of the out-of-fold predictions; with "
+                        + "--threshold-search, at the threshold) and DIR/folds.png (each fold's dev metric per evaluation step).",
                 "Folds: a seeded random split with sizes within one example (groups: as even as whole groups allow). "
-                        + "--stratify keeps every label's count per fold within one of the others; --group-by keeps the rows "
-                        + "that share a column's value in one fold; both together keep groups whole and spread the labels "
+                        + "--stratify keeps every label's count per fold within one of the others; --group-by keeps the examples "
+                        + "that share a key's value in one fold; both together keep groups whole and spread the labels "
                         + "as evenly as whole groups allow (greedy, as scikit-learn's StratifiedGroupKFold)."})
 final class CvCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -43,24 +48,30 @@ final class CvCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must be empty unless --overwrite).")
     Path output;
 
-    @Option(names = "--group-by", paramLabel = "COLUMN",
-            description = "Keep the examples sharing this column's value in one fold: a column of the TSV header, or a JSON Lines field.")
+    @Option(names = "--group-by", paramLabel = "KEY",
+            description = "Keep the examples sharing this key's value in one fold. TSV: a column of the header row; JSON Lines "
+                    + "(classification, embedding, ner): a field; SQuAD JSON (span): context (a paragraph's questions — "
+                    + "recommended: questions of one paragraph split across folds let a model read the held-out passage) "
+                    + "or title (an article's). NER column files have no named fields.")
     String groupBy;
 
-    @Option(names = "--stratify", description = "Keep each label's share of every fold as in the whole file.")
+    @Option(names = "--stratify", description = "Keep each label's share of every fold as in the whole file: pair and single "
+            + "(the class label) and embedding files whose rows all carry a score (each score as written is a label); ner "
+            + "and span examples have no single label.")
     boolean stratify;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the split into folds. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--threshold-search",
-            description = "Binary tasks: pick the threshold on P(second label) that maximises its F1 on the out-of-fold predictions, "
+            description = "Binary pair/single classification: pick the threshold on P(second label) that maximises its F1 on the out-of-fold predictions, "
                     + "store it in every fold's best/config.json (nezha_threshold) and apply it to oof.csv and the scores "
                     + "(also taken from the finetune options).")
     boolean thresholdSearch;
 
-    @Option(names = "--overwrite", description = "Write into a non-empty output directory: the fold directories, oof.csv, "
-            + "cv_summary.json and folds.png are written over.")
+    @Option(names = "--overwrite", description = "Write into a non-empty output directory: the fold directories, oof.EXT, "
+            + "folds.tsv, cv_summary.json and folds.png are written over, and fold-N directories beyond --folds (an earlier "
+            + "run's) are removed.")
     boolean overwrite;
 
     @Parameters(paramLabel = "FINETUNE_OPTIONS", description = "After --: nezha finetune's options without --dev and --output.")

@@ -58,6 +58,7 @@ final class Summary {
         if (r.threshold() != null) b.append(String.format(Locale.ROOT, "  threshold       %.4f (stored in every fold's model)%n", r.threshold()));
         b.append("  summary         ").append(r.summary()).append('\n');
         b.append("  predictions     ").append(r.oofFile()).append('\n');
+        b.append("  folds           ").append(r.foldsFile()).append('\n');
         b.append("  dev curves      ").append(r.plot());
         return b.toString();
     }

@@ -12,75 +12,116 @@ import org.nezha.core.InputException;
 import org.nezha.core.io.AtomicFiles;
 
 /**
- * A task file's lines as written, for what the readers do not keep: a named column's raw values (a TSV
- * header column or a JSON field, e.g. to group examples by) and subsets of the file in its own format
- * (its header, if any, then the chosen examples' lines), as cross-validation's fold files.
+ * A line-based task file's lines as written, for what the readers do not keep: each example is a range of
+ * lines — one line (TSV, JSON Lines) or a block of lines (a CoNLL column file's sentence). Subsets are
+ * written in the file's own format: the lines before the first example (a header, if any) and then the
+ * chosen examples' lines, blocks followed by a blank line. A named column's raw values (a TSV header column
+ * or a JSON field, to group examples by) come from one-line examples; blocks have no named fields.
  */
-public final class RawTaskFile {
+public final class RawTaskFile implements SplittableFile {
     private final Path file;
     private final List<String> lines;
+    /** Example i is the lines [first[i], first[i] + count[i]), numbered from 1. */
+    private final long[] first;
+    private final int[] count;
+    private final Fields fields;
 
-    private RawTaskFile(Path file, List<String> lines) {
+    /** Where a named column's values are: a TSV header's column, a JSON object's field, nowhere (blocks). */
+    private enum Fields { TSV_HEADER, JSON, NONE }
+
+    private RawTaskFile(Path file, long[] first, int[] count, Fields fields) {
         this.file = file;
-        this.lines = lines;
+        this.lines = readLines(file);
+        this.first = first;
+        this.count = count;
+        this.fields = fields;
     }
 
-    public static RawTaskFile read(Path file) {
+    /**
+     * A file of one line per example: example i is on line {@code exampleLines[i]}, a JSON object when
+     * {@code jsonLines}, else TSV cells (a header row before the examples names the columns).
+     */
+    public static RawTaskFile linePerExample(Path file, long[] exampleLines, boolean jsonLines) {
+        int[] ones = new int[exampleLines.length];
+        Arrays.fill(ones, 1);
+        return new RawTaskFile(file, exampleLines.clone(), ones, jsonLines ? Fields.JSON : Fields.TSV_HEADER);
+    }
+
+    /** The lines of {@code examples} of a file that {@link TaskDataReader} read (JSON Lines by its extension, as there). */
+    public static RawTaskFile of(Path file, List<TaskExample> examples) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return linePerExample(file, examples.stream().mapToLong(TaskExample::line).toArray(), name.endsWith(".jsonl") || name.endsWith(".json"));
+    }
+
+    /**
+     * A file of blocks of lines separated by blank lines (CoNLL column files): example i is the
+     * {@code lineCounts[i]} lines from line {@code firstLines[i]}.
+     */
+    public static RawTaskFile blocks(Path file, long[] firstLines, int[] lineCounts) {
+        if (firstLines.length != lineCounts.length) throw new IllegalArgumentException(firstLines.length + " blocks, " + lineCounts.length + " sizes");
+        return new RawTaskFile(file, firstLines.clone(), lineCounts.clone(), Fields.NONE);
+    }
+
+    private static List<String> readLines(Path file) {
         List<String> lines = new ArrayList<>();
         try (Utf8LineReader reader = Utf8LineReader.open(file)) {
             for (String line; (line = reader.nextLine()) != null; ) lines.add(line);
         }
-        return new RawTaskFile(file, lines);
+        return lines;
     }
 
     /**
-     * The value of {@code column} on each of {@code examples}' lines (all of this file): the cell of the
-     * header column of that name in a TSV file, the field of that name in JSON Lines.
+     * The value of {@code column} on each example's line: the cell of the header column of that name in a
+     * TSV file, the field of that name in JSON Lines.
      */
-    public List<String> column(String column, List<TaskExample> examples, String option) {
-        if (examples.isEmpty()) return List.of();
-        List<String> values = new ArrayList<>(examples.size());
-        if (isJsonLines()) {
-            for (TaskExample e : examples) {
-                JsonNode value = JsonLines.object(line(e), file, e.line()).get(column);
-                if (value == null || value.isNull()) throw InputException.at(file, e.line(), option + " " + column + ": no such field");
+    @Override
+    public List<String> groups(String column, String option) {
+        if (fields == Fields.NONE) throw InputException.in(file, option + " " + column + ": column files have no named fields");
+        if (first.length == 0) return List.of();
+        List<String> values = new ArrayList<>(first.length);
+        if (fields == Fields.JSON) {
+            for (long line : first) {
+                JsonNode value = JsonLines.object(line(line), file, line).get(column);
+                if (value == null || value.isNull()) throw InputException.at(file, line, option + " " + column + ": no such field");
                 values.add(value.isValueNode() ? value.asText() : value.toString());
             }
             return values;
         }
         int headerLine = firstNonBlankLine();
-        if (headerLine >= examples.getFirst().line()) {
+        if (headerLine >= firstExampleLine()) {
             throw InputException.in(file, option + " " + column + ": the file has no header row naming its columns");
         }
         List<String> header = Arrays.asList(lines.get(headerLine - 1).split("\t", -1));
         int index = header.indexOf(column);
         if (index < 0) throw InputException.in(file, option + " " + column + ": no such column (the columns: " + String.join(", ", header) + ")");
-        for (TaskExample e : examples) values.add(line(e).split("\t", -1)[index]);
+        for (long line : first) values.add(line(line).split("\t", -1)[index]);
         return values;
     }
 
-    /** Writes the lines before the first example (a header) and then the lines of {@code chosen}, in their order. */
-    public void writeSubset(Path target, List<TaskExample> chosen, long firstExampleLine) {
+    /** Writes the lines before the first example (a header) and then the lines of the examples at {@code chosen}, in that order. */
+    @Override
+    public void writeSubset(Path target, List<Integer> chosen) {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < firstExampleLine - 1; i++) text.append(lines.get(i)).append('\n');
-        for (TaskExample e : chosen) text.append(line(e)).append('\n');
+        for (int i = 0; i < firstExampleLine() - 1; i++) text.append(lines.get(i)).append('\n');
+        for (int example : chosen) {
+            for (int i = 0; i < count[example]; i++) text.append(line(first[example] + i)).append('\n');
+            if (fields == Fields.NONE) text.append('\n'); // a blank line ends a block
+        }
         AtomicFiles.writeString(target, text.toString());
     }
 
-    /** The file name's extension with its dot ({@code .tsv}), which decides how the subsets are read back. */
+    @Override
     public String extension() {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot);
+        return SplittableFile.extensionOf(file);
     }
 
-    private boolean isJsonLines() {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".jsonl") || name.endsWith(".json");
+    /** The first example's first line; just past the file when there are none. */
+    private long firstExampleLine() {
+        return Arrays.stream(first).min().orElse(lines.size() + 1);
     }
 
-    private String line(TaskExample e) {
-        return lines.get((int) e.line() - 1);
+    private String line(long number) {
+        return lines.get((int) number - 1);
     }
 
     private int firstNonBlankLine() {

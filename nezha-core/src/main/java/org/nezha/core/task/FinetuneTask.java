@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.SplittableFile;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.TaskModel;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -100,4 +101,33 @@ public interface FinetuneTask<X, M, P> {
 
     /** Writer: the predictions to {@code out} in the format the task's users expect, whole or not at all. */
     void write(Path out, List<X> examples, List<P> predictions, List<String> labels);
+
+    /**
+     * The extension, with its dot, of the file {@link #write} writes ({@code .csv}, {@code .jsonl}, {@code
+     * .json}): what cross-validation names its out-of-fold predictions by.
+     */
+    String predictionExtension();
+
+    /**
+     * Cross-validation's out-of-fold predictions, in example order, each by the model that did not train on
+     * it ({@code folds[i]}: example i's fold, from 1), as {@link #write} writes predictions; a task whose
+     * format has room for them may add each example's fold and gold answer.
+     */
+    default void writeOutOfFold(Path out, List<X> examples, int[] folds, List<P> predictions, List<String> labels) {
+        write(out, examples, predictions, labels);
+    }
+
+    /**
+     * The training file {@code file}, whose examples as {@link #read} read them are {@code examples}, as
+     * cross-validation splits it: subsets in its own format and the examples' {@code --group-by} keys.
+     */
+    SplittableFile splittable(Path file, List<X> examples);
+
+    /**
+     * One label per example that {@code --stratify} spreads evenly over the folds (the class label), or null
+     * when the task's examples have no single label each (tags, answers).
+     */
+    default List<String> strata(List<X> examples) {
+        return null;
+    }
 }

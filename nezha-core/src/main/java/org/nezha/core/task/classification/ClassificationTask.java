@@ -9,6 +9,8 @@ import java.util.Map;
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.LabelSet;
+import org.nezha.core.data.RawTaskFile;
+import org.nezha.core.data.SplittableFile;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
@@ -174,6 +176,28 @@ public final class ClassificationTask implements FinetuneTask<TaskExample, Void,
     @Override
     public void write(Path out, List<TaskExample> examples, List<Prediction> predictions, List<String> labels) {
         PredictionCsv.write(out, examples, predictions, labels);
+    }
+
+    @Override
+    public String predictionExtension() {
+        return ".csv";
+    }
+
+    /** {@code id,fold,gold,label,prob_<label>…}: {@link PredictionCsv#writeOutOfFold}. */
+    @Override
+    public void writeOutOfFold(Path out, List<TaskExample> examples, int[] folds, List<Prediction> predictions, List<String> labels) {
+        PredictionCsv.writeOutOfFold(out, examples, folds, predictions, labels);
+    }
+
+    @Override
+    public SplittableFile splittable(Path file, List<TaskExample> examples) {
+        return RawTaskFile.of(file, examples);
+    }
+
+    /** The class labels. */
+    @Override
+    public List<String> strata(List<TaskExample> examples) {
+        return examples.stream().map(TaskExample::label).toList();
     }
 
     private static float[] softmax(float[] logits) {

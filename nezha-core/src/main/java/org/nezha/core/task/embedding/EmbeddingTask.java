@@ -11,6 +11,8 @@ import java.util.TreeSet;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.RawTaskFile;
+import org.nezha.core.data.SplittableFile;
 import org.nezha.core.data.TaskDataReader;
 import org.nezha.core.data.TaskExample;
 import org.nezha.core.data.TaskKind;
@@ -234,6 +236,22 @@ public final class EmbeddingTask implements FinetuneTask<TaskExample, Void, Embe
     @Override
     public void write(Path out, List<TaskExample> examples, List<Embedded> predictions, List<String> labels) {
         EmbeddingWriter.write(out, examples, predictions);
+    }
+
+    @Override
+    public String predictionExtension() {
+        return ".jsonl";
+    }
+
+    @Override
+    public SplittableFile splittable(Path file, List<TaskExample> examples) {
+        return RawTaskFile.of(file, examples);
+    }
+
+    /** The rows' scores (labels) as written, when every row has one: a similarity score or SimCSE's 0/1. */
+    @Override
+    public List<String> strata(List<TaskExample> examples) {
+        return examples.stream().allMatch(e -> e.label() != null) ? examples.stream().map(TaskExample::label).toList() : null;
     }
 
     private static double score(TaskExample e) {

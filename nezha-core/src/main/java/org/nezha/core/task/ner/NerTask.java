@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.RawTaskFile;
+import org.nezha.core.data.SplittableFile;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.CrfScores;
 import org.nezha.core.model.NezhaForTokenClassification;
@@ -139,5 +141,18 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
     @Override
     public void write(Path out, List<NerExample> examples, List<NerPrediction> predictions, List<String> labels) {
         NerWriter.write(out, examples, predictions);
+    }
+
+    @Override
+    public String predictionExtension() {
+        return ".jsonl";
+    }
+
+    /** A column file's sentences are blocks of lines (one per word), a JSON Lines file's are lines. */
+    @Override
+    public SplittableFile splittable(Path file, List<NerExample> examples) {
+        long[] lines = examples.stream().mapToLong(NerExample::line).toArray();
+        if (examples.stream().noneMatch(NerExample::linePerWord)) return RawTaskFile.linePerExample(file, lines, true);
+        return RawTaskFile.blocks(file, lines, examples.stream().mapToInt(NerExample::length).toArray());
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.data.SplittableFile;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.NezhaForQuestionAnswering;
 import org.nezha.core.model.TaskModel;
@@ -115,5 +116,15 @@ public final class SpanTask implements FinetuneTask<SpanExample, SpanMapping, Sp
     @Override
     public void write(Path out, List<SpanExample> examples, List<SpanPrediction> predictions, List<String> labels) {
         SpanPredictionWriter.write(out, examples, predictions);
+    }
+
+    @Override
+    public String predictionExtension() {
+        return ".json";
+    }
+
+    @Override
+    public SplittableFile splittable(Path file, List<SpanExample> examples) {
+        return SquadFile.read(file, examples);
     }
 }
