@@ -122,6 +122,14 @@ class CrossValidationTasksEndToEndTest {
             assertEquals(c[3], run.errorLine());
             assertFalse(Files.exists(out), c[2] + ": nothing written");
         }
+        // what a fold's finetune would find only after reading the labels is checked on the whole file first
+        List<String> binaryAlpha = new ArrayList<>(NER_OPTIONS);
+        binaryAlpha.addAll(List.of("--loss", "focal", "--focal-alpha", "0.25"));
+        Cli refused = Cli.run(cv(dir, "ner", ner, out, binaryAlpha, "--folds", "2"));
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.errorLine().startsWith("nezha: error: --focal-alpha weighs the two classes of a binary task; this one has "),
+                refused.errorLine());
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     /** nezha cv with a tiny model and a few steps per fold on {@code train}, the cv options first, the task's own finetune options last. */

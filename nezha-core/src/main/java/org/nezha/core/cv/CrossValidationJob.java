@@ -113,10 +113,13 @@ public final class CrossValidationJob {
         if (s.thresholdSearch && !(task instanceof ClassificationTask)) {
             throw new InputException("--threshold-search is for pair and single classification, not " + task.name());
         }
-        FinetuneJob.Settings probe = base.copy();
-        probe.dev = base.train; // each fold has its own
-        FinetuneJob.validateOptions(probe);
         OutputPaths.requireUsableDirectory(s.output, s.overwrite);
+        // a fold's finetune checks its part of the training file; the whole file's errors stop cv before it writes
+        FinetuneJob.Settings probe = base.copy();
+        probe.dev = base.train;
+        probe.output = s.output.resolve("fold-1");
+        probe.overwrite = true;
+        new FinetuneJob(probe, execution, Progress.SILENT).check();
 
         List<X> examples = task.read(base.train, true);
         List<String> labels = task.labels(examples);

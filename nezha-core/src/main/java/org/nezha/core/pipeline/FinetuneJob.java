@@ -135,10 +135,21 @@ public final class FinetuneJob {
     public Result run() {
         Settings s = settings;
         validateOptions(s);
-        return run(Tasks.create(s.task, s.taskOptions, "--task"));
+        return run(Tasks.create(s.task, s.taskOptions, "--task"), false);
     }
 
-    private <X, M, P> Result run(FinetuneTask<X, M, P> task) {
+    /**
+     * Every check {@link #run} makes before it trains — options, the model's config and vocabulary, both data
+     * files with their labels, the tricks — writing nothing: cross-validation checks its whole training file so
+     * before the first fold.
+     */
+    public void check() {
+        validateOptions(settings);
+        run(Tasks.create(settings.task, settings.taskOptions, "--task"), true);
+    }
+
+    /** {@code checkOnly}: returns null after the checks. */
+    private <X, M, P> Result run(FinetuneTask<X, M, P> task, boolean checkOnly) {
         Settings s = settings;
         int seqLen = s.seqLen;
         String metric = s.metric != null ? s.metric : task.selectionMetrics().getFirst();
@@ -177,6 +188,7 @@ public final class FinetuneJob {
         Map<String, Object> trainingArgs = trainingArgs(s, seqLen, s.tricks.describe(classWeights));
         if (resumeFrom != null) resumeFrom.requireSameTricks(trainingArgs);
         Map<String, Object> baseline = task.metrics(dev, task.baseline(dev, labels), labels);
+        if (checkOnly) return null; // nothing above writes
 
         try (DataParallelTraining dp = DataParallelTraining.join(execution.device())) {
             Progress progress = dp.isMain() ? this.progress : Progress.SILENT; // one rank speaks for all
