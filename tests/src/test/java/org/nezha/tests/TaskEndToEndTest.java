@@ -63,7 +63,7 @@ class TaskEndToEndTest {
     }
 
     /** The first {@code n} articles of a SQuAD-format file. */
-    private static Path articles(Path source, int n, Path target) throws IOException {
+    static Path articles(Path source, int n, Path target) throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(source.toFile());
         ArrayNode data = (ArrayNode) root.get("data");
         while (data.size() > n) data.remove(data.size() - 1);
