@@ -24,7 +24,9 @@ import org.nezha.core.task.TaskEnsemble;
  * decoding (CRF or not) predicts them, are its votes; an entity (first word, last word, type) is kept when
  * the members predicting it weigh more than half of all (a tie is not kept); kept entities that overlap are
  * settled greedily, the one with more votes first, then the earlier start, then the longer, then the type's
- * name; the tags are the kept entities written in the members' scheme.</li>
+ * name (with a strict majority two kept entities cannot overlap, since some member would have predicted both,
+ * so this only settles lists no decoding gives); the tags are the kept entities written in the members'
+ * scheme.</li>
  * <li>{@code mean}: the members' per-word tag distributions (the softmax at each word's scoring token, the
  * scores the task's decoder reads) are averaged and decoded as the task decodes a model without a CRF: the
  * most probable path under the scheme's rules. A member with a CRF is refused: its scores are emissions to
