@@ -1,5 +1,6 @@
 package org.nezha.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.nezha.core.task.TaskOptions;
@@ -13,18 +14,7 @@ final class TaskOptionsMixin {
     @Option(names = "--tag-scheme", paramLabel = "SCHEME", description = "ner: BIO, BIOES or BMES. Default: detected from the training tags.")
     String tagScheme;
 
-    @Option(names = "--doc-stride", paramLabel = "N", description = "span: tokens that consecutive windows of a long context share "
-            + "(HF's doc_stride). Default: 128.")
-    Integer docStride;
-
-    @Option(names = "--max-query-length", paramLabel = "N", description = "span: the most tokens of a question kept. Default: 64.")
-    Integer maxQueryLength;
-
-    @Option(names = "--max-answer-length", paramLabel = "N", description = "span: the most tokens of a predicted answer. Default: 30.")
-    Integer maxAnswerLength;
-
-    @Option(names = "--n-best", paramLabel = "N", description = "span: start and end candidates per window the decoder weighs. Default: 20.")
-    Integer nBest;
+    @Mixin SpanOptionsMixin span;
 
     @Option(names = "--pooling", paramLabel = "MODE", description = "embedding: cls (the [CLS] vector), mean (over the tokens) or "
             + "cls-pooler (BERT's pooler on [CLS]). Saved with the model; a model that records one keeps it. Default: mean (sentence-transformers' default; [CLS] of a model trained from scratch is a poor sentence vector).")
@@ -39,7 +29,7 @@ final class TaskOptionsMixin {
     Double temperature;
 
     TaskOptions options() {
-        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, docStride, maxQueryLength, maxAnswerLength, nBest, pooling,
-                embeddingLoss, temperature);
+        return new TaskOptions(crf ? Boolean.TRUE : null, tagScheme, span.docStride, span.maxQueryLength, span.maxAnswerLength, span.nBest,
+                pooling, embeddingLoss, temperature);
     }
 }

@@ -119,11 +119,31 @@ public final class FineTunedModel<X, M, P> {
      */
     public Predicted<X, P> predict(List<X> examples, boolean labelled, int seqLen, int batchSize, boolean lengthSorted, String phase,
             Progress progress) {
+        return new Predicted<>(examples, predict(examples, labelled, seqLen, batchSize, lengthSorted, phase, progress, FinetuneTask::decode));
+    }
+
+    /** What is made of a model's outputs: {@link FinetuneTask#decode}'s arguments, with the task as the model's config set it up. */
+    @FunctionalInterface
+    public interface Decoding<X, M, P, R> {
+        R decode(FinetuneTask<X, M, P> task, TaskModel model, List<X> examples, List<Feature<M>> features, List<float[]> logits,
+                List<String> labels);
+    }
+
+    /**
+     * Runs the model over unlabelled examples in memory (batched by length) and hands its outputs to {@code
+     * decoding} instead of the task's decoder (e.g. an ensemble member's view of them).
+     */
+    public <R> R predict(List<X> examples, int seqLen, int batchSize, String phase, Progress progress, Decoding<X, M, P, R> decoding) {
+        return predict(examples, false, seqLen, batchSize, true, phase, progress, decoding);
+    }
+
+    private <R> R predict(List<X> examples, boolean labelled, int seqLen, int batchSize, boolean lengthSorted, String phase, Progress progress,
+            Decoding<X, M, P, R> decoding) {
         ModelChecks.sequenceLengthFits(seqLen, task.minimumSeqLen(), model.config(), "the model's config.json");
         List<Feature<M>> features = task.encode(examples, labels, tokenizer, seqLen, labelled);
         List<float[]> logits = TaskInference.logits(model, features, tokenizer.vocab().padId(), batchSize, lengthSorted, execution, phase,
                 progress);
-        return new Predicted<>(examples, task.decode(model, examples, features, logits, labels));
+        return decoding.decode(task, model, examples, features, logits, labels);
     }
 
     /** The task's metrics of a labelled file. */

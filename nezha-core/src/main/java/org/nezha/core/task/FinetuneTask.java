@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
 import org.nezha.core.data.SplittableFile;
 import org.nezha.core.model.AttentionBackend;
@@ -97,6 +98,15 @@ public interface FinetuneTask<X, M, P> {
      */
     default FinetuneTask<X, M, P> configuredBy(NezhaConfig saved, Path configFile) {
         return this;
+    }
+
+    /**
+     * How models fine-tuned for this task combine in {@code nezha ensemble} by {@code ensembling}'s method.
+     *
+     * @throws org.nezha.core.InputException when this task's models cannot be ensembled (the default)
+     */
+    default TaskEnsemble<X, M, P, ?> ensemble(Ensembling ensembling) {
+        throw new InputException("ensembles of " + name() + " models are not supported");
     }
 
     /** Writer: the predictions to {@code out} in the format the task's users expect, whole or not at all. */

@@ -18,6 +18,7 @@ import org.nezha.core.metrics.ClassificationMetrics;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.NezhaForSequenceClassification;
 import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Ensembling;
 import org.nezha.core.task.Feature;
 import org.nezha.core.task.FinetuneTask;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -79,6 +80,12 @@ public final class ClassificationTask implements FinetuneTask<TaskExample, Void,
     /** The label index these class probabilities give: by the threshold when one is set, else the most probable. */
     public int decide(float[] probabilities) {
         return threshold != null && probabilities.length == 2 ? (probabilities[1] >= threshold ? 1 : 0) : argmax(probabilities);
+    }
+
+    /** {@link ProbabilityEnsemble}: mean, weighted mean or vote of the members' class probabilities. */
+    @Override
+    public ProbabilityEnsemble ensemble(Ensembling ensembling) {
+        return new ProbabilityEnsemble(ensembling, threshold == null ? this : new ClassificationTask(kind));
     }
 
     public TaskKind kind() {

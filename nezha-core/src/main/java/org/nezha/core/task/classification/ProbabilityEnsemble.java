@@ -1,10 +1,16 @@
 package org.nezha.core.task.classification;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
-import org.nezha.core.InputException;
+import org.nezha.core.data.TaskExample;
+import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Ensembling;
+import org.nezha.core.task.Ensembling.Method;
+import org.nezha.core.task.Feature;
+import org.nezha.core.task.FinetuneTask;
+import org.nezha.core.task.TaskEnsemble;
 import org.nezha.core.task.classification.ClassificationTask.Prediction;
 
 /**
@@ -12,31 +18,44 @@ import org.nezha.core.task.classification.ClassificationTask.Prediction;
  * class probabilities (weights normalised to sum 1) and decide as the task does (its threshold, if any,
  * else the most probable label); {@code vote} takes each member's own label, the most votes winning and a
  * tie going to the tied label of highest mean probability, and reports the vote shares as probabilities.
+ * As an ensemble of fine-tuned models, the combined labels use the members' threshold when they all
+ * store the same one (folds of one {@code cv --threshold-search}), else the most probable label.
  */
-public final class ProbabilityEnsemble {
-    public enum Method { MEAN, VOTE, WEIGHTED }
+public final class ProbabilityEnsemble implements TaskEnsemble<TaskExample, Void, Prediction, ProbabilityEnsemble.Member> {
+    /** A member's predictions and the decision threshold its config stores (null: none). */
+    public record Member(List<Prediction> predictions, Double threshold) {}
 
     private final Method method;
     private final double[] weights;
+    private final ClassificationTask task;
+
+    /** For fine-tuned models of {@code task} (whose stored thresholds the members bring). */
+    ProbabilityEnsemble(Ensembling ensembling, ClassificationTask task) {
+        this.method = ensembling.method();
+        this.weights = ensembling.weights();
+        this.task = task;
+    }
 
     /** {@code weights}: one positive weight per member, for {@code weighted} only (null otherwise). */
     public ProbabilityEnsemble(Method method, double[] weights, int members) {
-        if ((method == Method.WEIGHTED) != (weights != null)) {
-            throw new InputException(method == Method.WEIGHTED ? "--method weighted needs --weights" : "--weights are for --method weighted");
-        }
-        if (weights != null) {
-            if (weights.length != members) throw new InputException("--weights: " + weights.length + " weights for " + members + " models");
-            for (double w : weights) if (!(w > 0) || Double.isInfinite(w)) throw new InputException("--weights must be positive, got " + w);
-        }
-        this.method = method;
-        double[] raw = weights != null ? weights : filled(members, 1);
-        double sum = Arrays.stream(raw).sum();
-        this.weights = Arrays.stream(raw).map(w -> w / sum).toArray();
+        this(Ensembling.of(method, weights, members), null);
     }
 
     public static Method method(String name) {
-        for (Method m : Method.values()) if (m.name().equalsIgnoreCase(name)) return m;
-        throw new InputException("--method " + name + ": choose one of mean, vote, weighted");
+        return Ensembling.method(name);
+    }
+
+    @Override
+    public Member member(FinetuneTask<TaskExample, Void, Prediction> task, TaskModel model, List<TaskExample> examples,
+            List<Feature<Void>> features, List<float[]> logits, List<String> labels) {
+        return new Member(task.decode(model, examples, features, logits, labels), ((ClassificationTask) task).threshold());
+    }
+
+    @Override
+    public List<Prediction> combine(List<TaskExample> examples, List<Member> members, List<String> labels) {
+        Double first = members.getFirst().threshold();
+        boolean shared = first != null && members.stream().allMatch(m -> Objects.equals(m.threshold(), first));
+        return combine(members.stream().map(Member::predictions).toList(), shared ? task.withThreshold(first) : task);
     }
 
     /** {@code members.get(m).get(i)}: member m's prediction of example i; {@code task} decides labels from mean probabilities. */
@@ -72,11 +91,5 @@ public final class ProbabilityEnsemble {
         float[] mean = new float[sum.length];
         for (int c = 0; c < sum.length; c++) mean[c] = (float) sum[c];
         return mean;
-    }
-
-    private static double[] filled(int length, double value) {
-        double[] out = new double[length];
-        Arrays.fill(out, value);
-        return out;
     }
 }

@@ -22,8 +22,10 @@ import org.nezha.core.model.EmbeddingObjective;
 import org.nezha.core.model.NezhaForSentenceEmbedding;
 import org.nezha.core.model.SentencePooling;
 import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Ensembling;
 import org.nezha.core.task.Feature;
 import org.nezha.core.task.FinetuneTask;
+import org.nezha.core.task.TaskEnsemble;
 import org.nezha.core.tokenizer.BertTokenizer;
 import org.nezha.core.tokenizer.Encoding;
 
@@ -53,6 +55,13 @@ public final class EmbeddingTask implements FinetuneTask<TaskExample, Void, Embe
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** Refused: vectors of different models live in different spaces, so neither their mean nor a vote is a prediction. */
+    @Override
+    public TaskEnsemble<TaskExample, Void, Embedded, ?> ensemble(Ensembling ensembling) {
+        throw new InputException("ensembles of sentence-embedding models are not supported; their vectors live in different spaces "
+                + "(embed with each model and combine the scores, e.g. average the cosine similarities, yourself)");
     }
 
     /** Every file's rows as they come: one text, a pair or a triplet; the gold score, when there, in label. */

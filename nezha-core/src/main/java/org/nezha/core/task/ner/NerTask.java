@@ -12,6 +12,7 @@ import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.CrfScores;
 import org.nezha.core.model.NezhaForTokenClassification;
 import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Ensembling;
 import org.nezha.core.task.Feature;
 import org.nezha.core.task.FinetuneTask;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -108,10 +109,8 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
             throw new IllegalStateException("the model has " + scores.start().length + " tags, the labels " + tags.size());
         }
         TagDecoder decoder = new TagDecoder(tags, scores);
-        List<List<Integer>> rowsOf = new ArrayList<>();
-        for (int e = 0; e < examples.size(); e++) rowsOf.add(new ArrayList<>());
-        for (int f = 0; f < features.size(); f++) rowsOf.get(features.get(f).example()).add(f);
         List<NerPrediction> predictions = new ArrayList<>(examples.size());
+        List<List<Integer>> rowsOf = rowsOf(examples.size(), features);
         for (int e = 0; e < examples.size(); e++) {
             List<Integer> rows = rowsOf.get(e);
             List<String> predicted = decoder.decode(examples.get(e).length(), rows.stream().map(features::get).toList(),
@@ -119,6 +118,20 @@ public final class NerTask implements FinetuneTask<NerExample, TagWindow, NerPre
             predictions.add(NerPrediction.of(examples.get(e), predicted));
         }
         return predictions;
+    }
+
+    /** The indices of each example's features (rows), in feature order. */
+    static List<List<Integer>> rowsOf(int examples, List<Feature<TagWindow>> features) {
+        List<List<Integer>> rowsOf = new ArrayList<>();
+        for (int e = 0; e < examples; e++) rowsOf.add(new ArrayList<>());
+        for (int f = 0; f < features.size(); f++) rowsOf.get(features.get(f).example()).add(f);
+        return rowsOf;
+    }
+
+    /** {@link NerEnsemble}: entity votes (vote, weighted), or the mean of per-word tag distributions (mean). */
+    @Override
+    public NerEnsemble ensemble(Ensembling ensembling) {
+        return new NerEnsemble(ensembling);
     }
 
     @Override

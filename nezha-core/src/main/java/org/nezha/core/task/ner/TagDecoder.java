@@ -38,6 +38,14 @@ final class TagDecoder {
 
     /** The tags of a sentence of {@code words} words from its rows and each row's logits ([len, T], flattened). */
     List<String> decode(int words, List<Feature<TagWindow>> rows, List<float[]> logits) {
+        return best(emissions(words, rows, logits));
+    }
+
+    /**
+     * Each word's scores, from the row that owns it at its scoring token: log-probabilities (log-softmax)
+     * without a CRF, the raw emissions with one.
+     */
+    double[][] emissions(int words, List<Feature<TagWindow>> rows, List<float[]> logits) {
         int n = tags.size();
         double[][] emissions = new double[words][];
         for (int r = 0; r < rows.size(); r++) {
@@ -49,7 +57,12 @@ final class TagDecoder {
             }
         }
         for (int w = 0; w < words; w++) if (emissions[w] == null) throw new IllegalStateException("word " + w + " is owned by no row");
-        List<String> out = new ArrayList<>(words);
+        return emissions;
+    }
+
+    /** The best valid path of per-word scores ({@code [words][T]}) as tags. */
+    List<String> best(double[][] emissions) {
+        List<String> out = new ArrayList<>(emissions.length);
         for (int id : Viterbi.best(emissions, start, end, transitions)) out.add(tags.label(id));
         return out;
     }

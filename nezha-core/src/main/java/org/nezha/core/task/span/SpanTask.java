@@ -9,6 +9,7 @@ import org.nezha.core.data.SplittableFile;
 import org.nezha.core.model.AttentionBackend;
 import org.nezha.core.model.NezhaForQuestionAnswering;
 import org.nezha.core.model.TaskModel;
+import org.nezha.core.task.Ensembling;
 import org.nezha.core.task.Feature;
 import org.nezha.core.task.FinetuneTask;
 import org.nezha.core.tokenizer.BertTokenizer;
@@ -94,6 +95,12 @@ public final class SpanTask implements FinetuneTask<SpanExample, SpanMapping, Sp
     public List<SpanPrediction> decode(TaskModel model, List<SpanExample> examples, List<Feature<SpanMapping>> features, List<float[]> logits,
             List<String> labels) {
         return decoder.decode(examples, features, logits);
+    }
+
+    /** {@link SpanEnsemble}: the members' n-best answers, their probabilities summed per span (mean, weighted) or their answers' votes (vote). */
+    @Override
+    public SpanEnsemble ensemble(Ensembling ensembling) {
+        return new SpanEnsemble(ensembling, decoder);
     }
 
     /** {"f1", "em", "average", "total"}: CMRC 2018's official F1, EM and their average, in percent, and the questions scored. */

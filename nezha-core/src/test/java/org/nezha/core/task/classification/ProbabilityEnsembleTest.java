@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nezha.core.InputException;
 import org.nezha.core.data.TaskKind;
 import org.nezha.core.task.classification.ClassificationTask.Prediction;
-import org.nezha.core.task.classification.ProbabilityEnsemble.Method;
+import org.nezha.core.task.Ensembling.Method;
 
 /** Mean, weighted mean and vote over members' class probabilities. */
 class ProbabilityEnsembleTest {

@@ -77,6 +77,23 @@ class SpanDecoderTest {
     }
 
     @Test
+    void theNBestListIsHeadedByTheAnswerWithProbabilitiesAsHfs() {
+        float[] start = {0, 0, 0, 3, 2, -9, -9, 0}; // top 3: Hello, 世, [CLS]
+        float[] end = {0, 0, 0, 1, -9, 4, -9, 0}; // top 3: 界, Hello, [CLS]
+        SpanOptions three = new SpanOptions(64, 128, 30, 3);
+        List<SpanDecoder.Candidate> list = new SpanDecoder(three).nBest(List.of(HELLO), List.of(hello()), List.of(scores(start, end))).getFirst();
+        // starts Hello (3) and 世 (2) with ends 界 (4) and Hello (1): Hello 世界 7, 世界 6, Hello 4 (世…Hello ends before it starts)
+        assertEquals(List.of("Hello 世界", "世界", "Hello"), list.stream().map(c -> c.span().text()).toList());
+        assertEquals(decode(three, HELLO, List.of(hello()), scores(start, end)), list.getFirst().span());
+        double z = Math.exp(0) + Math.exp(-1) + Math.exp(-3);
+        assertEquals(1 / z, list.get(0).probability(), 1e-12);
+        assertEquals(Math.exp(-1) / z, list.get(1).probability(), 1e-12);
+        assertEquals(Math.exp(-3) / z, list.get(2).probability(), 1e-12);
+        assertEquals(2, new SpanDecoder(new SpanOptions(64, 128, 30, 2)).nBest(List.of(HELLO), List.of(hello()),
+                List.of(scores(start, end))).getFirst().size(), "a list is cut at --n-best");
+    }
+
+    @Test
     void withoutACandidateTheAnswerIsEmpty() {
         Feature<SpanMapping> noContext = row(0, new int[0], new int[0]);
         SpanPrediction p = decode(SpanOptions.DEFAULTS, new SpanExample("e", "?", "", List.of()), List.of(noContext), new float[8]);
