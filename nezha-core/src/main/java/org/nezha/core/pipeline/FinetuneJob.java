@@ -255,7 +255,8 @@ public final class FinetuneJob {
                 try {
                     trainer.run(new FinetuneStep(model, prefetched, execution, trainer, s.tricks.adversarialTraining(),
                             s.tricks.rdrop()), log.listener(step -> {
-                        if (ema != null) ema.update(); // every step, as HF's EMA callbacks: an fp16-skipped one too
+                        if (ema != null) ema.update(); // after every update, as HF's EMA callbacks: an fp16-skipped one too
+                    }, step -> {
                         if (step % evalEvery == 0 || step == maxSteps) {
                             Runnable evaluate = () -> {
                                 // every rank predicts its share of dev (no rank idles past the collective timeout)

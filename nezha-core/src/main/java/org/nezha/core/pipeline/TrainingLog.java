@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -55,10 +56,16 @@ final class TrainingLog implements AutoCloseable {
     }
 
     /** The trainer's listener: progress and logs here, {@code onCheckpoint} for the job's own checkpoint or evaluation. */
-    Trainer.Listener listener(java.util.function.LongConsumer onCheckpoint) {
+    Trainer.Listener listener(LongConsumer onCheckpoint) {
+        return listener(step -> {}, onCheckpoint);
+    }
+
+    /** {@link #listener(LongConsumer)}, and {@code afterUpdate} after every update (a moving average's). */
+    Trainer.Listener listener(LongConsumer afterUpdate, LongConsumer onCheckpoint) {
         return new Trainer.Listener() {
             @Override
             public void onUpdate(long step) {
+                afterUpdate.accept(step);
                 TrainingLog.this.onUpdate(step);
             }
 

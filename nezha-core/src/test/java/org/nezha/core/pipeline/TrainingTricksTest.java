@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,47 @@ class TrainingTricksTest {
             "fgm", 0.5, null, null, 0.9, 1, 1.0);
     private static final TrainingTricks PGD_SAMPLES = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false,
             "pgd", 1.0, 2, 0.5, null, 3, null);
+
+    /**
+     * The moving average follows every update, not only those with a checkpoint or an evaluation: a run that
+     * saves at steps 2 and 4 holds at step 4 d²·shadow₂ + (1 − d)(d·θ₃ + θ₄), θ₃ from the same run saved every step.
+     */
+    @Test
+    void movingAverageFollowsEveryUpdate(@TempDir Path dir) throws Exception {
+        double decay = 0.5;
+        TrainingTricks ema = new TrainingTricks("ce", null, null, null, null, "linear", null, 1.0, null, false, null, null, null, null,
+                decay, 1, null);
+        Map<Integer, Path> runs = new HashMap<>();
+        for (int every : new int[] {1, 2}) {
+            FinetuneJob.Settings s = FinetuneJobTest.settings(dir);
+            s.output = dir.resolve("every-" + every);
+            s.maxSteps = 4;
+            s.checkpointEvery = every;
+            s.evalEvery = every;
+            s.keepCheckpoints = 0;
+            s.tricks = ema;
+            new FinetuneJob(s, Execution.cpu("eager"), Progress.SILENT).run();
+            runs.put(every, s.output);
+        }
+        Path sparse = runs.get(2), dense = runs.get(1);
+        assertEquals(-1L, Files.mismatch(sparse.resolve("checkpoint-4/model.safetensors"), dense.resolve("checkpoint-4/model.safetensors")),
+                "saving and evaluating more often trains the same weights");
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> shadow2 = SafeTensors.read(sparse.resolve("checkpoint-2/ema.safetensors"));
+            Map<String, Tensor> shadow4 = SafeTensors.read(sparse.resolve("checkpoint-4/ema.safetensors"));
+            Map<String, Tensor> theta3 = SafeTensors.read(dense.resolve("checkpoint-3/model.safetensors"));
+            Map<String, Tensor> theta4 = SafeTensors.read(sparse.resolve("checkpoint-4/model.safetensors"));
+            assertFalse(shadow4.isEmpty());
+            for (String name : shadow4.keySet()) {
+                double[] s2 = Tensors.toDoubles(shadow2.get(name)), t3 = Tensors.toDoubles(theta3.get(name)), t4 = Tensors.toDoubles(theta4.get(name));
+                double[] got = Tensors.toDoubles(shadow4.get(name));
+                for (int i = 0; i < got.length; i++) {
+                    double want = decay * decay * s2[i] + (1 - decay) * (decay * t3[i] + t4[i]);
+                    assertEquals(want, got[i], 1e-6 * Math.max(1, Math.abs(want)), name + "[" + i + "]");
+                }
+            }
+        }
+    }
 
     @Test
     void frozenEmbeddingsStayBitIdenticalWhileTheRestTrains(@TempDir Path dir) throws Exception {
