@@ -144,7 +144,8 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "tag's (O, B-PER, …): balanced (n_samples / (n_classes × count), scikit-learn's rule, counting examples or "
                     + "scored tokens; a tag no training token has weighs 1) or a file of label<TAB>weight lines naming every "
                     + "training label (tag) once. The batch loss stays the mean over examples (tokens per sentence), not "
-                    + "divided by the weights' sum. Not with --crf.")
+                    + "divided by the weights' sum. Not with --crf. For ner, balanced gives rare tags weights in the hundreds, "
+                    + "which halved entity F1 in docs/TRICKS.md: prefer a file of gentler weights or --loss focal.")
     String classWeights;
 
     @Option(names = "--adversarial", paramLabel = "fgm|pgd",
