@@ -172,8 +172,10 @@ final class FinetuneCommand implements Callable<Integer> {
     Double ema;
 
     @Option(names = "--multi-sample-dropout", defaultValue = "1", paramLabel = "N",
-            description = "pair/single/ner: in training, pass the classifier's input through N dropout masks and the shared "
-                    + "classifier, the loss the mean of the N losses (evaluation unchanged). Default: ${DEFAULT-VALUE} (off).")
+            description = "pair/single/ner/span: in training, pass the output layer's input (classifier, qa_outputs) through "
+                    + "N dropout masks and the shared layer, the loss the mean of the N losses (evaluation unchanged). The span "
+                    + "head, which has no dropout there (HF's), draws its N masks at the config's classifier dropout rate "
+                    + "(classifier_dropout, else hidden_dropout_prob). Not embedding. Default: ${DEFAULT-VALUE} (off).")
     int multiSampleDropout;
 
     @Option(names = "--rdrop", paramLabel = "ALPHA",

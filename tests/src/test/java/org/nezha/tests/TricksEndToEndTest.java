@@ -189,7 +189,7 @@ class TricksEndToEndTest {
         assertFalse(Files.exists(refused), "nothing written");
     }
 
-    /** Sentence embeddings (in-batch loss, one process) train with FGM; they have no distributions for R-Drop. */
+    /** Sentence embeddings (in-batch loss, one process) train with FGM; they have no distributions for R-Drop, no output layer for samples. */
     @Test
     void sentenceEmbeddingsTakeFgmButNotRdrop(@TempDir Path dir) throws Exception {
         Path pairs = Fixtures.head(Fixtures.AFQMC_TRAIN, 32, dir.resolve("pairs.tsv"));
@@ -201,6 +201,11 @@ class TricksEndToEndTest {
         Cli rdrop = finetune(Fixtures.tinyConfig(dir), pairs, pairs, refused, List.of("--task", "embedding", "--rdrop", "1"));
         assertEquals(2, rdrop.exitCode(), rdrop.toString());
         assertEquals("nezha: error: --rdrop: embedding's head predicts no distributions to compare", rdrop.errorLine());
+        assertFalse(Files.exists(refused), "nothing written");
+        Cli samples = finetune(Fixtures.tinyConfig(dir), pairs, pairs, refused, List.of("--task", "embedding", "--multi-sample-dropout", "2"));
+        assertEquals(2, samples.exitCode(), samples.toString());
+        assertEquals("nezha: error: --multi-sample-dropout: embedding's head has no output layer to draw dropout masks before",
+                samples.errorLine());
         assertFalse(Files.exists(refused), "nothing written");
     }
 

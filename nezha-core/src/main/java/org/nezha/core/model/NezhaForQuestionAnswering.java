@@ -8,21 +8,32 @@ import org.nezha.core.tensor.Tensors;
 /**
  * Encoder (no pooler) + a linear layer giving each token a start and an end score ({@code qa_outputs.*},
  * [2, hidden]), as HF's NezhaForQuestionAnswering (BertForQuestionAnswering, AlbertForQuestionAnswering):
- * no dropout before it, and padding not masked out of the loss's softmax, as HF trains.
+ * no dropout before it, and padding not masked out of the loss's softmax, as HF trains. Multi-sample dropout
+ * (several samples only) adds its masks before {@code qa_outputs}, at the config's classifier dropout rate, as
+ * the competitions' multi-sample-dropout QA heads do.
  */
-public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead, ChoosableLoss {
+public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead, ChoosableLoss,
+        MultiSampleDropoutHead {
+    private final SampledClassifier outputs;
     /** {@code --loss} over the positions of the start and of the end, or null for cross-entropy. */
     private ClassificationLoss chosenLoss;
 
     public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
         params.create(encoder.layout().questionAnswering());
+        outputs = new SampledClassifier(encoder, config.classifierDropoutProb(), ModelLayout.QA_OUTPUTS);
     }
 
-    /** Start and end scores [B, L, 2]. */
+    /** Start and end scores [B, L, 2] ({@link #dropoutSamples} stacked in training when more than one). */
     @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
-        return encoder.linear(encoder.forward(inputIds, tokenTypeIds, attentionMask, training), ModelLayout.QA_OUTPUTS);
+        Tensor hidden = encoder.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return training && outputs.samples() > 1 ? outputs.logits(hidden, true) : encoder.linear(hidden, ModelLayout.QA_OUTPUTS);
+    }
+
+    @Override
+    public void dropoutSamples(int samples) {
+        outputs.samples(samples);
     }
 
     /** Over positions, which are not classes: class weights and focal's binary α do not apply here (the options refuse them). */

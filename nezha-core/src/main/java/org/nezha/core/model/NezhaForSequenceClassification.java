@@ -18,7 +18,7 @@ public final class NezhaForSequenceClassification extends HeadedModel implements
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
         super(withTwoLabelsAtLeast(config), attention, true);
         params.create(encoder.layout().classifier());
-        classifier = new SampledClassifier(encoder, config.classifierDropoutProb());
+        classifier = new SampledClassifier(encoder, config.classifierDropoutProb(), ModelLayout.CLASSIFIER);
     }
 
     private static NezhaConfig withTwoLabelsAtLeast(NezhaConfig config) {

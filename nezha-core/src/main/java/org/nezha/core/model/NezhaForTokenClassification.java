@@ -31,7 +31,7 @@ public final class NezhaForTokenClassification extends HeadedModel implements Ta
         super(config, attention, false);
         params.create(encoder.layout().classifier());
         if (config.useCrf()) params.create(encoder.layout().crf());
-        classifier = new SampledClassifier(encoder, config.classifierDropoutProb());
+        classifier = new SampledClassifier(encoder, config.classifierDropoutProb(), ModelLayout.CLASSIFIER);
     }
 
     public boolean hasCrf() {

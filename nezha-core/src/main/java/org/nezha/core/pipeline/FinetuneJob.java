@@ -385,7 +385,7 @@ public final class FinetuneJob {
         }
         if (tricks.multiSampleDropout() > 1) {
             if (!(model instanceof MultiSampleDropoutHead head)) {
-                throw new InputException("--multi-sample-dropout: " + task + "'s head has no dropout before its output layer");
+                throw new InputException("--multi-sample-dropout: " + task + "'s head has no output layer to draw dropout masks before");
             }
             head.dropoutSamples(tricks.multiSampleDropout());
         }

@@ -3,6 +3,7 @@ package org.nezha.core.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -96,6 +97,34 @@ class RDropAndMultiSampleDropoutTest {
             Tensor stacked = model.logits(batch[0], batch[1], batch[2], true);
             assertEquals(4, stacked.size(0));
             assertFalse(torch.equal(stacked.narrow(0, 0, 2), stacked.narrow(0, 2, 2)), "two dropout masks");
+        }
+    }
+
+    /**
+     * The span head: one sample trains without dropout before qa_outputs (HF's head), several draw their own masks
+     * at the classifier dropout rate; without any dropout they give the single sample's loss.
+     */
+    @Test
+    void spanHeadDrawsMasksOnlyForSeveralSamples() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor[] batch = TinyModels.batch(5);
+            Tensor targets = Tensors.longs(new long[] {1, 3, 0, 0}, TinyModels.CPU, 2, 2);
+            NezhaForQuestionAnswering plain = new NezhaForQuestionAnswering(TinyModels.nezha(1), AttentionBackends.byName("eager"));
+            double single = plain.loss(plain.logits(batch[0], batch[1], batch[2], true), targets, batch[2], 0.5).item_double();
+            plain.dropoutSamples(3);
+            Tensor stacked = plain.logits(batch[0], batch[1], batch[2], true);
+            assertEquals(6, stacked.size(0));
+            assertEquals(single, plain.loss(stacked, targets.repeat(3, 1), batch[2].repeat(3, 1), 0.5 / 3).item_double(), 1e-6);
+
+            torch.manual_seed(8);
+            NezhaForQuestionAnswering dropped = new NezhaForQuestionAnswering(TinyModels.nezha(1).with("classifier_dropout", "0.5"),
+                    AttentionBackends.byName("eager"));
+            assertTrue(torch.equal(dropped.logits(batch[0], batch[1], batch[2], true), dropped.logits(batch[0], batch[1], batch[2], false)),
+                    "one sample: no dropout before qa_outputs");
+            dropped.dropoutSamples(2);
+            Tensor two = dropped.logits(batch[0], batch[1], batch[2], true);
+            assertFalse(torch.equal(two.narrow(0, 0, 2), two.narrow(0, 2, 2)), "two dropout masks");
+            assertEquals(2, dropped.logits(batch[0], batch[1], batch[2], false).size(0), "evaluation: one sample");
         }
     }
 
