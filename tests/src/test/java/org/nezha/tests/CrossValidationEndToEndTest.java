@@ -253,6 +253,32 @@ class CrossValidationEndToEndTest {
     }
 
     /** nezha cv with a tiny model and a few steps per fold on {@code train}, the cv options first. */
+    /**
+     * A rare label whose examples share a group sits in one fold, so the other fold's model trains without it:
+     * every fold still predicts the whole file's labels (the same head), and every example is predicted.
+     */
+    @Test
+    void foldsPredictTheWholeFilesLabelsWhenTheirPartLacksOne(@TempDir Path dir) throws Exception {
+        List<String> rows = new ArrayList<>(List.of("text\tlabel\tgroup"));
+        List<String> texts = Files.readAllLines(Fixtures.AFQMC_TRAIN).stream().skip(1).limit(30).map(l -> l.split("\t")[0]).toList();
+        for (int i = 0; i < 28; i++) rows.add(texts.get(i) + "\t" + (i % 2 == 0 ? "warm" : "cold") + "\tg" + i / 4);
+        rows.add(texts.get(28) + "\trare\tonly");
+        rows.add(texts.get(29) + "\trare\tonly");
+        Path train = Files.write(dir.resolve("rare.tsv"), rows);
+        Path out = dir.resolve("cv");
+        List<String> args = new ArrayList<>(List.of(cv(dir, train, out, "--folds", "2", "--group-by", "group")));
+        args.set(args.indexOf("pair"), "single");
+        Cli run = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        for (int fold = 1; fold <= 2; fold++) {
+            JsonNode labels = JSON.readTree(out.resolve("fold-" + fold + "/best/config.json").toFile()).get("id2label");
+            assertEquals("[\"cold\",\"rare\",\"warm\"]", JSON.writeValueAsString(List.of(labels.get("0"), labels.get("1"), labels.get("2"))));
+        }
+        List<String> oof = Files.readAllLines(out.resolve("oof.csv"));
+        assertEquals("id,fold,gold,label,prob_cold,prob_rare,prob_warm", oof.getFirst());
+        assertEquals(31, oof.size());
+    }
+
     private static String[] cv(Path dir, Path train, Path out, String... cvOptions) throws Exception {
         List<String> args = new ArrayList<>(List.of("cv", "--output", out.toString()));
         int split = List.of(cvOptions).indexOf("--");

@@ -149,6 +149,7 @@ public final class CrossValidationJob {
             run.dev = run.output.resolve("dev" + file.extension());
             run.overwrite = true; // the fold directory is this run's own
             run.thresholdSearch = false; // searched once, on all out-of-fold predictions
+            run.labels = labels; // the whole file's: a rare label missing from this fold's part still has its output
             List<Integer> held = inFold(folds, fold, true);
             OutputPaths.createDirectory(run.output);
             file.writeSubset(run.train, inFold(folds, fold, false));

@@ -102,6 +102,12 @@ public final class FinetuneJob {
         public Path resume;
         /** Binary classification: the best model's dev predictions pick its decision threshold, stored in its config.json. */
         public boolean thresholdSearch;
+        /**
+         * The labels (tags) the head predicts, in output order, or null: those of {@link #train}. Cross-validation
+         * gives every fold the whole file's, so a fold whose part of the file lacks a rare label (or all but one)
+         * still trains a head for all of them.
+         */
+        public List<String> labels;
 
         /** Another run's settings, starting as these (cross-validation's folds). */
         public Settings copy() {
@@ -175,7 +181,7 @@ public final class FinetuneJob {
             String notes = task.readingNotes(examples);
             if (notes != null) progress.info((examples == train ? s.train : s.dev) + ": " + notes);
         }
-        List<String> labels = task.labels(train);
+        List<String> labels = s.labels != null ? s.labels : task.labels(train); // encoding refuses a label outside them
         NezhaConfig config = task.configure(base, labels).with(Tasks.CONFIG_FIELD, task.name());
         task.checkTraining(train, config);
         if (s.thresholdSearch) requireThresholdTask(task, labels);
