@@ -70,8 +70,8 @@ final class CvCommand implements Callable<Integer> {
     boolean thresholdSearch;
 
     @Option(names = "--overwrite", description = "Write into a non-empty output directory: the fold directories, oof.EXT, "
-            + "folds.tsv, cv_summary.json and folds.png are written over, and fold-N directories beyond --folds (an earlier "
-            + "run's) are removed.")
+            + "folds.tsv, cv_summary.json and folds.png are written over, and fold-N directories beyond --folds and oof files "
+            + "of another extension (an earlier run's) are removed.")
     boolean overwrite;
 
     @Parameters(paramLabel = "FINETUNE_OPTIONS", description = "After --: nezha finetune's options without --dev and --output.")

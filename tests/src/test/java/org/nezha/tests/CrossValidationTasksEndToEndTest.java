@@ -31,7 +31,7 @@ import org.nezha.core.task.span.SpanTask;
  * slice of the resume set, span extraction on a CMRC 2018 slice grouped by context. Every example is held out
  * exactly once, the fold files read back as the held-out examples, the out-of-fold file (the task's predict
  * output) has one prediction per training example in order, the summary and plot are written, and a rerun
- * over a directory with more folds removes the stale fold directories.
+ * over a directory with more folds removes the stale fold directories (and another task's oof file).
  */
 class CrossValidationTasksEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,11 +46,13 @@ class CrossValidationTasksEndToEndTest {
         Files.createDirectories(out.resolve("fold-7"));
         Files.writeString(out.resolve("fold-7/dev.bmes"), "stale\tO\n");
         Files.createDirectories(out.resolve("fold-notes"));
+        Files.writeString(out.resolve("oof.csv"), "id,fold,gold,label\n"); // a classification run's
         Cli run = Cli.run(cv(dir, "ner", train, out, NER_OPTIONS, "--folds", "3", "--overwrite"));
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("cross-validation done: 3 folds, f1 "), run.out());
         assertFalse(Files.exists(out.resolve("fold-7")), "an earlier run's fold-7 is removed");
         assertTrue(Files.isDirectory(out.resolve("fold-notes")), "only fold-<number> directories are removed");
+        assertFalse(Files.exists(out.resolve("oof.csv")), "an earlier run's predictions of another task are removed");
 
         NerTask task = new NerTask();
         List<String> texts = task.read(train, true).stream().map(NerExample::text).toList();

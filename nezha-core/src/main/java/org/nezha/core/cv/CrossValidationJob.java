@@ -138,7 +138,7 @@ public final class CrossValidationJob {
         for (int i = 0; i < folds.length; i++) folds[i]++; // folds are numbered from 1, as their directories
 
         OutputPaths.claimRunDirectory(s.output);
-        removeOtherFolds(s.output, s.folds);
+        removeEarlierRuns(s.output, s.folds, OOF + task.predictionExtension());
         List<P> predictions = new ArrayList<>(Collections.nCopies(examples.size(), null));
         List<Long> bestSteps = new ArrayList<>();
         List<LossCurve.Series> curves = new ArrayList<>();
@@ -225,20 +225,24 @@ public final class CrossValidationJob {
     }
 
     /**
-     * Removes the {@code fold-<number>} directories that are not this run's {@code fold-1} … {@code fold-K} (an
-     * earlier run's with more folds), so that the directory describes this run only; nothing else is touched.
+     * Removes what an earlier run left that this one will not write over: {@code fold-<number>} directories other
+     * than this run's {@code fold-1} … {@code fold-K} (a run with more folds) and {@code oof.*} files other than
+     * {@code oofName} (another task's predictions), so that the directory describes this run only; nothing else
+     * is touched.
      */
-    static void removeOtherFolds(Path output, int folds) {
+    static void removeEarlierRuns(Path output, int folds, String oofName) {
         Set<String> ours = IntStream.rangeClosed(1, folds).mapToObj(n -> "fold-" + n).collect(Collectors.toSet());
         try (Stream<Path> entries = Files.list(output)) {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
                 if (FOLD_DIRECTORY.matcher(name).matches() && !ours.contains(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     FileTrees.deleteRecursively(entry);
+                } else if (name.startsWith(OOF + ".") && !name.equals(oofName) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(entry);
                 }
             }
         } catch (IOException e) {
-            throw InputException.in(output, "cannot remove an earlier run's fold directories: " + IoErrors.reason(e));
+            throw InputException.in(output, "cannot remove an earlier run's folds and predictions: " + IoErrors.reason(e));
         }
     }
 
