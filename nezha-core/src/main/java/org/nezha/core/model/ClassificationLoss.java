@@ -10,9 +10,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.nezha.core.tensor.Tensors;
 
 /**
- * A softmax head's loss other than its plain cross-entropy ({@code --loss}, {@code --class-weights}): over the
- * classes of a sequence classifier's rows, the tags of a tagger's tokens or the positions of a span extractor's
- * start and end. {@link #perRow} gives each row's loss (a row: an example, a token, a start or an end) and the
+ * A softmax head's loss, plain cross-entropy ({@link #CROSS_ENTROPY}) or what {@code --loss} and
+ * {@code --class-weights} choose ({@link ChoosableLoss}): over the classes of a sequence classifier's rows, the
+ * tags of a tagger's tokens or the positions of a span extractor's start and end. {@link #perRow} gives each row's loss (a row: an example, a token, a start or an end) and the
  * heads reduce them as {@link TaskModel#loss} wants: a weighted sum, so data-parallel ranks still add up to
  * the global batch's mean. Per row with gold class y, p the softmax of the logits:
  * <ul>
@@ -33,6 +33,8 @@ import org.nezha.core.tensor.Tensors;
  */
 public final class ClassificationLoss {
     public static final List<String> NAMES = List.of("ce", "focal", "dice", "label-smoothing");
+    /** Plain cross-entropy, the softmax heads' loss unless {@code --loss} or {@code --class-weights} chooses another. */
+    public static final ClassificationLoss CROSS_ENTROPY = new ClassificationLoss("ce", 0, null, 0, null);
     /** Li et al.'s smoothing γ, which keeps a row's dice finite and its gradient alive at p_y = 0. */
     static final double DICE_SMOOTHING = 1.0;
     private static final double FOCAL_FLOOR = 1e-12;

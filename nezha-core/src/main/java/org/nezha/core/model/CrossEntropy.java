@@ -20,18 +20,6 @@ final class CrossEntropy {
         return sum.mul(Tensors.scalar(weight));
     }
 
-    /**
-     * {@code weight} × the sum over rows of each row's mean cross-entropy over its scored positions (targets
-     * other than {@link TaskModel#IGNORED}): logits [B, L, C], int64 targets [B, L]; in float32.
-     */
-    static Tensor weightedRowMeans(Tensor logits, Tensor targets, double weight) {
-        long rows = logits.size(0), length = logits.size(1), classes = logits.size(2);
-        Tensor perToken = torch.cross_entropy_loss(logits.to(ScalarType.Float).reshape(rows * length, classes),
-                targets.reshape(rows * length), new TensorOptional(), torch.Reduction.None.value, TaskModel.IGNORED, 0.0)
-                .view(rows, length); // 0 at ignored positions
-        return weightedMeans(perToken.sum(1), scoredCounts(targets), weight);
-    }
-
     /** {@code weight} × Σ over rows of {@code rowSums / rowCounts}; a row with nothing counted adds 0. */
     static Tensor weightedMeans(Tensor rowSums, Tensor rowCounts, double weight) {
         return rowSums.div(rowCounts.clamp_min(Tensors.integer(1)).to(Tensors.dtype(rowSums))).sum().mul(Tensors.scalar(weight));

@@ -15,8 +15,8 @@ import org.nezha.core.tensor.Tensors;
 public final class NezhaForQuestionAnswering extends HeadedModel implements TaskModel, DistributionHead, ChoosableLoss,
         MultiSampleDropoutHead {
     private final SampledClassifier outputs;
-    /** {@code --loss} over the positions of the start and of the end, or null for cross-entropy. */
-    private ClassificationLoss chosenLoss;
+    /** Over the positions of the start and of the end. */
+    private ClassificationLoss softmaxLoss = ClassificationLoss.CROSS_ENTROPY;
 
     public NezhaForQuestionAnswering(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
@@ -39,7 +39,7 @@ public final class NezhaForQuestionAnswering extends HeadedModel implements Task
     /** Over positions, which are not classes: class weights and focal's binary α do not apply here (the options refuse them). */
     @Override
     public void useLoss(ClassificationLoss loss) {
-        chosenLoss = loss;
+        softmaxLoss = loss;
     }
 
     /**
@@ -48,12 +48,9 @@ public final class NezhaForQuestionAnswering extends HeadedModel implements Task
      */
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
-        return sideLoss(logits, targets, 0, weight / 2).add(sideLoss(logits, targets, 1, weight / 2));
-    }
-
-    private Tensor sideLoss(Tensor logits, Tensor targets, int side, double weight) {
-        Tensor scores = logits.select(2, side), positions = targets.select(1, side);
-        return chosenLoss == null ? CrossEntropy.weightedSum(scores, positions, weight) : chosenLoss.weightedSum(scores, positions, weight);
+        Tensor start = softmaxLoss.weightedSum(logits.select(2, 0), targets.select(1, 0), weight / 2);
+        Tensor end = softmaxLoss.weightedSum(logits.select(2, 1), targets.select(1, 1), weight / 2);
+        return start.add(end);
     }
 
     /** Over the positions of the start and of the end distribution (padding included, as the loss), averaged as the loss. */

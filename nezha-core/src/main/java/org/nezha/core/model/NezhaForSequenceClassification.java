@@ -12,8 +12,7 @@ import org.nezha.core.tensor.Tensors;
 public final class NezhaForSequenceClassification extends HeadedModel implements TaskModel, MultiSampleDropoutHead, DistributionHead,
         ChoosableLoss {
     private final SampledClassifier classifier;
-    /** {@code --loss}, or null for cross-entropy. */
-    private ClassificationLoss chosenLoss;
+    private ClassificationLoss softmaxLoss = ClassificationLoss.CROSS_ENTROPY;
 
     public NezhaForSequenceClassification(NezhaConfig config, AttentionBackend attention) {
         super(withTwoLabelsAtLeast(config), attention, true);
@@ -45,13 +44,12 @@ public final class NezhaForSequenceClassification extends HeadedModel implements
 
     @Override
     public void useLoss(ClassificationLoss loss) {
-        chosenLoss = loss;
+        softmaxLoss = loss;
     }
 
     /** {@code weight} × the rows' summed cross-entropy (or chosen loss) against int64 label indices [B, 1] (weight 1 / B: the mean). */
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
-        if (chosenLoss != null) return chosenLoss.weightedSum(logits, targets, weight);
-        return CrossEntropy.weightedSum(logits, targets.reshape(-1), weight);
+        return softmaxLoss.weightedSum(logits, targets, weight);
     }
 }

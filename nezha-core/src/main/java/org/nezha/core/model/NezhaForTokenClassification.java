@@ -24,8 +24,8 @@ public final class NezhaForTokenClassification extends HeadedModel implements Ta
     private static final String END = ModelLayout.CRF + ".end_transitions";
     private static final String TRANSITIONS = ModelLayout.CRF + ".transitions";
     private final SampledClassifier classifier;
-    /** {@code --loss} over each token's tags, or null for cross-entropy. */
-    private ClassificationLoss chosenLoss;
+    /** Over each scored token's tags, without a CRF. */
+    private ClassificationLoss softmaxLoss = ClassificationLoss.CROSS_ENTROPY;
 
     public NezhaForTokenClassification(NezhaConfig config, AttentionBackend attention) {
         super(config, attention, false);
@@ -62,7 +62,7 @@ public final class NezhaForTokenClassification extends HeadedModel implements Ta
     @Override
     public void useLoss(ClassificationLoss loss) {
         if (hasCrf()) throw new IllegalArgumentException("a CRF head trains by its tag chain's likelihood, not a per-token softmax");
-        chosenLoss = loss;
+        softmaxLoss = loss;
     }
 
     /**
@@ -73,8 +73,7 @@ public final class NezhaForTokenClassification extends HeadedModel implements Ta
     @Override
     public Tensor loss(Tensor logits, Tensor targets, Tensor attentionMask, double weight) {
         Tensor scores = logits.narrow(1, 0, targets.size(1)).to(ScalarType.Float);
-        if (chosenLoss != null) return chosenLoss.weightedPositionMeans(scores, targets, weight);
-        if (!hasCrf()) return CrossEntropy.weightedRowMeans(scores, targets, weight);
+        if (!hasCrf()) return softmaxLoss.weightedPositionMeans(scores, targets, weight);
         Tensor perRow = LinearChainCrf.negativeLogLikelihood(scores, targets, params.get(START), params.get(END),
                 params.get(TRANSITIONS));
         return CrossEntropy.weightedMeans(perRow, CrossEntropy.scoredCounts(targets), weight);

@@ -378,8 +378,10 @@ public final class FinetuneJob {
         if (!report.missing().isEmpty()) progress.info("initialised fresh (not in " + init + "): " + report.missing());
     }
 
-    /** Switches on the head's tricks, refusing those the task's head has no place for. */
-    /** The tricks that change the head: multi-sample dropout, R-Drop's check and the chosen loss ({@code loss}: null for the head's own). */
+    /**
+     * Switches on the tricks that change the head — the chosen loss ({@code loss}: null for the head's own) and
+     * multi-sample dropout — and checks R-Drop's, refusing those the task's head has no place for.
+     */
     private static void configureHead(TaskModel model, String task, TrainingTricks tricks, ClassificationLoss loss) {
         if (loss != null) {
             if (!(model instanceof ChoosableLoss head)) throw new InputException("--loss: " + task + "'s head has no softmax loss to replace");
