@@ -2,6 +2,7 @@ package org.nezha.core.retrieval;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,11 @@ public final class EmbeddingFiles {
     }
 
     private static void writeJsonLines(Path out, List<String> ids, float[] vectors, int dim) {
-        JsonLines.write(out, ids.size(), i -> Map.of("id", ids.get(i), "embedding", Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim)));
+        JsonLines.write(out, ids.size(), i -> {
+            Map<String, Object> line = new LinkedHashMap<>(); // id first, on every run (Map.of's order is not fixed)
+            line.put("id", ids.get(i));
+            line.put("embedding", Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim));
+            return line;
+        });
     }
 }
