@@ -1,7 +1,6 @@
 package org.nezha.core.retrieval;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.nezha.core.InputException;
 import org.nezha.core.data.TaskExample;
@@ -33,7 +30,6 @@ public final class PairRetrievalSet {
     public static final String QUERIES = "queries.jsonl";
     public static final String CORPUS = "corpus.jsonl";
     public static final String QRELS = "qrels.tsv";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> corpus;
     private final Map<String, Set<String>> relevant;
@@ -102,9 +98,8 @@ public final class PairRetrievalSet {
     /** Writes DIR/queries.jsonl, DIR/corpus.jsonl and DIR/qrels.tsv, replacing DIR whole or leaving it as it was. */
     public void write(Path dir) {
         AtomicDirectories.replace(dir, staging -> {
-            List<String> queryIds = new ArrayList<>(relevant.keySet());
-            writeTexts(staging.resolve(QUERIES), queryIds);
-            writeTexts(staging.resolve(CORPUS), new ArrayList<>(corpus.keySet()));
+            texts(new ArrayList<>(relevant.keySet())).write(staging.resolve(QUERIES));
+            texts(new ArrayList<>(corpus.keySet())).write(staging.resolve(CORPUS));
             try (BufferedWriter out = Files.newBufferedWriter(staging.resolve(QRELS), StandardCharsets.UTF_8)) {
                 for (var query : relevant.entrySet()) {
                     for (String doc : query.getValue()) out.write(query.getKey() + "\t" + doc + "\t1\n");
@@ -113,16 +108,8 @@ public final class PairRetrievalSet {
         });
     }
 
-    /** {"id": …, "text": …} per line, the shared layout of queries and corpus files. */
-    private void writeTexts(Path file, List<String> ids) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String id : ids) {
-                Map<String, String> line = new LinkedHashMap<>();
-                line.put("id", id);
-                line.put("text", corpus.get(id));
-                out.write(JSON.writeValueAsString(line));
-                out.write('\n');
-            }
-        }
+    /** The sentences of {@code ids}, written as queries and corpus files share them: {"id": …, "text": …} per line. */
+    private IndexDocs texts(List<String> ids) {
+        return new IndexDocs(ids, ids.stream().map(corpus::get).toList());
     }
 }
