@@ -124,17 +124,14 @@ final class RetrievalEvalOptions {
             int k = depth(opened.size());
             IndexSearch search = new IndexSearch(opened, index, k, exact ? VectorIndex.Mode.EXACT : VectorIndex.Mode.HNSW,
                     Math.max(efSearch, k), false);
-            Path modelDir = model != null ? model : Path.of(opened.model().modelPath());
-            SentenceEncoder encoder = embedder.load(modelDir, runtime);
-            search.requireSameModel(encoder.identity(), modelDir);
-            float[] vectors = embedder.encode(encoder, questions.texts(), "embed queries", progress);
+            var hits = embedder.search(search, model, questions, runtime, progress);
             Set<String> docIds = new HashSet<>();
             for (int row = 0; row < opened.size(); row++) docIds.add(opened.id(row));
             Map<String, Object> described = new LinkedHashMap<>();
             described.put("index", index.toString());
             described.put("search", exact ? "exact" : "hnsw ef_search " + Math.max(efSearch, k));
             described.put("query_file", queries.toString());
-            return new Source(RunEvaluation.rankings(search.search(questions, vectors)), new HashSet<>(questions.ids()), docIds, described);
+            return new Source(RunEvaluation.rankings(hits), new HashSet<>(questions.ids()), docIds, described);
         }
     }
 

@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.nezha.core.io.OutputPaths;
-import org.nezha.core.pipeline.SentenceEncoder;
 import org.nezha.core.retrieval.IdentifiedTexts;
 import org.nezha.core.retrieval.IndexSearch;
 import org.nezha.core.retrieval.SearchResults;
@@ -66,11 +65,7 @@ final class SearchCommand implements Callable<Integer> {
             IndexSearch search = new IndexSearch(opened, index, topK, exact ? VectorIndex.Mode.EXACT : VectorIndex.Mode.HNSW, efSearch,
                     !keepIdenticalIds);
             IdentifiedTexts texts = IdentifiedTexts.read(queries);
-            Path modelDir = model != null ? model : Path.of(opened.model().modelPath());
-            SentenceEncoder encoder = encoderOptions.embedder().load(modelDir, runtime);
-            search.requireSameModel(encoder.identity(), modelDir);
-            float[] vectors = encoderOptions.embedder().encode(encoder, texts.texts(), "embed queries", progress);
-            var results = search.search(texts, vectors);
+            var results = encoderOptions.embedder().search(search, model, texts, runtime, progress);
             OutputPaths.createDirectory(output.toAbsolutePath().getParent());
             SearchResults.write(output, results);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import org.nezha.core.InputException;
 import org.nezha.core.tensor.Tensors;
 
 /** How a sentence vector is read off the encoder's hidden states, as sentence-transformers' pooling modes. */
@@ -37,17 +38,28 @@ public enum SentencePooling {
         return optionName;
     }
 
+    /** {@code --pooling NAME}'s pooling, null when not given; an unknown name is an error naming the choices. */
+    public static SentencePooling option(String name) {
+        if (name == null) return null;
+        SentencePooling pooling = named(name);
+        if (pooling == null) throw new InputException("--pooling " + name + ": choose one of cls, mean, cls-pooler");
+        return pooling;
+    }
+
     /** The pooling called {@code name}, or null when none is. */
     public static SentencePooling named(String name) {
         String key = name.strip().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(p -> p.optionName.equals(key)).findFirst().orElse(null);
     }
 
-    /** Sentence vectors [B, hidden] from hidden states [B, L, hidden] and the int64 mask [B, L] (1 = token). */
+    /**
+     * Sentence vectors [B, hidden] from hidden states [B, L, hidden] and the int64 mask [B, L] (1 = token), in
+     * float32 at least whatever precision autocast gave the hidden states.
+     */
     Tensor pool(NezhaEncoder encoder, Tensor hidden, Tensor attentionMask) {
         return switch (this) {
-            case CLS -> hidden.select(1, 0);
-            case CLS_POOLER -> encoder.pool(hidden);
+            case CLS -> atLeastFloat(hidden.select(1, 0));
+            case CLS_POOLER -> atLeastFloat(encoder.pool(hidden));
             case MEAN -> { // summed in float32 at least: a bf16 sum over hundreds of tokens would lose the small ones
                 Tensor h = atLeastFloat(hidden);
                 Tensor mask = attentionMask.unsqueeze(2).to(h.scalar_type());
@@ -58,7 +70,7 @@ public enum SentencePooling {
     }
 
     /** {@code t} in float32, or as it is when wider (float64 reference models). */
-    static Tensor atLeastFloat(Tensor t) {
+    private static Tensor atLeastFloat(Tensor t) {
         return Tensors.dtype(t) == ScalarType.Double ? t : t.to(ScalarType.Float);
     }
 

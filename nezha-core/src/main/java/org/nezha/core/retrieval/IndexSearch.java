@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 
 /**
  * Queries against a {@link VectorIndex} as {@code nezha search} runs them: the top-k hits of every query as
@@ -24,13 +25,18 @@ public final class IndexSearch {
         if (k < 1 || k > index.size()) {
             throw new InputException("--top-k " + k + ": must be in [1, " + index.size() + "] (" + where + " holds " + index.size() + " texts)");
         }
-        if (efSearch < 1) throw new InputException("--ef-search must be at least 1, got " + efSearch);
+        OptionChecks.atLeast("--ef-search", efSearch, 1);
         this.index = index;
         this.where = where;
         this.k = k;
         this.mode = mode;
         this.efSearch = efSearch;
         this.ignoreIdenticalIds = ignoreIdenticalIds;
+    }
+
+    /** The model that made the index's vectors, as the index records it. */
+    public ModelIdentity builtBy() {
+        return index.model();
     }
 
     /** An error unless {@code model} (read from {@code modelDir}) is the model that made the index's vectors. */

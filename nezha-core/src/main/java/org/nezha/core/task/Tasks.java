@@ -45,8 +45,7 @@ public final class Tasks {
     }
 
     private static EmbeddingTask embeddingTask(TaskOptions o) {
-        SentencePooling pooling = o.pooling() == null ? null : SentencePooling.named(o.pooling());
-        if (o.pooling() != null && pooling == null) throw new InputException("--pooling " + o.pooling() + ": choose one of cls, mean, cls-pooler");
+        SentencePooling pooling = SentencePooling.option(o.pooling());
         EmbeddingObjective objective = o.embeddingLoss() == null ? null : EmbeddingObjective.named(o.embeddingLoss());
         if (o.embeddingLoss() != null && objective == null) {
             throw new InputException("--embedding-loss " + o.embeddingLoss() + ": choose one of simcse, cosent");
