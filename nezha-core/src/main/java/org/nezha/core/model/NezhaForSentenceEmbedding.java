@@ -58,7 +58,7 @@ public final class NezhaForSentenceEmbedding extends HeadedModel implements Task
         PackedTexts texts = PackedTexts.unpack(inputIds, tokenTypeIds, attentionMask, config().padTokenId());
         Tensor ids = texts.inputIds(), mask = texts.attentionMask();
         Tensor hidden = encoder.forward(ids, torch.zeros_like(ids), mask, training);
-        Tensor vectors = torch.normalize(SentencePooling.atLeastFloat(pooling.pool(encoder, hidden, mask))); // [K·B, H], text-major
+        Tensor vectors = torch.normalize(pooling.pool(encoder, hidden, mask)); // [K·B, H], text-major
         long rows = inputIds.size(0), h = vectors.size(1);
         return vectors.view(texts.textsPerRow(), rows, h).transpose(0, 1).reshape(rows, texts.textsPerRow() * h);
     }

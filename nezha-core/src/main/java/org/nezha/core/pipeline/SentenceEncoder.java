@@ -39,10 +39,6 @@ public final class SentenceEncoder {
         return new SentenceEncoder(dir, FineTunedModel.load(task, dir, execution));
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     /** The pooling the model runs with: the task put the asked, recorded or default one in its config. */
     public String pooling() {
         return model.config().text(SentencePooling.CONFIG_FIELD);

@@ -26,10 +26,10 @@ import java.util.Set;
 public record RetrievalMetrics(int queries, int queriesWithoutRelevant, double recallAt1, double recallAt5,
         double recallAt10, double recallAt50, double mrrAt10, double ndcgAt10) {
 
-    /** {@code rankings}: query id → doc ids, best first, no doc twice. */
     /** The deepest rank any metric looks at (recall@50): a ranking needs no more hits. */
     public static final int DEEPEST_CUTOFF = 50;
 
+    /** {@code rankings}: query id → doc ids, best first, no doc twice. */
     public static RetrievalMetrics compute(Map<String, List<String>> rankings, Qrels qrels) {
         Set<String> queryIds = new LinkedHashSet<>(rankings.keySet());
         queryIds.addAll(qrels.byQuery().keySet());
