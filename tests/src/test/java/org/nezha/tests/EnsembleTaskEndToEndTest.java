@@ -45,8 +45,9 @@ class EnsembleTaskEndToEndTest {
         List<Set<String>> members = List.of(entities(single), entities(predict(dir, withCrf, dev, "crf.jsonl")));
         assertFalse(members.getFirst().isEmpty(), "the softmax tagger finds entities after 20 steps");
 
-        // two members: an entity needs both (more than half), and a CRF member votes with its own decoding
-        Path voted = dir.resolve("voted.jsonl");
+        // two members: an entity needs both (more than half), and a CRF member votes with its own decoding;
+        // the output's missing parent directory is created, as for predict
+        Path voted = dir.resolve("ensembles/voted.jsonl");
         Cli vote = Cli.run("ensemble", "--models", softmax.toString(), withCrf.toString(), "--input", dev.toString(), "--output", voted.toString(),
                 "--method", "vote", "--threads", "2");
         assertEquals(0, vote.exitCode(), vote.toString());

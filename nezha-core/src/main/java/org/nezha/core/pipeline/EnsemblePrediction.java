@@ -7,6 +7,7 @@ import java.util.function.ToIntFunction;
 
 import org.nezha.core.InputException;
 import org.nezha.core.config.NezhaConfig;
+import org.nezha.core.io.OutputPaths;
 import org.nezha.core.model.ModelDirectory;
 import org.nezha.core.task.Ensembling;
 import org.nezha.core.task.FinetuneTask;
@@ -63,7 +64,9 @@ public final class EnsemblePrediction {
             members.add(model.predict(examples, seqLen.applyAsInt(model), batchSize, "model " + (m + 1) + "/" + models.size(), progress,
                     ensemble::member));
         }
-        task.write(output, examples, ensemble.combine(examples, members, labels), labels);
+        List<P> combined = ensemble.combine(examples, members, labels);
+        OutputPaths.createDirectory(output.toAbsolutePath().getParent()); // as predict: every task's writer needs it there
+        task.write(output, examples, combined, labels);
         return new Result(examples.size(), models.size(), task.name());
     }
 
