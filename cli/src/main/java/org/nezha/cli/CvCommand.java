@@ -102,7 +102,7 @@ final class CvCommand implements Callable<Integer> {
         s.seed = seed;
         s.overwrite = overwrite;
         s.finetune = finetune.settings();
-        s.thresholdSearch = thresholdSearch || s.finetune.thresholdSearch;
+        s.finetune.thresholdSearch |= thresholdSearch;
         CrossValidationJob.Result r;
         try (ConsoleProgress progress = ConsoleProgress.on(spec.commandLine().getErr())) {
             r = new CrossValidationJob(s, finetune.runtime.execution(), progress).run();

@@ -17,9 +17,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.nezha.core.InputException;
 import org.nezha.core.data.SplittableFile;
 import org.nezha.core.data.TaskExample;
@@ -33,7 +30,6 @@ import org.nezha.core.pipeline.FineTunedModel;
 import org.nezha.core.pipeline.FinetuneJob;
 import org.nezha.core.pipeline.JsonFiles;
 import org.nezha.core.pipeline.LossCurve;
-import org.nezha.core.pipeline.PretrainJob;
 import org.nezha.core.pipeline.Progress;
 import org.nezha.core.task.FinetuneTask;
 import org.nezha.core.task.Tasks;
@@ -59,7 +55,6 @@ public final class CrossValidationJob {
     public static final String SUMMARY = "cv_summary.json";
     public static final String PLOT = "folds.png";
     private static final Pattern FOLD_DIRECTORY = Pattern.compile("fold-[0-9]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final class Settings {
         public int folds = 5;
@@ -69,9 +64,11 @@ public final class CrossValidationJob {
         public boolean stratify;
         public long seed = 42;
         public boolean overwrite;
-        /** Binary classification: the out-of-fold predictions pick a decision threshold, stored in every fold's model. */
-        public boolean thresholdSearch;
-        /** The fine-tuning of every fold; its train file is the one split, its dev and output are set per fold. */
+        /**
+         * The fine-tuning of every fold; its train file is the one split, its dev and output are set per fold. Its
+         * {@code thresholdSearch} (binary classification) searches once, on all out-of-fold predictions, and stores
+         * the threshold in every fold's model.
+         */
         public FinetuneJob.Settings finetune;
     }
 
@@ -108,13 +105,10 @@ public final class CrossValidationJob {
     private <X, M, P> Result run(FinetuneTask<X, M, P> task) {
         Settings s = settings;
         FinetuneJob.Settings base = s.finetune;
-        String metric = base.metric != null ? base.metric : task.selectionMetrics().getFirst();
-        if (!task.selectionMetrics().contains(metric)) throw new InputException("--metric " + metric + ": " + task.name() + " selects by one of " + task.selectionMetrics());
-        if (s.thresholdSearch && !(task instanceof ClassificationTask)) {
-            throw new InputException("--threshold-search is for pair and single classification, not " + task.name());
-        }
+        String metric = base.metric != null ? base.metric : task.selectionMetrics().getFirst(); // the probe checks it
         OutputPaths.requireUsableDirectory(s.output, s.overwrite);
-        // a fold's finetune checks its part of the training file; the whole file's errors stop cv before it writes
+        // a fold's finetune checks its part of the training file; the whole file's errors (--metric, --threshold-search
+        // for a task or labels without one, …) stop cv before it writes
         FinetuneJob.Settings probe = base.copy();
         probe.dev = base.train;
         probe.output = s.output.resolve("fold-1");
@@ -123,7 +117,6 @@ public final class CrossValidationJob {
 
         List<X> examples = task.read(base.train, true);
         List<String> labels = task.labels(examples);
-        if (s.thresholdSearch) DecisionThreshold.requireBinary(labels, "--threshold-search");
         List<String> strata = null;
         if (s.stratify) {
             strata = task.strata(examples);
@@ -157,7 +150,7 @@ public final class CrossValidationJob {
             progress.info(String.format(Locale.ROOT, "fold %d/%d: train %,d examples, dev %,d", fold, s.folds, examples.size() - held.size(), held.size()));
             FinetuneJob.Result result = new FinetuneJob(run, execution, progress).run();
             bestSteps.add(result.bestStep());
-            curves.add(devCurve(run.output.resolve(PretrainJob.METRICS), metric, "fold " + fold));
+            curves.add(new LossCurve.Series("fold " + fold, result.devCurve().steps(), result.devCurve().values()));
 
             FineTunedModel<X, M, P> best = FineTunedModel.load(task, result.bestModelDir(), execution);
             Iterator<P> predicted = best.predict(pick(examples, held), true, best.defaultSeqLen(), base.evalBatchSize, true,
@@ -167,7 +160,7 @@ public final class CrossValidationJob {
 
         FinetuneTask<X, M, P> decider = task;
         DecisionThreshold.Choice threshold = null;
-        if (s.thresholdSearch) {
+        if (base.thresholdSearch) {
             Thresholded<X, M, P> searched = Thresholded.search((ClassificationTask) task, examples, predictions, labels);
             threshold = searched.choice();
             decider = searched.task();
@@ -251,24 +244,6 @@ public final class CrossValidationJob {
         StringBuilder text = new StringBuilder("example\tfold\n");
         for (int i = 0; i < folds.length; i++) text.append(i + 1).append('\t').append(folds[i]).append('\n');
         AtomicFiles.writeString(file, text.toString());
-    }
-
-    /** The fold's dev scores by step, from its metrics.jsonl. */
-    private static LossCurve.Series devCurve(Path metricsFile, String metric, String name) {
-        List<Long> steps = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(metricsFile)) {
-                JsonNode record = JSON.readTree(line);
-                if (record != null && "dev".equals(record.path("split").asText()) && record.path(metric).isNumber()) {
-                    steps.add(record.get("step").asLong());
-                    values.add(record.get(metric).asDouble());
-                }
-            }
-        } catch (IOException e) {
-            throw InputException.in(metricsFile, "cannot read: " + IoErrors.reason(e));
-        }
-        return new LossCurve.Series(name, steps, values);
     }
 
     private Map<String, Object> summary(Result r, List<String> labels, int examples, DecisionThreshold.Choice threshold, String extension) {

@@ -122,11 +122,12 @@ public final class FinetuneJob {
     /**
      * What the run produced; paths and dev scores are null on data-parallel ranks other than 0 (rank 0 keeps the best model).
      * {@code devBaselineMetrics}: the task's trivial predictor (majority class, all-O, empty answer) scored on dev;
-     * {@code headlineMetrics}: the task's selection metrics, the scores a summary shows.
+     * {@code headlineMetrics}: the task's selection metrics, the scores a summary shows; {@code devCurve}: the
+     * selection metric at each dev evaluation, as {@code lossCurve} plots it.
      */
     public record Result(String task, List<String> headlineMetrics, Path bestModelDir, long bestStep, Map<String, Object> bestDevMetrics, String metric,
-            Map<String, Object> devBaselineMetrics, Path metricsFile, Path lossCurve, long steps, double seconds, int trainExamples,
-            int devExamples, List<String> labels) {}
+            Map<String, Object> devBaselineMetrics, Path metricsFile, Path lossCurve, LossCurve.Series devCurve, long steps, double seconds,
+            int trainExamples, int devExamples, List<String> labels) {}
 
     private final Settings settings;
     private final Execution execution;
@@ -297,13 +298,14 @@ public final class FinetuneJob {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!dp.isMain()) {
                     dp.awaitOthers();
-                    return new Result(task.name(), task.selectionMetrics(), null, 0, null, metric, null, null, null, maxSteps, seconds, train.size(), dev.size(), labels);
+                    return new Result(task.name(), task.selectionMetrics(), null, 0, null, metric, null, null, null, null, maxSteps, seconds, train.size(),
+                            dev.size(), labels);
                 }
                 Path curve = writeCurve(log, metric);
                 if (s.thresholdSearch) storeThreshold((ClassificationTask) task, bestDir, dev, seqLen);
                 dp.awaitOthers();
-                return new Result(task.name(), task.selectionMetrics(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve, maxSteps, seconds,
-                        train.size(), dev.size(), labels);
+                return new Result(task.name(), task.selectionMetrics(), bestDir, best.step(), best.scores(), metric, baseline, metricsFile, curve,
+                        log.evaluationSeries(), maxSteps, seconds, train.size(), dev.size(), labels);
             }
         }
     }
