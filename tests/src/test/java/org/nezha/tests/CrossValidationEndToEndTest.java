@@ -248,7 +248,7 @@ class CrossValidationEndToEndTest {
         assertEquals("nezha: error: --weights: 1 weights for 2 models", weights.errorLine());
         Cli negative = Cli.run("ensemble", "--models", pair.toString(), pair.toString(), "--input", Fixtures.AFQMC_DEV.toString(), "--output",
                 csv.toString(), "--method", "weighted", "--weights", "1", "-2");
-        assertEquals("nezha: error: --weights must be positive, got -2.0", negative.errorLine());
+        assertEquals("nezha: error: --weights must be a positive number, got -2.0", negative.errorLine());
         assertFalse(Files.exists(csv));
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 
 /**
  * Assigns every row to one of K folds (numbered 0..K−1), reproducibly from a seed. Rows are dealt as
@@ -28,7 +29,7 @@ public final class FoldSplitter {
      * @param labels each row's label to stratify by (null: not stratified)
      */
     public static int[] assign(int rows, int folds, List<String> groups, List<String> labels, long seed) {
-        if (folds < 2) throw new InputException("--folds must be at least 2, got " + folds);
+        OptionChecks.atLeast("--folds", folds, 2);
         List<List<Integer>> units = units(rows, groups);
         if (folds > units.size()) {
             throw new InputException("--folds " + folds + ": more folds than " + (groups == null ? "examples" : "groups of --group-by")

@@ -3,6 +3,7 @@ package org.nezha.core.task;
 import java.util.Arrays;
 
 import org.nezha.core.InputException;
+import org.nezha.core.OptionChecks;
 
 /**
  * How {@code nezha ensemble} combines its members: the method and one weight per member, normalised to sum
@@ -22,7 +23,7 @@ public record Ensembling(Method method, double[] weights) {
         }
         if (raw != null) {
             if (raw.length != members) throw new InputException("--weights: " + raw.length + " weights for " + members + " models");
-            for (double w : raw) if (!(w > 0) || Double.isInfinite(w)) throw new InputException("--weights must be positive, got " + w);
+            for (double w : raw) OptionChecks.positive("--weights", w);
         }
         double[] given = raw != null ? raw.clone() : new double[members];
         if (raw == null) Arrays.fill(given, 1);

@@ -36,15 +36,6 @@ public final class ProbabilityEnsemble implements TaskEnsemble<TaskExample, Void
         this.task = task;
     }
 
-    /** {@code weights}: one positive weight per member, for {@code weighted} only (null otherwise). */
-    public ProbabilityEnsemble(Method method, double[] weights, int members) {
-        this(Ensembling.of(method, weights, members), null);
-    }
-
-    public static Method method(String name) {
-        return Ensembling.method(name);
-    }
-
     @Override
     public Member member(FinetuneTask<TaskExample, Void, Prediction> task, TaskModel model, List<TaskExample> examples,
             List<Feature<Void>> features, List<float[]> logits, List<String> labels) {
@@ -59,7 +50,7 @@ public final class ProbabilityEnsemble implements TaskEnsemble<TaskExample, Void
     }
 
     /** {@code members.get(m).get(i)}: member m's prediction of example i; {@code task} decides labels from mean probabilities. */
-    public List<Prediction> combine(List<List<Prediction>> members, ClassificationTask task) {
+    List<Prediction> combine(List<List<Prediction>> members, ClassificationTask task) {
         int examples = members.getFirst().size();
         List<Prediction> out = new ArrayList<>(examples);
         for (int i = 0; i < examples; i++) {
