@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -49,8 +48,7 @@ public final class RawTaskFile implements SplittableFile {
 
     /** The lines of {@code examples} of a file that {@link TaskDataReader} read (JSON Lines by its extension, as there). */
     public static RawTaskFile of(Path file, List<TaskExample> examples) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return linePerExample(file, examples.stream().mapToLong(TaskExample::line).toArray(), name.endsWith(".jsonl") || name.endsWith(".json"));
+        return linePerExample(file, examples.stream().mapToLong(TaskExample::line).toArray(), TaskDataReader.isJsonLines(file));
     }
 
     /**

@@ -15,9 +15,15 @@ import org.nezha.core.InputException;
 public final class TaskDataReader {
     private TaskDataReader() {}
 
+    /** Whether {@link #read} reads {@code file} as JSON Lines (by its extension, .jsonl or .json) rather than TSV. */
+    static boolean isJsonLines(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".jsonl") || name.endsWith(".json");
+    }
+
     public static List<TaskExample> read(Path file, TaskKind kind) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean jsonLines = name.endsWith(".jsonl") || name.endsWith(".json");
+        boolean jsonLines = isJsonLines(file);
         if (!jsonLines && !name.endsWith(".tsv") && !name.endsWith(".txt")) {
             throw InputException.in(file, "unsupported file type; only TSV (.tsv, .txt) and JSON Lines (.jsonl, .json)"
                     + " are supported");
