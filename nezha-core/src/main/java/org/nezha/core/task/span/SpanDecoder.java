@@ -65,8 +65,9 @@ final class SpanDecoder {
     private List<SpanPrediction> candidates(String context, SpanMapping window, float[] scores) {
         int length = scores.length / 2;
         List<SpanPrediction> out = new ArrayList<>();
+        int[] ends = top(scores, 1, length);
         for (int s : top(scores, 0, length)) {
-            for (int e : top(scores, 1, length)) {
+            for (int e : ends) {
                 if (!window.inContext(s) || !window.inContext(e) || e < s || e - s + 1 > options.maxAnswerLength()) continue;
                 if (!window.maxContext()[s]) continue;
                 float score = scores[2 * s] + scores[2 * e + 1]; // float32, as HF adds numpy float32 logits
